@@ -1,0 +1,35 @@
+"""The writer interface: composes a story's article from its source documents."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+
+from newsdesk.backends import Backend
+from newsdesk.backends.embedder import Embedder
+from newsdesk.records import Article, Document
+
+
+@dataclass
+class WriteRequest:
+    """Everything a writer gets for one story.
+
+    ``documents`` are the independent sources (oldest first); ``duplicates`` maps an
+    original's id to the outlets that carried a copy of it.
+    """
+
+    story_id: int
+    documents: list[Document]
+    embedder: Embedder
+    duplicates: dict[int, list[str]] = field(default_factory=dict)
+    max_sentences: int = 14
+    sentences_per_doc: int = 20
+
+
+class Writer(Backend, abc.ABC):
+    """Writes an article in which every sentence cites a source sentence."""
+
+    @abc.abstractmethod
+    def write(self, request: WriteRequest) -> Article | None:
+        """An unverified article for the story, or ``None`` when the sources hold too
+        little usable text. Every sentence must carry a :class:`Citation`."""

@@ -1,0 +1,1 @@
+"""Built-in backend implementations, registered through entry points like any plugin."""

@@ -1,0 +1,164 @@
+"""Database tables of the SQL store (SQLAlchemy 2 declarative models).
+
+The schema is created and changed only by the Alembic migrations in
+``newsdesk/migrations``; these models describe the head revision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from newsdesk.records import utcnow
+
+URL = String(2048)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of newsdesk's tables."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class SourceRow(Base):
+    """A feed, list, page or file newsdesk reads, with its HTTP cache validators."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(URL, unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text, default="")
+    etag: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    last_status: Mapped[str] = mapped_column(String(64), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_fetched_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    entries_found: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EntryRow(Base):
+    """An article URL waiting to be fetched (the resumable work queue of a run)."""
+
+    __tablename__ = "entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(URL, unique=True)
+    source_url: Mapped[str] = mapped_column(URL, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    reason: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    discovered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DocumentRow(Base):
+    """An extracted source article. ``stage`` tells which pipeline step it has passed."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(URL)
+    canonical_url: Mapped[str] = mapped_column(URL, unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    site_name: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(16), default="")
+    text: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(URL, default="")
+    extractor: Mapped[str] = mapped_column(String(64), default="")
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stage: Mapped[str] = mapped_column(String(16), default="extracted", index=True)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    duplicate_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    duplicate_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    names: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True, index=True)
+    story_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class StoryRow(Base):
+    """A story: documents about one event, with a running centroid."""
+
+    __tablename__ = "stories"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_published: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_published: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)
+    doc_count: Mapped[int] = mapped_column(Integer, default=0)
+    names: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    needs_write: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    write_status: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ArticleRow(Base):
+    """One written version of a story's article; the newest version is the current one."""
+
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("story_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(200), index=True)
+    headline: Mapped[str] = mapped_column(Text)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    written_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class RelatedRow(Base):
+    """A related-story link, with its score."""
+
+    __tablename__ = "related"
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), primary_key=True)
+    related_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class ProblemRow(Base):
+    """An item-level failure recorded during a run (bad feed, 404, empty page...)."""
+
+    __tablename__ = "problems"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), nullable=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    item: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunRow(Base):
+    """One invocation of a pipeline command, with its counts."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    command: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+Index("ix_documents_stage_published", DocumentRow.stage, DocumentRow.published_at)

@@ -1,0 +1,531 @@
+"""The SQL store: SQLite by default, PostgreSQL by URL, through SQLAlchemy 2.
+
+Every write is idempotent where the pipeline needs it to be: sources and entries are
+keyed by URL, documents by canonical URL (and linked by content hash), so ingesting
+the same source twice changes nothing. Each stage marks what it has done on the row
+(``documents.stage``, ``entries.status``), which is what makes a crashed run resumable.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsdesk.builtin.store_models import (
+    ArticleRow,
+    DocumentRow,
+    EntryRow,
+    ProblemRow,
+    RelatedRow,
+    RunRow,
+    SourceRow,
+    StoryRow,
+)
+from newsdesk.errors import StoreError
+from newsdesk.records import Article, Document, Entry, Problem, RelatedRef, utcnow
+
+log = logging.getLogger(__name__)
+
+#: Document stages in pipeline order; a document's ``stage`` is the last one it passed.
+STAGES = ("extracted", "deduped", "embedded", "clustered")
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes: every stored time is UTC, so label it so."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def vector_to_bytes(vector: np.ndarray) -> bytes:
+    """Store a vector as little-endian float32 bytes."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def bytes_to_vector(blob: bytes) -> np.ndarray:
+    """The float32 vector stored by :func:`vector_to_bytes`."""
+    return np.frombuffer(blob, dtype="<f4")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (serve) never block the pipeline
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class SqlStore:
+    """newsdesk's database. Open with :meth:`open`, which also migrates to the newest schema."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, migrate: bool = True) -> SqlStore:
+        """Connect to ``url`` (sqlite:///path or postgresql+psycopg://...) and migrate it.
+
+        Raises:
+            StoreError: the database cannot be reached, or its driver is not installed.
+        """
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            engine = create_engine(url, future=True)
+        except (ImportError, SQLAlchemyError) as exc:
+            hint = " (pip install 'newsdesk[postgres]')" if url.startswith("postgres") else ""
+            raise StoreError(f"cannot open database {url}: {exc}{hint}") from exc
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (a no-op when it is already there)."""
+        config = Config()
+        config.set_main_option(
+            "script_location", str(importlib.resources.files("newsdesk") / "migrations")
+        )
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot migrate database {self.engine.url}: {exc}") from exc
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on error."""
+        session = self._session()
+        try:
+            yield session
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise StoreError(f"database write failed: {exc}") from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    # -- runs and problems -------------------------------------------------------------
+
+    def start_run(self, command_name: str) -> int:
+        """Record the start of a run and return its id."""
+        with self.session() as s:
+            row = RunRow(command=command_name, counts={})
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, Any]) -> None:
+        """Record how a run ended."""
+        with self.session() as s:
+            s.execute(
+                update(RunRow)
+                .where(RunRow.id == run_id)
+                .values(status=status, counts=counts, finished_at=utcnow())
+            )
+
+    def record_problems(self, problems: Sequence[Problem], run_id: int | None = None) -> None:
+        """Store item-level failures so `newsdesk stats` and the logs can show them."""
+        if not problems:
+            return
+        with self.session() as s:
+            s.add_all(
+                ProblemRow(run_id=run_id, stage=p.stage, item=p.item[:2000], reason=p.reason,
+                           detail=p.detail[:4000])
+                for p in problems
+            )
+
+    def problems(self, limit: int = 50) -> list[Problem]:
+        """The most recent recorded problems, newest first."""
+        with self.session() as s:
+            rows = s.scalars(select(ProblemRow).order_by(ProblemRow.id.desc()).limit(limit))
+            return [Problem(r.stage, r.item, r.reason, r.detail) for r in rows]
+
+    # -- sources and entries -----------------------------------------------------------
+
+    def source_validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified last seen for ``url`` (for a conditional request)."""
+        with self.session() as s:
+            row = s.scalar(select(SourceRow).where(SourceRow.url == url))
+            return (row.etag, row.last_modified) if row else (None, None)
+
+    def update_source(self, url: str, kind: str, *, status: str, error: str = "",
+                      title: str | None = None, etag: str | None = None,
+                      last_modified: str | None = None, entries_found: int = 0) -> None:
+        """Create or update a source's row after fetching it."""
+        with self.session() as s:
+            row = s.scalar(select(SourceRow).where(SourceRow.url == url))
+            if row is None:
+                row = SourceRow(url=url, kind=kind, title="", last_status="", last_error="",
+                                entries_found=0)
+                s.add(row)
+            row.kind = kind
+            row.last_status = status
+            row.last_error = error
+            row.last_fetched_at = utcnow()
+            if title:
+                row.title = title
+            if etag is not None:
+                row.etag = etag
+            if last_modified is not None:
+                row.last_modified = last_modified
+            row.entries_found = (row.entries_found or 0) + entries_found
+
+    def add_entries(self, entries: Sequence[Entry]) -> int:
+        """Queue article entries for fetching; entries already known are left as they are.
+
+        Returns the number of new entries.
+        """
+        if not entries:
+            return 0
+        unique = {e.url: e for e in entries}
+        with self.session() as s:
+            known = set(s.scalars(select(EntryRow.url).where(EntryRow.url.in_(list(unique)))))
+            known |= set(
+                s.scalars(select(DocumentRow.canonical_url)
+                          .where(DocumentRow.canonical_url.in_(list(unique))))
+            )
+            new = [e for url, e in unique.items() if url not in known]
+            s.add_all(EntryRow(url=e.url, source_url=e.source_url, data=e.to_dict()) for e in new)
+            return len(new)
+
+    def pending_entries(self, limit: int | None = None) -> list[Entry]:
+        """Entries still to fetch, oldest first (includes those a crashed run left behind)."""
+        with self.session() as s:
+            query = select(EntryRow).where(EntryRow.status == "pending").order_by(EntryRow.id)
+            if limit:
+                query = query.limit(limit)
+            return [Entry.from_dict(r.data) for r in s.scalars(query)]
+
+    def finish_entry(self, url: str, status: str, reason: str = "", detail: str = "",
+                     document_id: int | None = None) -> None:
+        """Mark an entry fetched (``done``), ``failed`` or ``skipped``, with the reason."""
+        with self.session() as s:
+            s.execute(
+                update(EntryRow).where(EntryRow.url == url).values(
+                    status=status, reason=reason, detail=detail[:4000],
+                    document_id=document_id, attempts=EntryRow.attempts + 1,
+                    updated_at=utcnow(),
+                )
+            )
+
+    def retry_failed_entries(self) -> int:
+        """Put failed entries back in the queue; returns how many."""
+        with self.session() as s:
+            result = s.execute(
+                update(EntryRow).where(EntryRow.status == "failed").values(status="pending")
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    # -- documents ---------------------------------------------------------------------
+
+    def save_document(self, doc: Document) -> tuple[int, str]:
+        """Insert or update a document keyed by canonical URL.
+
+        Returns ``(id, outcome)`` where outcome is ``new``, ``unchanged`` (same canonical
+        URL and same content hash: nothing written) or ``updated`` (the text changed: the
+        document goes through dedupe, embedding and clustering again).
+        """
+        with self.session() as s:
+            row = s.scalar(select(DocumentRow).where(DocumentRow.canonical_url == doc.canonical_url))
+            fields = {
+                "url": doc.url, "title": doc.title, "author": doc.author,
+                "published_at": doc.published_at, "site_name": doc.site_name,
+                "language": doc.language, "text": doc.text, "source_url": doc.source_url,
+                "extractor": doc.extractor, "content_hash": doc.content_hash,
+            }
+            if row is None:
+                row = DocumentRow(canonical_url=doc.canonical_url, stage="extracted", names=[],
+                                  **fields)
+                s.add(row)
+                s.flush()
+                return row.id, "new"
+            if row.content_hash == doc.content_hash:
+                return row.id, "unchanged"
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.stage = "extracted"
+            row.fetched_at = utcnow()
+            if row.story_id is not None:
+                s.execute(update(StoryRow).where(StoryRow.id == row.story_id)
+                          .values(needs_write=True))
+            return row.id, "updated"
+
+    def documents_at_stage(self, stage: str, limit: int | None = None) -> list[Document]:
+        """Documents whose last completed stage is ``stage``, in publication order."""
+        with self.session() as s:
+            query = (select(DocumentRow).where(DocumentRow.stage == stage)
+                     .order_by(DocumentRow.published_at.is_(None), DocumentRow.published_at,
+                               DocumentRow.id))
+            if limit:
+                query = query.limit(limit)
+            return [self._doc(r) for r in s.scalars(query)]
+
+    def document(self, doc_id: int) -> Document | None:
+        """One document by id."""
+        with self.session() as s:
+            row = s.get(DocumentRow, doc_id)
+            return self._doc(row) if row else None
+
+    def documents(self, ids: Sequence[int]) -> list[Document]:
+        """Documents by id, in the order given."""
+        with self.session() as s:
+            rows = {r.id: r for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)))}
+            return [self._doc(rows[i]) for i in ids if i in rows]
+
+    def document_by_hash(self, content_hash: str, exclude_id: int) -> int | None:
+        """The oldest other document with exactly this text, if any."""
+        with self.session() as s:
+            return s.scalar(
+                select(DocumentRow.id)
+                .where(DocumentRow.content_hash == content_hash, DocumentRow.id != exclude_id,
+                       DocumentRow.stage != "extracted")
+                .order_by(DocumentRow.id).limit(1)
+            )
+
+    def minhashes_near(self, published: datetime | None, window_days: float,
+                       exclude_id: int) -> list[tuple[int, bytes]]:
+        """(id, minhash) of deduplicated originals published within the window."""
+        with self.session() as s:
+            query = select(DocumentRow.id, DocumentRow.minhash).where(
+                DocumentRow.minhash.is_not(None), DocumentRow.duplicate_of.is_(None),
+                DocumentRow.id != exclude_id, DocumentRow.stage != "extracted",
+            )
+            if published is not None:
+                delta = timedelta(days=window_days)
+                query = query.where(DocumentRow.published_at.between(published - delta,
+                                                                     published + delta))
+            return [(i, m) for i, m in s.execute(query)]
+
+    def mark_deduped(self, doc_id: int, minhash: bytes, duplicate_of: int | None,
+                     kind: str | None, score: float | None) -> None:
+        """Store a document's MinHash and its duplicate link (if any)."""
+        with self.session() as s:
+            s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(
+                minhash=minhash, duplicate_of=duplicate_of, duplicate_kind=kind,
+                duplicate_score=score, stage="deduped"))
+
+    def mark_embedded(self, items: Sequence[tuple[int, np.ndarray, list[str]]]) -> None:
+        """Store each document's embedding and names, moving it to ``embedded``."""
+        with self.session() as s:
+            for doc_id, vector, names in items:
+                s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(
+                    embedding=vector_to_bytes(vector), names=names, stage="embedded"))
+
+    def embedding(self, doc_id: int) -> tuple[np.ndarray, list[str]]:
+        """A document's stored embedding and names."""
+        with self.session() as s:
+            row = s.get(DocumentRow, doc_id)
+            if row is None or row.embedding is None:
+                raise StoreError(f"document {doc_id} has no embedding yet")
+            return bytes_to_vector(row.embedding), list(row.names or [])
+
+    # -- stories -----------------------------------------------------------------------
+
+    def active_stories(self, since: datetime | None) -> list[dict[str, Any]]:
+        """Stories whose newest source is at or after ``since`` (all when ``None``)."""
+        with self.session() as s:
+            query = select(StoryRow)
+            if since is not None:
+                query = query.where(StoryRow.last_published >= since)
+            return [self._story(r) for r in s.scalars(query)]
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        """One story as a dict (id, centroid, names, doc_count, times, needs_write)."""
+        with self.session() as s:
+            row = s.get(StoryRow, story_id)
+            return self._story(row) if row else None
+
+    def save_story(self, story: dict[str, Any]) -> int:
+        """Create (no ``id``) or update a story from the dict :meth:`story` returns."""
+        with self.session() as s:
+            row = s.get(StoryRow, story["id"]) if story.get("id") else None
+            if row is None:
+                row = StoryRow(write_status="")
+                s.add(row)
+            row.centroid = vector_to_bytes(story["centroid"])
+            row.names = story["names"]
+            row.doc_count = story["doc_count"]
+            row.first_published = story["first_published"]
+            row.last_published = story["last_published"]
+            row.needs_write = story.get("needs_write", True)
+            row.updated_at = utcnow()
+            s.flush()
+            return row.id
+
+    def assign_story(self, doc_id: int, story_id: int, score: float | None) -> None:
+        """Put a document in a story and mark it clustered."""
+        with self.session() as s:
+            s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(
+                story_id=story_id, story_score=score, stage="clustered"))
+
+    def story_documents(self, story_id: int) -> list[Document]:
+        """Every document of a story, oldest first (duplicates included)."""
+        with self.session() as s:
+            rows = s.scalars(select(DocumentRow).where(DocumentRow.story_id == story_id)
+                             .order_by(DocumentRow.published_at, DocumentRow.id))
+            return [self._doc(r) for r in rows]
+
+    def stories_needing_write(self) -> list[int]:
+        """Ids of stories that gained or changed sources since their article was written."""
+        with self.session() as s:
+            return list(s.scalars(select(StoryRow.id).where(StoryRow.needs_write.is_(True))
+                                  .order_by(StoryRow.id)))
+
+    def set_write_status(self, story_id: int, status: str, needs_write: bool) -> None:
+        """Record what the writer did with a story (``written`` or a reason it was not)."""
+        with self.session() as s:
+            s.execute(update(StoryRow).where(StoryRow.id == story_id)
+                      .values(write_status=status, needs_write=needs_write))
+
+    # -- articles and related ----------------------------------------------------------
+
+    def save_article(self, article: Article) -> int:
+        """Store a new version of a story's article; earlier versions are kept."""
+        with self.session() as s:
+            latest = s.scalar(select(func.max(ArticleRow.version))
+                              .where(ArticleRow.story_id == article.story_id)) or 0
+            if latest:
+                first = s.scalar(select(ArticleRow.written_at).where(
+                    ArticleRow.story_id == article.story_id, ArticleRow.version == 1))
+                article.written_at = as_utc(first) or article.written_at
+                article.updated_at = utcnow()
+            article.version = latest + 1
+            s.execute(update(ArticleRow).where(ArticleRow.story_id == article.story_id)
+                      .values(is_current=False))
+            row = ArticleRow(story_id=article.story_id, version=article.version,
+                             slug=article.slug, headline=article.headline.text, is_current=True,
+                             data=article.to_dict())
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def slug_taken(self, slug: str, story_id: int) -> bool:
+        """Whether another story's article already uses ``slug``."""
+        with self.session() as s:
+            return s.scalar(select(ArticleRow.id).where(
+                ArticleRow.slug == slug, ArticleRow.story_id != story_id).limit(1)) is not None
+
+    def current_articles(self) -> list[Article]:
+        """The current version of every story's article, newest story update first."""
+        with self.session() as s:
+            rows = s.scalars(select(ArticleRow).where(ArticleRow.is_current.is_(True)))
+            articles = [Article.from_dict(r.data) for r in rows]
+        articles.sort(key=lambda a: a.updated_at or a.written_at, reverse=True)
+        return articles
+
+    def article_versions(self, story_id: int) -> list[Article]:
+        """Every version of a story's article, oldest first."""
+        with self.session() as s:
+            rows = s.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id)
+                             .order_by(ArticleRow.version))
+            return [Article.from_dict(r.data) for r in rows]
+
+    def set_article_related(self, story_id: int, related: Sequence[RelatedRef]) -> None:
+        """Replace the related stories shown with a story's current article (no new version)."""
+        with self.session() as s:
+            row = s.scalar(select(ArticleRow).where(ArticleRow.story_id == story_id,
+                                                    ArticleRow.is_current.is_(True)))
+            if row is not None:
+                data = dict(row.data)
+                data["related"] = [r.to_dict() for r in related]
+                row.data = data
+
+    def set_related(self, story_id: int, related: Sequence[tuple[int, float]]) -> None:
+        """Replace a story's related-story links."""
+        with self.session() as s:
+            s.execute(delete(RelatedRow).where(RelatedRow.story_id == story_id))
+            s.add_all(RelatedRow(story_id=story_id, related_id=r, score=score)
+                      for r, score in related)
+
+    def related(self, story_id: int) -> list[tuple[int, float]]:
+        """(related story id, score), best first."""
+        with self.session() as s:
+            rows = s.execute(select(RelatedRow.related_id, RelatedRow.score)
+                             .where(RelatedRow.story_id == story_id)
+                             .order_by(RelatedRow.score.desc()))
+            return [(r, float(sc)) for r, sc in rows]
+
+    # -- the reader-facing view (newsdesk.web.app.ArticleSource) -------------------------
+
+    def latest_articles(self, limit: int = 50, offset: int = 0) -> list[Article]:
+        """Current articles, most recently updated first, with related stories filled in."""
+        return self.current_articles()[offset: offset + limit]
+
+    def article_by_slug(self, slug: str) -> Article | None:
+        """The current article with this slug, or ``None``."""
+        with self.session() as s:
+            row = s.scalar(select(ArticleRow).where(ArticleRow.slug == slug,
+                                                    ArticleRow.is_current.is_(True)))
+            return Article.from_dict(row.data) if row else None
+
+    def stats(self) -> dict[str, Any]:
+        """Counts a user wants to see: sources, entries by status, documents, stories, ..."""
+        with self.session() as s:
+            def count(model: Any, *where: Any) -> int:
+                return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+            entries = dict(s.execute(select(EntryRow.status, func.count())
+                                     .group_by(EntryRow.status)).all())
+            reasons = dict(s.execute(select(ProblemRow.reason, func.count())
+                                     .group_by(ProblemRow.reason)).all())
+            return {
+                "sources": count(SourceRow),
+                "entries": {str(k): int(v) for k, v in entries.items()},
+                "documents": count(DocumentRow),
+                "duplicates": count(DocumentRow, DocumentRow.duplicate_of.is_not(None)),
+                "stories": count(StoryRow),
+                "stories_written": count(ArticleRow, ArticleRow.is_current.is_(True)),
+                "article_versions": count(ArticleRow),
+                "problems": {str(k): int(v) for k, v in reasons.items()},
+                "runs": count(RunRow),
+            }
+
+    # -- row conversion ----------------------------------------------------------------
+
+    @staticmethod
+    def _doc(row: DocumentRow) -> Document:
+        return Document(
+            id=row.id, url=row.url, canonical_url=row.canonical_url, title=row.title,
+            text=row.text, content_hash=row.content_hash, author=row.author,
+            published_at=as_utc(row.published_at), site_name=row.site_name,
+            language=row.language, source_url=row.source_url, extractor=row.extractor,
+            duplicate_of=row.duplicate_of, duplicate_kind=row.duplicate_kind,
+            story_id=row.story_id,
+        )
+
+    @staticmethod
+    def _story(row: StoryRow) -> dict[str, Any]:
+        return {
+            "id": row.id, "centroid": bytes_to_vector(row.centroid).copy(),
+            "names": dict(row.names or {}), "doc_count": row.doc_count,
+            "first_published": as_utc(row.first_published),
+            "last_published": as_utc(row.last_published), "needs_write": row.needs_write,
+            "write_status": row.write_status,
+        }

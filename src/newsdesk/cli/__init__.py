@@ -1,0 +1,1 @@
+"""The ``newsdesk`` command line: thin wrappers over the library's stages."""

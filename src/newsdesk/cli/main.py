@@ -1,0 +1,76 @@
+"""``newsdesk``: the entry point, shared options and dispatch to command modules."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from newsdesk import __version__
+from newsdesk.cli import info, pipeline_cmds, serve
+from newsdesk.errors import NewsdeskError
+
+DESCRIPTION = """\
+newsdesk turns source articles into published news stories that a reader can trust:
+it ingests feeds, pages and files, drops duplicates, clusters articles into stories,
+writes an article per story in which every sentence cites its source and has been
+checked against it, and publishes a static site, RSS/Atom feeds and a JSON API.
+
+Start with `newsdesk run --demo` (bundled demo sources), then `newsdesk serve`.
+Settings come from defaults < newsdesk.toml (or --config) < NEWSDESK_* environment
+variables < flags; `newsdesk config show` prints them all with their origin.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("common options")
+    group.add_argument("--config", metavar="FILE",
+                       help="TOML settings file (default: ./newsdesk.toml when present)")
+    group.add_argument("--data-dir", metavar="DIR",
+                       help="folder for the database and site (setting data_dir)")
+    group.add_argument("--database-url", metavar="URL",
+                       help="store URL, e.g. sqlite:///news.db or postgresql+psycopg://... "
+                            "(setting database_url)")
+    group.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    group.add_argument("-q", "--quiet", action="store_true",
+                       help="warnings only, no progress bars")
+
+    parser = argparse.ArgumentParser(
+        prog="newsdesk", description=DESCRIPTION, parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (pipeline_cmds, serve, info):
+        module.register(commands, common)
+    return parser
+
+
+def configure_logging(verbose: bool, quiet: bool, level: str) -> None:
+    """Log to stderr: debug with -v, warnings with -q, else the ``log_level`` setting."""
+    chosen = logging.DEBUG if verbose else logging.WARNING if quiet else level.upper()
+    logging.basicConfig(level=chosen, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+                        datefmt="%H:%M:%S", stream=sys.stderr, force=True)
+    for noisy in ("httpx", "httpcore", "trafilatura", "alembic", "urllib3", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except NewsdeskError as exc:
+        logging.getLogger("newsdesk").error("%s", exc)
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Errors raised by newsdesk.
+
+The tree::
+
+    NewsdeskError                 base of everything newsdesk raises on purpose
+    ├── ConfigError               a setting is missing, malformed or contradicts another
+    ├── BackendError              a backend is unknown or its optional dependency is missing
+    ├── FetchError                a source could not be fetched (network, HTTP status, size, robots)
+    ├── ParseError                a feed, OPML or JSONL file could not be read
+    ├── ExtractionError           a page held no usable article text
+    ├── ModelError                a model file is missing or returned unusable output
+    ├── StoreError                the database could not be opened, migrated or written
+    └── PublishError              the site, feeds or API output could not be written
+
+Item-level failures (one feed, one page) are not raised out of a stage: the stage
+records them as a :class:`newsdesk.records.Problem` and goes on with the batch.
+Every message names the URL, item or backend it is about and what to do.
+"""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base class for every error newsdesk raises on purpose."""
+
+
+class ConfigError(NewsdeskError):
+    """A setting is missing, malformed or contradicts another."""
+
+
+class BackendError(NewsdeskError):
+    """A backend name is unknown, or the package it needs is not installed."""
+
+
+class FetchError(NewsdeskError):
+    """A URL could not be fetched. ``reason`` is a short machine-readable code."""
+
+    def __init__(self, url: str, reason: str, detail: str = "") -> None:
+        self.url = url
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{url}: {reason}" + (f" ({detail})" if detail else ""))
+
+
+class ParseError(NewsdeskError):
+    """A feed, OPML list or JSONL file could not be parsed."""
+
+
+class ExtractionError(NewsdeskError):
+    """A fetched page held no usable article text."""
+
+
+class ModelError(NewsdeskError):
+    """A model file is missing, or a model returned output that cannot be used."""
+
+
+class StoreError(NewsdeskError):
+    """The database could not be opened, migrated or written."""
+
+
+class PublishError(NewsdeskError):
+    """The static site, feeds or API output could not be written."""

@@ -1,0 +1,212 @@
+"""Settings: one table of every setting, with its default, type and help.
+
+Precedence, lowest first: the defaults below < a TOML config file (``--config`` or
+``./newsdesk.toml``) < ``NEWSDESK_*`` environment variables < CLI flags.
+A setting ``fetch.timeout`` is ``[fetch] timeout = 10`` in the file and
+``NEWSDESK_FETCH_TIMEOUT`` in the environment. Secrets are never stored here: a
+setting that needs one names the environment variable to read it from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsdesk.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str
+    default: Any
+    type: type
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable that overrides this setting."""
+        return "NEWSDESK_" + self.name.replace(".", "_").replace("-", "_").upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "newsdesk-data", str, "Folder for the database, the site and logs."),
+    Setting("database_url", "", str,
+            "SQLAlchemy URL of the store. Empty: sqlite:///<data_dir>/newsdesk.db. "
+            "PostgreSQL: postgresql+psycopg://user@host/db (pip install 'newsdesk[postgres]')."),
+    Setting("site_dir", "", str, "Where `publish` writes the static site. Empty: <data_dir>/site."),
+    Setting("sources", [], list,
+            "Sources to ingest when `ingest`/`run` get none on the command line: feed URLs, "
+            "OPML files, article URLs, local HTML/JSONL files or folders."),
+    Setting("fetch.timeout", 15.0, float, "Seconds before one HTTP request is given up."),
+    Setting("fetch.max_bytes", 5_000_000, int,
+            "Largest response body read; a bigger page is recorded as 'too_large' and skipped."),
+    Setting("fetch.user_agent", "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)", str,
+            "User-Agent sent with every request and matched against robots.txt."),
+    Setting("fetch.host_delay", 1.0, float,
+            "Minimum seconds between two requests to the same host (loopback hosts excepted)."),
+    Setting("fetch.respect_robots", True, bool, "Obey robots.txt Disallow rules for article pages."),
+    Setting("fetch.retries", 2, int, "Retries after a connection error or a 5xx/429 answer."),
+    Setting("extract.min_chars", 250, int,
+            "Shortest extracted text accepted as an article; shorter pages are recorded as "
+            "'no_article_text' (and the feed's own content is tried instead)."),
+    Setting("dedupe.near_threshold", 0.7, float,
+            "Estimated Jaccard similarity of word 4-shingles above which two documents are "
+            "near-copies (the same wire story on two sites)."),
+    Setting("dedupe.window_days", 14, int, "Only documents published this close are compared."),
+    Setting("embed.backend", "onnx-minilm", str, "Embedding backend (entry point embedder.<name>)."),
+    Setting("embed.threads", 2, int, "Inference threads for the embedding model."),
+    Setting("embed.batch_size", 32, int, "Texts per inference batch."),
+    Setting("cluster.threshold", 0.5, float,
+            "Combined similarity to a story above which a document joins it; lower merges more."),
+    Setting("cluster.window_days", 4.0, float,
+            "A document only joins stories whose latest source is at most this many days older."),
+    Setting("cluster.entity_weight", 0.25, float,
+            "Weight of shared-name overlap next to embedding similarity when assigning stories."),
+    Setting("write.min_sources", 2, int,
+            "Outlets a story needs before an article is written (corroboration)."),
+    Setting("write.max_sentences", 14, int, "Body sentences per article, lead included."),
+    Setting("write.sentences_per_doc", 20, int,
+            "Leading sentences of each source considered by the writer (news puts facts first)."),
+    Setting("verify.min_similarity", 0.72, float,
+            "Embedding cosine between a written sentence and its cited source sentence below "
+            "which the sentence is unsupported."),
+    Setting("verify.min_token_support", 0.8, float,
+            "Share of a written sentence's content words that must appear in its source."),
+    Setting("relate.top_k", 3, int, "Related stories listed under each article."),
+    Setting("relate.half_life_days", 14.0, float,
+            "Recency weighting of related stories: a story this many days apart counts half."),
+    Setting("publish.site_title", "newsdesk", str, "Name shown in the site header and feeds."),
+    Setting("publish.base_url", "http://127.0.0.1:8000", str,
+            "Absolute URL the site is served at (used in feeds and canonical links)."),
+    Setting("serve.host", "127.0.0.1", str, "Address `newsdesk serve` listens on."),
+    Setting("serve.port", 8000, int, "Port `newsdesk serve` listens on."),
+    Setting("log_level", "INFO", str, "Logging level: DEBUG, INFO, WARNING or ERROR."),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any, origin: str) -> Any:
+    """Convert ``value`` to the setting's type, or raise ConfigError naming the origin."""
+    try:
+        if setting.type is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(f"not a boolean: {value!r}")
+        if setting.type is list:
+            if isinstance(value, list):
+                return [str(v) for v in value]
+            return [part.strip() for part in str(value).split(",") if part.strip()]
+        return setting.type(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{setting.name} from {origin}: {exc}") from exc
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+class Settings:
+    """Resolved settings: ``settings["fetch.timeout"]`` plus where each value came from."""
+
+    def __init__(self, values: dict[str, Any], origins: dict[str, str]) -> None:
+        self._values = values
+        self.origins = origins
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._values:
+            raise ConfigError(f"unknown setting {name!r}; see `newsdesk config show`")
+        return self._values[name]
+
+    def with_overrides(self, overrides: dict[str, Any], origin: str = "cli") -> Settings:
+        """A copy with ``overrides`` applied (``None`` values are ignored)."""
+        values, origins = dict(self._values), dict(self.origins)
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name not in BY_NAME:
+                raise ConfigError(f"unknown setting {name!r} from {origin}")
+            values[name] = _coerce(BY_NAME[name], value, origin)
+            origins[name] = origin
+        return Settings(values, origins)
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder (created on first use by the store and publisher)."""
+        return Path(self["data_dir"])
+
+    @property
+    def database_url(self) -> str:
+        """The store URL, defaulting to a SQLite file in the data folder."""
+        url: str = self["database_url"]
+        return url or f"sqlite:///{(self.data_dir / 'newsdesk.db').as_posix()}"
+
+    @property
+    def site_dir(self) -> Path:
+        """Where the static site goes."""
+        site: str = self["site_dir"]
+        return Path(site) if site else self.data_dir / "site"
+
+    def section(self, prefix: str) -> dict[str, Any]:
+        """The settings under ``prefix.`` as a dict without the prefix."""
+        start = prefix + "."
+        return {k[len(start):]: v for k, v in self._values.items() if k.startswith(start)}
+
+    def rows(self) -> list[tuple[str, Any, str, str]]:
+        """(name, value, origin, help) for every setting, in table order."""
+        return [(s.name, self._values[s.name], self.origins[s.name], s.help) for s in SETTINGS]
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Resolve every setting: defaults < config file < environment < ``overrides``.
+
+    Without ``config_file``, ``./newsdesk.toml`` is read when it exists.
+    Raises:
+        ConfigError: the file is missing or malformed, a key is unknown, or a value has the
+            wrong type.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    values = {s.name: s.default for s in SETTINGS}
+    origins = {s.name: "default" for s in SETTINGS}
+
+    path = Path(config_file) if config_file else Path("newsdesk.toml")
+    if config_file or path.exists():
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        for name, value in _flatten(table).items():
+            if name not in BY_NAME:
+                raise ConfigError(f"{path}: unknown setting {name!r}; see `newsdesk config show`")
+            values[name] = _coerce(BY_NAME[name], value, str(path))
+            origins[name] = str(path)
+
+    for setting in SETTINGS:
+        if setting.env_var in environ:
+            values[setting.name] = _coerce(setting, environ[setting.env_var], setting.env_var)
+            origins[setting.name] = setting.env_var
+
+    return Settings(values, origins).with_overrides(overrides or {})

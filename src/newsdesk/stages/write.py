@@ -1,0 +1,100 @@
+"""Write and verify: an article for each story that gained sources, every sentence
+checked against the source it cites; sentences that fail are dropped and counted."""
+
+from __future__ import annotations
+
+import logging
+
+from newsdesk import backends
+from newsdesk.backends.verifier import Verifier
+from newsdesk.backends.writer import WriteRequest, Writer
+from newsdesk.builtin.write_grounded import outlet_name
+from newsdesk.pipeline import Context
+from newsdesk.records import Article, Sentence
+from newsdesk.stages.relate import relate
+
+log = logging.getLogger(__name__)
+MIN_BODY_SENTENCES = 3
+
+
+def verify_article(article: Article, verifier: Verifier, ctx: Context) -> Article | None:
+    """Attach verdicts, drop unsupported body sentences, fill ``article.verification``.
+
+    Returns ``None`` when the headline, the summary or too much of the body fails.
+    """
+    sentences = article.body_sentences()
+    verdicts = verifier.verify(sentences, ctx.embedder)
+    for sentence, verdict in zip(sentences, verdicts, strict=True):
+        sentence.verdict = verdict
+
+    def ok(sentence: Sentence) -> bool:
+        return sentence.verdict is not None and sentence.verdict.status == "supported"
+
+    dropped = [s for s in sentences if not ok(s)]
+    article.dropped = dropped
+    article.lead = [s for s in article.lead if ok(s)]
+    for section in article.sections:
+        section.sentences = [s for s in section.sentences if ok(s)]
+    article.sections = [s for s in article.sections if s.sentences]
+    if not article.lead and article.sections:
+        article.lead = [article.sections[0].sentences.pop(0)]
+        article.sections = [s for s in article.sections if s.sentences]
+    body = len(article.lead) + sum(len(s.sentences) for s in article.sections)
+    article.verification = {
+        "checked": len(sentences), "supported": len(sentences) - len(dropped),
+        "dropped": len(dropped), "verifier": verifier.name,
+    }
+    if not ok(article.headline) or not ok(article.summary) or body < MIN_BODY_SENTENCES:
+        return None
+    return article
+
+
+def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context) -> str:
+    """Write one story. Returns what happened: ``written`` or the reason it was not."""
+    docs = ctx.store.story_documents(story_id)
+    originals = [d for d in docs if d.duplicate_of is None]
+    duplicates: dict[int, list[str]] = {}
+    for doc in docs:
+        if doc.duplicate_of is not None:
+            duplicates.setdefault(doc.duplicate_of, []).append(outlet_name(doc))
+    outlets = {outlet_name(d) for d in originals}
+    if len(outlets) < ctx.settings["write.min_sources"]:
+        return "waiting_for_sources"
+    request = WriteRequest(story_id=story_id, documents=originals, embedder=ctx.embedder,
+                           duplicates=duplicates,
+                           max_sentences=ctx.settings["write.max_sentences"],
+                           sentences_per_doc=ctx.settings["write.sentences_per_doc"])
+    article = writer.write(request)
+    if article is None:
+        return "too_little_text"
+    checked = verify_article(article, verifier, ctx)
+    ctx.count("sentences_checked", article.verification["checked"])
+    ctx.count("sentences_dropped", article.verification["dropped"])
+    if checked is None:
+        return "failed_verification"
+    base, suffix = checked.slug, 2
+    while ctx.store.slug_taken(checked.slug, story_id):
+        checked.slug = f"{base}-{suffix}"
+        suffix += 1
+    ctx.store.save_article(checked)
+    return "written"
+
+
+def write(ctx: Context) -> dict[str, int]:
+    """Write every story that needs it, then refresh related stories."""
+    writer = backends.load("writer", "grounded", Writer)
+    verifier = backends.load("verifier", "alignment", Verifier, **ctx.settings.section("verify"))
+    story_ids = ctx.store.stories_needing_write()
+    for story_id in ctx.track(story_ids, "writing articles"):
+        try:
+            status = write_story(story_id, writer, verifier, ctx)
+        except Exception as exc:  # one story's failure must not stop the others
+            log.exception("writing story %s failed", story_id)
+            ctx.problem("write", f"story {story_id}", "writer_error", repr(exc))
+            status = "writer_error"
+        if status not in {"written", "waiting_for_sources"}:
+            ctx.problem("write", f"story {story_id}", status)
+        ctx.store.set_write_status(story_id, status, needs_write=status == "writer_error")
+        ctx.count(f"stories_{status}")
+    relate(ctx)
+    return dict(ctx.counts)
