@@ -1,11 +1,21 @@
-"""Shared test helpers: a self-contained factory for written, verified articles."""
+"""Shared test helpers: a factory for written, verified articles; a pipeline context;
+a local HTTP server with routes set per test."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
+from newsdesk.builtin.store_sql import SqlStore
+from newsdesk.pipeline import Context
 from newsdesk.records import (
     Article,
     Citation,
@@ -15,6 +25,7 @@ from newsdesk.records import (
     SourceRef,
     Verdict,
 )
+from newsdesk.settings import load_settings
 
 OUTLETS = [
     ("Harbour Gazette", "https://gazette.example/port-strike"),
@@ -150,3 +161,140 @@ def articles() -> list[Article]:
     b.related = [related_to(a)]
     c.related = [related_to(a), related_to(b)]
     return [a, b, c]
+
+
+# -- pipeline context, test data and a local HTTP server -----------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def make_context(tmp_path: Path, **overrides: Any) -> Context:
+    """A pipeline context whose data folder and SQLite database live in ``tmp_path``.
+
+    The process environment is ignored so a developer's NEWSDESK_* variables cannot
+    change what a test sees.
+    """
+    settings = load_settings(overrides={"data_dir": str(tmp_path), **overrides}, environ={})
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'newsdesk.db'}")
+    return Context(settings=settings, store=store, show_progress=False)
+
+
+def close_context(ctx: Context) -> None:
+    """Close the fetcher (if one was made) and the store of ``ctx``."""
+    fetcher = ctx.__dict__.get("fetcher")
+    if fetcher is not None and hasattr(fetcher, "close"):
+        fetcher.close()
+    ctx.store.close()
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[Context]:
+    """A fresh pipeline context with its own database."""
+    context = make_context(tmp_path)
+    yield context
+    close_context(context)
+
+
+@dataclass
+class Reply:
+    """What the local server answers: status, body, headers, and how it sends them."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (released early when the server stops)
+    chunked: bool = False  # Transfer-Encoding: chunked, no Content-Length
+
+
+Route = Reply | list[Reply] | Callable[[dict[str, str]], Reply]
+
+
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 whose answers a test sets per path.
+
+    ``routes[path]`` is a :class:`Reply`, a list of replies given in turn (the last one
+    repeats), or a function of the request headers. Unknown paths answer 404. Every
+    request is kept in ``requests`` as (path, headers).
+    """
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.release = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server.requests.append((path, headers))
+                reply = server.reply_for(path, headers)
+                if reply.delay:
+                    server.release.wait(reply.delay)
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                if reply.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    for start in range(0, len(reply.body), 400):
+                        chunk = reply.body[start:start + 400]
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    self.wfile.write(b"0\r\n\r\n")
+                    return
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                if reply.status != 304:
+                    self.wfile.write(reply.body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Keep test output quiet."""
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            block_on_close = False  # keep-alive connections must not hold up shutdown
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                """A client that gave up (timeout tests) is not an error here."""
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
+        self._thread.start()
+
+    def url(self, path: str) -> str:
+        """The absolute URL of ``path`` on this server."""
+        return self.base + path
+
+    def reply_for(self, path: str, headers: dict[str, str]) -> Reply:
+        """The reply configured for ``path`` (404 when there is none)."""
+        route = self.routes.get(path)
+        if route is None:
+            return Reply(404, b"not found")
+        if isinstance(route, list):
+            return route.pop(0) if len(route) > 1 else route[0]
+        if callable(route):
+            return route(headers)
+        return route
+
+    def paths(self) -> list[str]:
+        """The paths requested so far, in order."""
+        return [path for path, _ in self.requests]
+
+    def stop(self) -> None:
+        """Release delayed handlers and shut the server down."""
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    """A local HTTP server on 127.0.0.1 with routes set by the test."""
+    server = LocalServer()
+    yield server
+    server.stop()

@@ -35,6 +35,22 @@ def _known(label: str | None) -> str | None:
         return None
 
 
+def _detect(content: bytes) -> str | None:
+    """The charset charset_normalizer finds most likely, or ``None``."""
+    results = from_bytes(content[:200_000])
+    best = results.best()
+    if best is None:
+        return None
+    # Western text often scores exactly alike as cp1250, cp1252 and cp1257 (they share
+    # most letters), and the first of a tie wins: "crème" would come out as "crčme".
+    # windows-1252 is by far the most common legacy charset on the web, so it wins ties.
+    for match in results:
+        if ("cp1252" in match.could_be_from_charset and match.chaos <= best.chaos
+                and match.coherence >= best.coherence):
+            return "cp1252"
+    return _known(best.encoding)
+
+
 def detect_charset(content: bytes, header_charset: str | None = None) -> tuple[str, str]:
     """Pick the charset of ``content``. Returns ``(codec name, how it was chosen)``."""
     for bom, name in _BOMS:
@@ -54,9 +70,9 @@ def detect_charset(content: bytes, header_charset: str | None = None) -> tuple[s
         return "utf-8", "valid-utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(content[:200_000]).best()
-    if best is not None and _known(best.encoding):
-        return str(_known(best.encoding)), "detected"
+    detected = _detect(content)
+    if detected:
+        return detected, "detected"
     return "cp1252", "fallback"
 
 
@@ -71,8 +87,7 @@ def decode_bytes(content: bytes, header_charset: str | None = None) -> tuple[str
         return content.decode(charset), charset
     except UnicodeDecodeError:
         if how in {"http-header", "document"}:
-            best = from_bytes(content[:200_000]).best()
-            fallback = _known(best.encoding) if best is not None else None
+            fallback = _detect(content)
             if fallback:
                 return content.decode(fallback, errors="replace"), fallback
         return content.decode(charset, errors="replace"), charset

@@ -15,6 +15,9 @@ from newsdesk.backends.extractor import Extracted, Extractor
 
 log = logging.getLogger(__name__)
 
+# lxml refuses a str that starts with an encoding declaration (XHTML pages often do); the
+# text is already decoded, so the declaration is dropped before parsing the meta tags.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PUBLISHED_META = ("article:published_time", "og:published_time", "datePublished",
                    "pubdate", "publishdate", "date", "dc.date", "dcterms.created")
 
@@ -71,7 +74,7 @@ class TrafilaturaExtractor(Extractor):
             log.debug("trafilatura failed on %s: %s", url, exc)
             result = None
         try:
-            tree = lxml_html.fromstring(html)
+            tree = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))
         except (ValueError, lxml_html.etree.ParserError):
             tree = None
         meta = _meta(tree) if tree is not None else {}

@@ -169,10 +169,11 @@ class HttpFetcher(Fetcher):
                 if response.status_code < 400:
                     parser = urllib.robotparser.RobotFileParser()
                     parser.parse(response.text.splitlines())
-                elif response.status_code in {401, 403}:
-                    # RFC 9309: an unreachable robots.txt means full disallow only for 5xx;
-                    # 401/403 are treated as "no rules", like 404, by major crawlers.
-                    parser = None
+                elif response.status_code >= 500:
+                    # RFC 9309 2.3.1.4: a server error on robots.txt means full disallow.
+                    # 4xx (401/403 included, as major crawlers do) means "no rules".
+                    parser = urllib.robotparser.RobotFileParser()
+                    parser.parse(["User-agent: *", "Disallow: /"])
             except httpx.HTTPError as exc:
                 log.debug("robots.txt for %s not available: %s", root, exc)
             self._robots[root] = parser

@@ -35,7 +35,15 @@ from newsdesk.builtin.store_models import (
     StoryRow,
 )
 from newsdesk.errors import StoreError
-from newsdesk.records import Article, Document, Entry, Problem, RelatedRef, utcnow
+from newsdesk.records import (
+    Article,
+    Document,
+    Entry,
+    Problem,
+    RelatedRef,
+    parse_iso,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +212,12 @@ class SqlStore:
         """
         if not entries:
             return 0
-        unique = {e.url: e for e in entries}
+        unique: dict[str, Entry] = {}
+        for entry in entries:
+            # Two sources listing one article: keep the entry carrying the most text of its
+            # own (the fallback when the page has none), the first one on a tie.
+            if entry.url not in unique or len(entry.content) > len(unique[entry.url].content):
+                unique[entry.url] = entry
         with self.session() as s:
             known = set(s.scalars(select(EntryRow.url).where(EntryRow.url.in_(list(unique)))))
             known |= set(
@@ -412,15 +425,17 @@ class SqlStore:
             latest = s.scalar(select(func.max(ArticleRow.version))
                               .where(ArticleRow.story_id == article.story_id)) or 0
             if latest:
-                first = s.scalar(select(ArticleRow.written_at).where(
+                first = s.scalar(select(ArticleRow.data).where(
                     ArticleRow.story_id == article.story_id, ArticleRow.version == 1))
-                article.written_at = as_utc(first) or article.written_at
+                if first and first.get("written_at"):
+                    article.written_at = parse_iso(first["written_at"]) or article.written_at
                 article.updated_at = utcnow()
             article.version = latest + 1
             s.execute(update(ArticleRow).where(ArticleRow.story_id == article.story_id)
                       .values(is_current=False))
             row = ArticleRow(story_id=article.story_id, version=article.version,
                              slug=article.slug, headline=article.headline.text, is_current=True,
+                             written_at=article.updated_at or article.written_at,
                              data=article.to_dict())
             s.add(row)
             s.flush()

@@ -29,6 +29,7 @@ FEED_SUFFIXES = {".xml", ".rss", ".atom", ".json", ".rdf"}
 HTML_SUFFIXES = {".html", ".htm"}
 _TRACKING = re.compile(r"^(utm_|fbclid$|gclid$|mc_|ref$|cmpid$)")
 _WS = re.compile(r"\s+")
+_HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
 def normalize_url(url: str) -> str:
@@ -190,12 +191,18 @@ def parse_feed(content: bytes, base_url: str, source: str, headers: dict[str, st
             return as_json
         ctx.problem("ingest", source, "malformed_feed", "JSON that is not a JSON Feed")
         return [], ""
+    # feedparser turns a file:// base into "file://a/..." (host "a"), so it only gets an
+    # http(s) base; every link is joined with the feed's URL below anyway.
+    base = {"content-location": base_url} if base_url.startswith(("http://", "https://")) else {}
     parsed = feedparser.parse(content, response_headers={
-        "content-location": base_url, **{k.lower(): v for k, v in headers.items()}})
-    if parsed.bozo and not parsed.entries:
+        **base, **{k.lower(): v for k, v in headers.items()}})
+    # A missing or non-XML Content-Type (every local file) and a charset header that the
+    # XML declaration overrides are normal on the web, not a broken feed.
+    bozo = parsed.bozo and not isinstance(parsed.get("bozo_exception"), _HARMLESS_BOZO)
+    if bozo and not parsed.entries:
         ctx.problem("ingest", source, "malformed_feed", str(parsed.get("bozo_exception", "")))
         return [], ""
-    if parsed.bozo:
+    if bozo:
         ctx.problem("ingest", source, "feed_not_well_formed",
                     f"{parsed.get('bozo_exception', '')}; {len(parsed.entries)} entries read")
     feed_title = str(parsed.feed.get("title", ""))
@@ -246,7 +253,7 @@ def parse_jsonl(content: bytes, source: str, ctx: Context) -> list[Entry]:
                 raise ValueError("no 'text' or 'html'")
             entries.append(Entry(
                 url=url, source_url=source, title=str(record.get("title", "")),
-                content=str(body), content_is_html="text" not in record,
+                content=str(body), content_is_html=not record.get("text"),
                 author=str(record.get("author", "")),
                 published_at=parse_iso(record.get("published")),
                 site_name=str(record.get("site_name", "")),
@@ -313,7 +320,11 @@ def fetch_entry(entry: Entry, ctx: Context) -> Document | None:
     meta = page_meta
     canonical = (meta.canonical_url if meta and meta.canonical_url else "") or (
         entry.url if entry.url.startswith("http") else final_url)
-    published = parse_iso_lenient(meta.published if meta else "") or entry.published_at
+    page_date = (meta.published if meta else "").strip()
+    published = parse_iso_lenient(page_date) or entry.published_at
+    if (len(page_date) == 10 and published and entry.published_at
+            and entry.published_at.date() == published.date()):
+        published = entry.published_at  # a bare day on the page: keep the feed's exact time
     return Document(
         url=final_url,
         canonical_url=normalize_url(canonical),

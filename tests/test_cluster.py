@@ -1,0 +1,83 @@
+"""Story clustering on the demo corpus: stories match the ground truth, later sources
+join existing stories, near-copies follow their original."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from demo_corpus import bcubed, make_context, story_of_url, wave_sources
+
+from newsdesk.backends.clusterer import DocumentFeatures, StoryState
+from newsdesk.builtin.cluster_online import OnlineClusterer, name_overlap
+from newsdesk.stages.cluster import cluster
+from newsdesk.stages.ingest import ingest
+
+# Floors pinned on the demo corpus; a change may raise them, not silently lower them.
+MIN_PRECISION = 0.95
+MIN_RECALL = 0.9
+
+
+def _unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_assign_joins_similar_recent_story_and_refuses_old_or_distant() -> None:
+    clusterer = OnlineClusterer(threshold=0.5, window_days=4, entity_weight=0.25)
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    story = StoryState(id=7, centroid=_unit(1, 0.1, 0), names={"Port Calder": 2},
+                       doc_count=2, last_published=now - timedelta(days=1))
+    close = DocumentFeatures(1, _unit(1, 0.2, 0), ["Port Calder"], now)
+    chosen, score = clusterer.assign(close, [story])
+    assert chosen is story and score > 1.0
+    distant = DocumentFeatures(2, _unit(0, 0, 1), ["Ostmark"], now)
+    assert clusterer.assign(distant, [story])[0] is None
+    stale = StoryState(id=8, centroid=story.centroid, names=story.names, doc_count=2,
+                       last_published=now - timedelta(days=10))
+    assert clusterer.assign(close, [stale])[0] is None
+
+
+def test_name_overlap_counts_the_documents_names_the_story_knows() -> None:
+    assert name_overlap(["A", "B", "B", "C", "D"], {"A": 1, "D": 3}) == 0.5
+    assert name_overlap([], {"A": 1}) == 0.0
+
+
+@pytest.mark.slow
+def test_demo_stream_clusters_into_its_true_stories(tmp_path) -> None:
+    ctx = make_context(tmp_path)
+    ingest(wave_sources(1), ctx)
+    cluster(ctx)
+    wave1 = {d.id: d.story_id for d in ctx.store.documents_at_stage("clustered")}
+    stories_after_wave1 = ctx.store.stats()["stories"]
+
+    ingest(wave_sources(2), ctx)
+    cluster(ctx)
+    docs = ctx.store.documents_at_stage("clustered")
+    truth = story_of_url()
+    precision, recall, _f1 = bcubed([d.story_id for d in docs],
+                                    [truth[d.canonical_url] for d in docs])
+    assert precision >= MIN_PRECISION, precision
+    assert recall >= MIN_RECALL, recall
+
+    # Two factory fires in two cities, days apart, are two stories.
+    fires = {truth[d.canonical_url]: d.story_id for d in docs if "fire" in truth[d.canonical_url]}
+    assert len(set(fires.values())) == 2
+
+    # A second run adds the follow-ups to the stories the first run made.
+    for doc in docs:
+        if doc.id in wave1:
+            assert doc.story_id == wave1[doc.id], "a clustered document moved"
+    follow_ups = [d for d in docs if d.id not in wave1]
+    assert follow_ups
+    joined = [d for d in follow_ups if d.story_id in set(wave1.values())]
+    assert len(joined) >= len(follow_ups) - 1
+    assert ctx.store.stats()["stories"] <= stories_after_wave1 + 1
+
+    # Near-copies of a wire story sit in their original's story, linked, not lost.
+    copies = [d for d in docs if d.duplicate_of is not None]
+    assert len(copies) >= 4
+    by_id = {d.id: d for d in docs}
+    for copy in copies:
+        assert copy.story_id == by_id[copy.duplicate_of].story_id

@@ -1,0 +1,127 @@
+"""End to end: the pipeline on the demo corpus, as a user runs it, checked on the pages
+it publishes; then re-runs (idempotent) and follow-up sources (stories update)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+import pytest
+from demo_corpus import make_context, manifest, story_of_url, wave_sources
+from lxml import html
+
+from newsdesk.builtin.store_sql import SqlStore
+from newsdesk.cli.main import main
+from newsdesk.pipeline import run_all
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`newsdesk run --demo` into a fresh data folder (real HTTP server on 127.0.0.1)."""
+    data = tmp_path_factory.mktemp("demo")
+    assert main(["run", "--demo", "--data-dir", str(data), "--quiet"]) == 0
+    return data
+
+
+def story_pages(data: Path) -> list[Path]:
+    return sorted((data / "site" / "stories").glob("*.html"))
+
+
+def test_demo_site_has_about_ten_multi_source_stories(demo_site: Path) -> None:
+    pages = story_pages(demo_site)
+    true_stories = {a["story"] for a in manifest()
+                    if sum(b["story"] == a["story"] for b in manifest()) > 1}
+    assert len(true_stories) - 1 <= len(pages) <= len(true_stories) + 1
+    index = html.parse(str(demo_site / "site" / "index.html")).getroot()
+    linked = {Path(a.get("href")).name for a in index.iter("a")
+              if "stories/" in (a.get("href") or "")}
+    assert {p.name for p in pages} <= linked
+
+
+def test_every_story_page_is_complete(demo_site: Path) -> None:
+    pages = story_pages(demo_site)
+    assert pages
+    for page in pages:
+        root = html.parse(str(page)).getroot()
+        body = root.find_class("story-body")[0]
+        headings = [h.text_content().strip() for h in body.iter("h2")]
+        assert 2 <= len(headings) <= 4, (page.name, headings)
+        sources = {li.get("id") for li in root.get_element_by_id("sources").iter("li")}
+        assert len(sources) >= 2, page.name
+        sentences = root.find_class("sentence")
+        assert sentences
+        for span in sentences:
+            # every sentence on the page carries a verdict and a citation that resolves
+            assert span.get("data-verdict") == "supported", (page.name, span.text_content())
+            cite = span.getnext()
+            assert cite is not None and cite.tag == "sup", (page.name, span.text_content())
+            assert cite.find("a").get("href")[1:] in sources
+        text = root.text_content()
+        assert "According to " in text or " reported." in text, page.name
+        assert "sentences verified" in text and "AI-generated" in text
+        assert root.find_class("related"), f"{page.name} lists no related stories"
+        for link in root.find_class("related")[0].iter("a"):
+            target = page.parent / link.get("href")
+            assert target.resolve() != page.resolve()
+            assert target.exists(), link.get("href")
+        assert root.xpath("//meta[@name='ai-generated']/@content") == ["true"]
+
+
+def test_feeds_and_json_api_files_carry_every_story(demo_site: Path) -> None:
+    site = demo_site / "site"
+    count = len(story_pages(demo_site))
+    for name in ("feed.xml", "rss.xml"):
+        parsed = feedparser.parse((site / name).read_bytes())
+        assert not parsed.bozo, name
+        assert len(parsed.entries) == count
+    listing = json.loads((site / "api" / "stories.json").read_text())
+    assert len(listing) == count
+    assert all(item["verification"]["dropped"] >= 0 for item in listing)
+
+
+def test_bad_inputs_are_recorded_with_reasons(demo_site: Path) -> None:
+    store = SqlStore.open(f"sqlite:///{demo_site / 'newsdesk.db'}")
+    reasons = store.stats()["problems"]
+    store.close()
+    kinds = [a["kind"] for a in manifest()]
+    assert reasons.get("http_404", 0) == kinds.count("missing")
+    assert reasons.get("no_article_text", 0) == kinds.count("no_text")
+    assert reasons.get("entry_without_link", 0) == 1
+
+
+def test_rerun_changes_nothing_and_follow_ups_update_stories(tmp_path: Path) -> None:
+    ctx = make_context(tmp_path)
+    run_all(ctx, wave_sources(1))
+    first = ctx.store.stats()
+    articles_before = {a.story_id: a for a in ctx.store.current_articles()}
+    known_docs = {d.id for d in ctx.store.documents_at_stage("clustered")}
+
+    ctx.counts.clear()
+    run_all(ctx, wave_sources(1))
+    again = ctx.store.stats()
+    assert again["documents"] == first["documents"]
+    assert again["stories"] == first["stories"]
+    assert again["article_versions"] == first["article_versions"]
+    assert ctx.counts.get("documents_new", 0) == 0
+
+    run_all(ctx, wave_sources(2))
+    after = ctx.store.stats()
+    assert after["documents"] > first["documents"]
+    assert after["stories"] <= first["stories"] + 1
+    truth = story_of_url()
+    follow_up_stories = {truth[d.canonical_url] for d in ctx.store.documents_at_stage("clustered")
+                         if d.id not in known_docs}
+    assert "port-strike" in follow_up_stories
+    updated = [a for a in ctx.store.current_articles() if a.version > 1]
+    assert updated, "no story was rewritten after its follow-ups arrived"
+    for article in updated:
+        before = articles_before[article.story_id]
+        assert len(article.sources) > len(before.sources)
+        assert article.written_at == before.written_at
+        assert article.updated_at is not None
+        versions = ctx.store.article_versions(article.story_id)
+        assert [v.version for v in versions] == list(range(1, article.version + 1))
+    ctx.store.close()
