@@ -32,6 +32,8 @@ serve: venv
 	$(BIN)/newsdesk serve --data-dir $(DATA_DIR)
 
 test: venv
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: venv

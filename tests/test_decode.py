@@ -7,8 +7,9 @@ import codecs
 
 import pytest
 
-from conftest import DATA
 from newsdesk.decode import decode_bytes, detect_charset
+
+from conftest import DATA
 
 WESTERN = ("“We paid €12 for the café’s crème brûlée,” said Renée — and the naïve "
            "tourists at the Café Zoë did the same.")
@@ -122,3 +123,11 @@ def test_an_unknown_charset_label_is_ignored() -> None:
 def test_other_undeclared_legacy_charsets_are_still_detected(sample: str, codec: str) -> None:
     text, _ = decode_bytes(page(sample).encode(codec))
     assert sample in text
+
+
+def test_an_xhtml_page_declaring_iso_8859_1_in_its_xml_prolog() -> None:
+    raw = (DATA / "pages" / "tide-gauge-xhtml.html").read_bytes()
+    assert detect_charset(raw) == ("cp1252", "document")  # the latin-1 label, read as browsers do
+    text, _ = decode_bytes(raw)
+    assert "“We have never seen it come over the wall like that,”" in text
+    assert "Siobhán Ní Bhriain" in text

@@ -9,10 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import LocalServer, Reply
 from newsdesk.builtin import fetch_http
 from newsdesk.builtin.fetch_http import HttpFetcher
 from newsdesk.errors import FetchError
+
+from conftest import LocalServer, Reply
 
 PAGE = b"<html><body><p>Harbour news.</p></body></html>"
 

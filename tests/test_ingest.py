@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from conftest import DATA, LocalServer, Reply, close_context, make_context
 from newsdesk.backends.fetcher import FetchResult
 from newsdesk.builtin.store_models import EntryRow
 from newsdesk.demo_server import demo_dir, demo_sources, serve_directory
 from newsdesk.pipeline import Context
 from newsdesk.records import Document, Entry, parse_iso
 from newsdesk.stages.ingest import discover, fetch_entry, ingest
+
+from conftest import DATA, LocalServer, Reply, close_context, make_context
 
 FEEDS = DATA / "feeds"
 PAGES = DATA / "pages"
@@ -64,7 +65,8 @@ def test_rss_links_are_resolved_against_the_feed_url(ctx: Context) -> None:
     assert talks.published_at == datetime(2026, 11, 18, 8, 30, tzinfo=UTC)
     assert (talks.site_name, talks.language) == ("Harbour Gazette", "en")
     assert talks.source_url == (FEEDS / "harbour-gazette.xml").as_uri()
-    assert "Minus four" not in talks.content and "minus four degrees" in entries[1].content
+    assert talks.content == ""  # a teaser only: the page has to be fetched
+    assert "minus four degrees" in entries[1].content  # the feed's full text, for later
 
 
 def test_an_entry_without_link_is_recorded_and_the_rest_kept(ctx: Context) -> None:
@@ -166,7 +168,22 @@ def test_a_folder_is_searched_for_every_source_type(ctx: Context) -> None:
         "https://regionalwire.example/2026/11/20/tram-line",
         "https://regionalwire.example/2026/11/20/library-hours",
     }
+    # The OPML in the folder lists feeds that are in the folder too: each is read once.
+    linkless = [item for reason, item in reasons(ctx) if reason == "entry_without_link"]
+    assert len(linkless) == len(set(linkless)) == 3
     assert {e.url for e in discover([FEEDS.as_uri()], ctx)} == urls
+
+
+def test_an_opml_list_that_includes_itself_ends(ctx: Context, tmp_path: Path) -> None:
+    (tmp_path / "a.opml").write_text(
+        '<opml version="2.0"><body><outline text="B" xmlUrl="b.opml"/>'
+        f'<outline text="Gazette" xmlUrl="{(FEEDS / "harbour-gazette.xml").as_uri()}"/>'
+        "</body></opml>", encoding="utf-8")
+    (tmp_path / "b.opml").write_text(
+        '<opml version="2.0"><body><outline text="A" xmlUrl="a.opml"/></body></opml>',
+        encoding="utf-8")
+    entries = discover([str(tmp_path / "a.opml")], ctx)
+    assert len(entries) == 3
 
 
 def test_html_files_and_folders_of_pages_become_entries(ctx: Context) -> None:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from demo_corpus import make_context, manifest, story_of_url, wave_sources
 from lxml import html
 
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.cli.main import main
 from newsdesk.pipeline import run_all
+
+from demo_corpus import make_context, manifest, story_of_url, wave_sources
 
 pytestmark = pytest.mark.slow
 

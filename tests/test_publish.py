@@ -9,12 +9,13 @@ import feedparser
 import lxml.html
 import pytest
 
-from conftest import make_article, related_to
 from newsdesk.backends import load
 from newsdesk.backends.publisher import Publisher
 from newsdesk.builtin.publish_site import SitePublisher
 from newsdesk.errors import ConfigError, PublishError
 from newsdesk.records import Article
+
+from conftest import make_article, related_to
 
 BASE = "https://news.example.org"
 NOTICE = (

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from sqlalchemy import inspect, text
 
-from conftest import make_article
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.records import Document, Entry, Problem
 from newsdesk.stages.ingest import content_hash
+
+from conftest import make_article
 
 TABLES = {"sources", "entries", "documents", "stories", "articles", "related", "problems", "runs"}
 

@@ -15,12 +15,13 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from conftest import make_article
 from newsdesk.builtin.publish_site import SitePublisher
 from newsdesk.errors import ConfigError
 from newsdesk.records import Article
 from newsdesk.web.app import ArticleSource, create_app
 from newsdesk.web.render import SiteSettings
+
+from conftest import make_article
 
 BASE = "https://news.example.org"
 

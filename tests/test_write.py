@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from demo_corpus import make_context, story_of_url, wave_sources
 
 from newsdesk.backends.writer import WriteRequest
 from newsdesk.builtin.embed_onnx import OnnxMiniLMEmbedder
@@ -13,6 +12,8 @@ from newsdesk.builtin.write_grounded import GroundedWriter, attribute, strip_dat
 from newsdesk.records import Document
 from newsdesk.stages.ingest import ingest
 from newsdesk.text import split_sentences
+
+from demo_corpus import make_context, story_of_url, wave_sources
 
 pytestmark = pytest.mark.slow
 

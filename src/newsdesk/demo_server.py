@@ -28,7 +28,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         ".html": "text/html",
     }
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Silence the per-request log lines."""
 
 

@@ -49,7 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
             "User-Agent sent with every request and matched against robots.txt."),
     Setting("fetch.host_delay", 1.0, float,
             "Minimum seconds between two requests to the same host (loopback hosts excepted)."),
-    Setting("fetch.respect_robots", True, bool, "Obey robots.txt Disallow rules for article pages."),
+    Setting("fetch.respect_robots", True, bool,
+            "Obey robots.txt Disallow rules for article pages."),
     Setting("fetch.retries", 2, int, "Retries after a connection error or a 5xx/429 answer."),
     Setting("extract.min_chars", 250, int,
             "Shortest extracted text accepted as an article; shorter pages are recorded as "
@@ -58,7 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Estimated Jaccard similarity of word 4-shingles above which two documents are "
             "near-copies (the same wire story on two sites)."),
     Setting("dedupe.window_days", 14, int, "Only documents published this close are compared."),
-    Setting("embed.backend", "onnx-minilm", str, "Embedding backend (entry point embedder.<name>)."),
+    Setting("embed.backend", "onnx-minilm", str,
+            "Embedding backend (entry point embedder.<name>)."),
     Setting("embed.threads", 2, int, "Inference threads for the embedding model."),
     Setting("embed.batch_size", 32, int, "Texts per inference batch."),
     Setting("cluster.threshold", 0.6, float,
@@ -109,7 +111,11 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
         if setting.type is list:
             if isinstance(value, list):
                 return [str(v) for v in value]
-            return [part.strip() for part in str(value).split(",") if part.strip()]
+            if not isinstance(value, str):
+                raise ValueError(f"expected a list or comma-separated text, got {value!r}")
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, bool | list | dict):
+            raise ValueError(f"expected {setting.type.__name__}, got {value!r}")
         return setting.type(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{setting.name} from {origin}: {exc}") from exc

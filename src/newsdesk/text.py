@@ -10,16 +10,19 @@ from functools import lru_cache
 
 import punkt
 
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before
-being below between both but by can could did do does doing down during each few for from
-further had has have having he her here hers herself him himself his how i if in into is it
-its itself just me more most my myself no nor not now of off on once only or other our ours
-out over own same she should so some such than that the their theirs them themselves then
-there these they this those through to too under until up very was we were what when where
-which while who whom why will with would you your yours yourself said says say told according
-after new one two three per cent percent mr mrs ms dr would could may might must shall its
-""".split())
+STOPWORDS = frozenset(
+    """
+a about above after again against all also am an and any are as at be because been
+before being below between both but by can could did do does doing down during each few
+for from further had has have having he her here hers herself him himself his how i if
+in into is it its itself just me more most my myself no nor not now of off on once only
+or other our ours out over own same she should so some such than that the their theirs
+them themselves then there these they this those through to too under until up very was
+we were what when where which while who whom why will with would you your yours yourself
+said says say told according after new one two three per cent percent mr mrs ms dr would
+could may might must shall its
+""".split()
+)
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
@@ -60,8 +63,8 @@ def split_sentences(text: str, language: str = "english") -> list[str]:
     """Sentences of ``text``, paragraph by paragraph (newlines end paragraphs)."""
     _punkt_ready()
     sentences: list[str] = []
-    for paragraph in text.split("\n"):
-        paragraph = _SPACE.sub(" ", paragraph).strip()
+    for raw in text.split("\n"):
+        paragraph = _SPACE.sub(" ", raw).strip()
         if paragraph:
             sentences.extend(s.strip() for s in punkt.sent_tokenize(paragraph, language=language)
                              if s.strip())

@@ -43,7 +43,8 @@ B = TypeVar("B", bound=Backend)
 def available(kind: str) -> list[str]:
     """Names of the registered backends of one kind (``fetcher``, ``embedder``, ...)."""
     prefix = kind + "."
-    return sorted(ep.name[len(prefix) :] for ep in entry_points(group=GROUP) if ep.name.startswith(prefix))
+    return sorted(ep.name[len(prefix):] for ep in entry_points(group=GROUP)
+                  if ep.name.startswith(prefix))
 
 
 def load(kind: str, name: str, base: type[B], **options: Any) -> B:

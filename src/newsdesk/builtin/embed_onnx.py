@@ -87,7 +87,7 @@ class OnnxMiniLMEmbedder(Embedder):
                 raise ModelError(f"embedding model file missing: {path}; {INSTALL_HINT}")
         tokenizer = Tokenizer.from_file(str(vocab))
         tokenizer.enable_truncation(max_length=self.options.max_tokens)
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token, not a secret
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         opts = onnxruntime.SessionOptions()
         opts.intra_op_num_threads = self.options.threads
         opts.inter_op_num_threads = 1

@@ -7,7 +7,7 @@ The schema is created and changed only by the Alembic migrations in
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -32,7 +32,8 @@ URL = String(2048)
 class Base(DeclarativeBase):
     """Declarative base of newsdesk's tables."""
 
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
 
 
 class SourceRow(Base):
@@ -92,7 +93,8 @@ class DocumentRow(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     names: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True, index=True)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True,
+                                                 index=True)
     story_score: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 

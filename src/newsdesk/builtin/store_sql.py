@@ -266,7 +266,8 @@ class SqlStore:
         document goes through dedupe, embedding and clustering again).
         """
         with self.session() as s:
-            row = s.scalar(select(DocumentRow).where(DocumentRow.canonical_url == doc.canonical_url))
+            row = s.scalar(select(DocumentRow)
+                           .where(DocumentRow.canonical_url == doc.canonical_url))
             fields = {
                 "url": doc.url, "title": doc.title, "author": doc.author,
                 "published_at": doc.published_at, "site_name": doc.site_name,
@@ -334,7 +335,7 @@ class SqlStore:
                 delta = timedelta(days=window_days)
                 query = query.where(DocumentRow.published_at.between(published - delta,
                                                                      published + delta))
-            return [(i, m) for i, m in s.execute(query)]
+            return [(i, m) for i, m in s.execute(query) if m is not None]
 
     def mark_deduped(self, doc_id: int, minhash: bytes, duplicate_of: int | None,
                      kind: str | None, score: float | None) -> None:

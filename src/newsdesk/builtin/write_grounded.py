@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from newsdesk.backends import BackendOptions
-from newsdesk.backends.writer import WriteRequest, Writer
+from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.records import Article, Citation, Document, Section, Sentence, SourceRef, iso
 from newsdesk.text import content_words, names, numbers, slugify, split_sentences
 
@@ -28,21 +28,25 @@ _BOILERPLATE = re.compile(
     r"(additional reporting|reporting by|editing by|writing by|all rights reserved|"
     r"sign up|subscribe|newsletter|click here|read more|follow us|copyright|©|https?://|"
     r"@\w|this article|photo:|image:|caption)", re.IGNORECASE)
+_DANGLING = frozenset({"They", "He", "She", "It", "This", "These", "Those", "That", "Its",
+                       "His", "Her", "Their", "We", "Our", "I", "There", "Here", "Such",
+                       "Both", "Neither", "Then", "So", "Thus", "Nor", "Others"})
 _OPENERS = re.compile(r"^(Meanwhile|However|But|And|Also|Still|Separately|In addition|"
                       r"Additionally|Elsewhere|Instead|Yet|Moreover|Furthermore),\s+")
-_SAID = re.compile(r"\b(said|says|told|added|stated|according to|announced|warned|insisted)\b",
+_SAID = re.compile(r"\b(said|says|told|added|stated|according to|announced|warned|insisted|"
+                   r"wrote|writes|argued|asked|noted|explained|claimed|described)\b",
                    re.IGNORECASE)
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _BACKGROUND = re.compile(
-    r"\b(last (year|month|week|spring|summer|autumn|winter)|previously|earlier this|"
-    r"since (19|20)\d\d|in (19|20)\d\d|history|first time|for decades|for years|"
-    r"years ago|was founded|dating back)\b", re.IGNORECASE)
-
+    r"\b(last (year|month|spring|summer|autumn|winter)|previously|earlier this year|"
+    r"for decades|for years|years ago|was founded|dating back|the first since|"
+    r"for the first time (in|since))\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]{1,40},?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?(?:\([^)]{2,40}\)\s*)?"
     r"[—–-]{1,2}\s+")
-_OWN_ATTRIBUTION = re.compile(r"\b(said|says|told|according to|reported|announced)\b",
-                              re.IGNORECASE)
+_OWN_ATTRIBUTION = re.compile(r"\b(said|says|told|according to|reported|announced|wrote|"
+                              r"argued|noted|claimed|warned|insisted)\b", re.IGNORECASE)
 
 ROLE_HEADINGS = {
     "latest": "The latest",
@@ -55,6 +59,7 @@ ROLE_HEADINGS = {
 ROLE_ORDER = ("latest", "details", "earlier", "background", "reactions")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_WINDOW = timedelta(hours=30)  # sources this close to the newest one are "the latest"
+NEWEST_WINDOW = timedelta(hours=12)  # the lead and headline come from reports this recent
 
 
 @dataclass
@@ -90,6 +95,8 @@ def usable(sentence: str) -> bool:
         return False
     if not sentence[0].isupper() and sentence[0] not in "“\"‘'":
         return False
+    if sentence.split(maxsplit=1)[0].strip(",") in _DANGLING:
+        return False  # "They sang..." means nothing without the sentence before it
     # unbalanced quotes mean punkt split inside a quotation
     return not (sentence.count("“") != sentence.count("”") or sentence.count('"') % 2)
 
@@ -99,11 +106,18 @@ def is_quote(text: str) -> bool:
     return bool(_QUOTE_MARK.search(text) and _SAID.search(text))
 
 
-def role_of(candidate: Candidate, has_updates: bool) -> str:
+def is_background(text: str, story_year: int | None) -> bool:
+    """Context from before the story: a past year, or words such as "last year"."""
+    if _BACKGROUND.search(text):
+        return True
+    return story_year is not None and any(int(y) < story_year for y in _YEAR.findall(text))
+
+
+def role_of(candidate: Candidate, has_updates: bool, story_year: int | None = None) -> str:
     """Which section a sentence belongs in."""
     if is_quote(candidate.text):
         return "reactions"
-    if _BACKGROUND.search(candidate.text):
+    if is_background(candidate.text, story_year):
         return "background"
     if not has_updates:
         return "details"
@@ -140,19 +154,25 @@ class GroundedWriter(Writer):
         has_updates = not all(c.latest for c in candidates)
         proper = self._proper_words(docs)
 
-        # The lead and summary state the news as it stands now: from the latest sources.
+        # The lead and summary state the news as it stands now: from the newest sources.
         current = [c for c in candidates if c.latest] or candidates
-        lead_pool = [c for c in current if c.index <= 1 and not is_quote(c.text)]
+        newest = max((c.doc.published_at for c in current if c.doc.published_at), default=None)
+        freshest = [c for c in current if newest is None or c.doc.published_at is None
+                    or newest - c.doc.published_at <= NEWEST_WINDOW]
+        lead_pool = [c for c in freshest if c.index <= 1 and not is_quote(c.text)]
         lead = max(lead_pool or current, key=lambda c: c.score)
-        summary_pool = [c for c in current if c is not lead and c.index <= 2
-                        and len(c.text.split()) <= 40 and not is_quote(c.text)]
-        summary = max(summary_pool or [c for c in candidates if c is not lead],
+        summary_pool = [c for pool in (freshest, current) for c in pool
+                        if c is not lead and c.index <= 2 and len(c.text.split()) <= 40
+                        and not is_quote(c.text)]
+        fresh_pool = [c for c in summary_pool if c in freshest]
+        summary = max(fresh_pool or summary_pool or [c for c in candidates if c is not lead],
                       key=lambda c: (c.outlet != lead.outlet, c.score))
         chosen = self._select(candidates, [lead, summary], request.max_sentences - 1)
 
+        story_year = newest.year if newest else None
         by_role: dict[str, list[Candidate]] = {role: [] for role in ROLE_ORDER}
         for cand in chosen:
-            by_role[role_of(cand, has_updates)].append(cand)
+            by_role[role_of(cand, has_updates, story_year)].append(cand)
         sections_src = self._balance(by_role)
 
         attributed: set[str] = set()
@@ -168,7 +188,8 @@ class GroundedWriter(Writer):
             text = text[0].upper() + text[1:]
             # A sentence that already names who said it keeps its own attribution; the
             # outlet is named on the first of its sentences that does not.
-            if cand.outlet not in attributed and not _OWN_ATTRIBUTION.search(text):
+            if (cand.outlet not in attributed and not _OWN_ATTRIBUTION.search(text)
+                    and not _QUOTE_MARK.match(text)):
                 attributed.add(cand.outlet)
                 text = attribute(text, cand.outlet, len(attributed), proper)
             return cite(cand, text)

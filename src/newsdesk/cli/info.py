@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsdesk.cli.common import settings_from
@@ -22,7 +23,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
     for column in ("setting", "value", "from", "meaning"):
         table.add_column(column, overflow="fold")
     for name, value, origin, help_text in settings.rows():
-        table.add_row(name, repr(value), origin, help_text)
+        table.add_row(escape(name), escape(repr(value)), escape(origin), escape(help_text))
     Console(width=160).print(table)
     print(f"resolved database: {settings.database_url}\nresolved site folder: {settings.site_dir}")
     return 0

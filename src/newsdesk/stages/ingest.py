@@ -12,6 +12,7 @@ import calendar
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,9 +65,10 @@ def _struct_time(value: Any) -> datetime | None:
 # -- discovery -------------------------------------------------------------------------
 
 
-def discover(specs: list[str], ctx: Context) -> list[Entry]:
+def discover(specs: Sequence[str], ctx: Context) -> list[Entry]:
     """Every article entry the given sources list. Broken sources are recorded, skipped."""
     entries: list[Entry] = []
+    seen: set[str] = set()  # each source is read once per run, and an OPML cycle ends
     for spec in specs:
         url = to_url(spec)
         path = _local_path(url)
@@ -74,13 +76,16 @@ def discover(specs: list[str], ctx: Context) -> list[Entry]:
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.suffix.lower() in (
                         FEED_SUFFIXES | HTML_SUFFIXES | {".opml", ".jsonl"}):
-                    entries.extend(_discover_one(child.as_uri(), ctx))
+                    entries.extend(_discover_one(child.as_uri(), ctx, seen))
         else:
-            entries.extend(_discover_one(url, ctx))
+            entries.extend(_discover_one(url, ctx, seen))
     return entries
 
 
-def _discover_one(url: str, ctx: Context) -> list[Entry]:
+def _discover_one(url: str, ctx: Context, seen: set[str]) -> list[Entry]:
+    if url in seen:
+        return []
+    seen.add(url)
     lowered = urlsplit(url).path.lower()
     if lowered.endswith(tuple(HTML_SUFFIXES)):
         return [Entry(url=url, source_url=url)]
@@ -102,7 +107,7 @@ def _discover_one(url: str, ctx: Context) -> list[Entry]:
         ctx.store.update_source(url, "opml", status="ok", entries_found=len(feeds))
         found: list[Entry] = []
         for feed_url in feeds:
-            found.extend(_discover_one(feed_url, ctx))
+            found.extend(_discover_one(feed_url, ctx, seen))
         return found
     if kind == "jsonl":
         entries = parse_jsonl(content, url, ctx)
@@ -351,7 +356,7 @@ def parse_iso_lenient(value: str) -> datetime | None:
         return None
 
 
-def ingest(specs: list[str], ctx: Context) -> dict[str, int]:
+def ingest(specs: Sequence[str], ctx: Context) -> dict[str, int]:
     """Discover entries in ``specs``, queue them, then fetch and store every pending entry.
 
     Returns counts: entries found and new, documents new, updated and unchanged, failures.

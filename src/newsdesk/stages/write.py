@@ -7,7 +7,7 @@ import logging
 
 from newsdesk import backends
 from newsdesk.backends.verifier import Verifier
-from newsdesk.backends.writer import WriteRequest, Writer
+from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.builtin.write_grounded import outlet_name
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence

@@ -163,6 +163,23 @@ class SentenceView:
     tooltip: str
 
 
+PARAGRAPH_SENTENCES = 3
+
+
+def paragraphs(sentences: list[SentenceView]) -> list[list[SentenceView]]:
+    """Break a section into readable paragraphs: a new one when the source changes after
+    two sentences, or after three sentences."""
+    result: list[list[SentenceView]] = []
+    for view in sentences:
+        current = result[-1] if result else None
+        if (current is None or len(current) >= PARAGRAPH_SENTENCES
+                or (len(current) >= 2 and current[-1].number != view.number)):
+            result.append([view])
+        else:
+            current.append(view)
+    return result
+
+
 @dataclass
 class StoryView:
     """Everything ``story.html`` needs, computed once in Python rather than in Jinja."""
@@ -171,7 +188,7 @@ class StoryView:
     headline: SentenceView
     summary: SentenceView
     lead: list[SentenceView]
-    sections: list[tuple[str, list[SentenceView]]]
+    sections: list[tuple[str, list[list[SentenceView]]]]  # heading, paragraphs
     sources: list[dict[str, Any]]
     related: list[dict[str, str]]
     notice: str
@@ -311,7 +328,7 @@ class Renderer:
             headline=_sentence_view(article.headline, numbers, by_doc),
             summary=_sentence_view(article.summary, numbers, by_doc),
             lead=views(article.lead),
-            sections=[(heading, body) for heading, body in sections if body],
+            sections=[(heading, paragraphs(body)) for heading, body in sections if body],
             sources=sources,
             related=related,
             notice=notice,
