@@ -1,7 +1,7 @@
 """The bundled demo corpus repeated K times, each copy its own news cycle.
 
 Copy 0 is the demo corpus byte for byte. Copy k >= 1 is the same set of outlets
-reporting the same kinds of stories ``k * days_apart`` days later, with:
+reporting the same kinds of stories ``k * days_apart`` days earlier, with:
 
 - distinct URLs: the copy lives in its own folder ``cNNN/`` (so every fetched page URL
   differs) and every canonical URL (``<link rel="canonical">``, og:url, JSON-LD, feed
@@ -354,7 +354,10 @@ def build(demo: Path, root: Path, min_articles: int, days_apart: int) -> ScaledC
         if k == 0:
             shutil.copytree(demo, target)
         else:
-            rewriter = CopyRewriter(k, k * days_apart, vocabulary, first_day)
+            # Earlier, not later: a page dated after today makes trafilatura's date
+            # search (htmldate) reject its dates and fall back to a slow full-text search,
+            # which would measure the calendar rather than newsdesk.
+            rewriter = CopyRewriter(k, -k * days_apart, vocabulary, first_day)
             for source in sorted(p for p in demo.rglob("*") if p.is_file()):
                 relative = source.relative_to(demo)
                 if relative.name in {"manifest.json", "sources.opml"}:

@@ -20,6 +20,7 @@ import platform
 import re
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +34,7 @@ from sqlalchemy import select
 
 import newsdesk
 import scaled_corpus
-from newsdesk.builtin.store_models import DocumentRow
+from newsdesk.builtin.store_models import DocumentRow, StoryRow
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.demo_server import demo_dir, serve_directory
 from newsdesk.pipeline import Context
@@ -70,7 +71,21 @@ def machine() -> dict[str, Any]:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {"cpu": cpu, "cores": os.cpu_count(), "usable_cores": usable, "ram_gib": ram_gib,
             "os": platform.platform(), "python": platform.python_version(),
-            "newsdesk": newsdesk.__version__}
+            "newsdesk": newsdesk.__version__, "revision": revision()}
+
+
+def revision() -> str:
+    """The git commit of the newsdesk source being measured, "+changes" when the work
+    tree differs from it; empty outside a git checkout."""
+    source = Path(newsdesk.__file__).resolve().parent
+    try:
+        commit = subprocess.run(["git", "-C", str(source), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(source), "status", "--porcelain", "--", "."],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return commit + ("+changes" if dirty else "")
 
 
 def settings_for(work: Path) -> tuple[Settings, dict[str, Any]]:
@@ -108,19 +123,30 @@ def copy_of(url: str, canonical_url: str) -> int:
     return int(suffix.group(1)) if suffix else 0
 
 
-def cross_copy_links(store: SqlStore) -> dict[str, int]:
-    """Stories and duplicate links that join documents of different copies: should be 0
-    when the copies are separate news cycles."""
+def copy_figures(store: SqlStore) -> dict[str, Any]:
+    """How the copies came out: stories and written stories per copy (the same in every
+    copy when the copies are independent news cycles), and stories and duplicate links
+    that join documents of different copies (0 then)."""
     with store.session() as s:
         rows = s.execute(select(DocumentRow.id, DocumentRow.url, DocumentRow.canonical_url,
                                 DocumentRow.story_id, DocumentRow.duplicate_of)).all()
+        written = set(s.scalars(select(StoryRow.id).where(StoryRow.write_status == "written")))
     copy = {r.id: copy_of(r.url, r.canonical_url) for r in rows}
-    stories: dict[int, set[int]] = {}
+    copies_of_story: dict[int, set[int]] = {}
     for r in rows:
         if r.story_id is not None:
-            stories.setdefault(r.story_id, set()).add(copy[r.id])
+            copies_of_story.setdefault(r.story_id, set()).add(copy[r.id])
+    stories_in: Counter[int] = Counter()
+    written_in: Counter[int] = Counter()
+    for story, copies in copies_of_story.items():
+        for k in copies:
+            stories_in[k] += 1
+            written_in[k] += story in written
+    ks = sorted(set(copy.values()))
     return {
-        "stories_spanning_copies": sum(1 for c in stories.values() if len(c) > 1),
+        "stories_per_copy": [min(stories_in[k] for k in ks), max(stories_in[k] for k in ks)],
+        "written_per_copy": [min(written_in[k] for k in ks), max(written_in[k] for k in ks)],
+        "stories_spanning_copies": sum(1 for c in copies_of_story.values() if len(c) > 1),
         "duplicates_across_copies": sum(1 for r in rows if r.duplicate_of is not None
                                         and copy[r.duplicate_of] != copy[r.id]),
     }
@@ -170,7 +196,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                              "peak_rss_mib": peak_rss_mib()}
     store.finish_run(ctx.run_id, "ok", ctx.counts)
     stats = store.stats()
-    links = cross_copy_links(store)
+    per_copy = copy_figures(store)
     store.close()
 
     counts = dict(ctx.counts)
@@ -215,7 +241,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "sentences_dropped": counts.get("sentences_dropped", 0),
             "related_links": counts.get("related_links", 0),
             "files_written": counts.get("files_written", 0),
-            **links,
+            **per_copy,
         },
         "problems": dict(sorted(problems.items())),
         "log_records": {f"{level} {name}": n for (level, name), n in
@@ -228,7 +254,8 @@ def report(figures: dict[str, Any], work: Path | None) -> str:
     """The figures as a human-readable table."""
     m, c, r = figures["machine"], figures["corpus"], figures["results"]
     lines = [
-        f"newsdesk {m['newsdesk']} throughput benchmark, {figures['date']}",
+        f"newsdesk {m['newsdesk']}{' (' + m['revision'] + ')' if m['revision'] else ''} "
+        f"throughput benchmark, {figures['date']}",
         f"machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
         f"{m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']}",
     ]
@@ -236,6 +263,8 @@ def report(figures: dict[str, Any], work: Path | None) -> str:
     lines.append("settings: defaults, except " + ", ".join(
         f"{k}={v!r}" for k, v in differ.items()) + " (the temporary store and site)"
         if differ else "settings: all defaults")
+    lines.append("          (fetch.host_delay does not apply to the 127.0.0.1 corpus server; "
+                 "NEWSDESK_* variables and ./newsdesk.toml are not read)")
     lines += [
         f"corpus: {c['copies']} copies x {c['demo_articles_per_copy']} demo articles "
         f"({c['demo_entries_per_copy']} feed/wire entries each, failures included), "
@@ -268,6 +297,8 @@ def report(figures: dict[str, Any], work: Path | None) -> str:
         f"{r['related_links']} related-story links)",
         f"sentences              {r['sentences_checked']} checked, "
         f"{r['sentences_dropped']} dropped",
+        "per copy               {}-{} stories, {}-{} written".format(
+            *r["stories_per_copy"], *r["written_per_copy"]),
         f"across copies          {r['stories_spanning_copies']} stories, "
         f"{r['duplicates_across_copies']} duplicate links (0 when copies are separate cycles)",
     ]

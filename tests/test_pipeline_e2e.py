@@ -126,3 +126,27 @@ def test_rerun_changes_nothing_and_follow_ups_update_stories(tmp_path: Path) -> 
         versions = ctx.store.article_versions(article.story_id)
         assert [v.version for v in versions] == list(range(1, article.version + 1))
     ctx.store.close()
+
+
+def test_json_api_serves_the_stored_stories(demo_site: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from newsdesk.web.app import create_app
+
+    store = SqlStore.open(f"sqlite:///{demo_site / 'newsdesk.db'}")
+    try:
+        client = TestClient(create_app(store, demo_site / "site"))
+        listing = client.get("/api/stories").json()
+        assert {item["slug"] for item in listing} == {p.stem for p in story_pages(demo_site)}
+        story = client.get(f"/api/stories/{listing[0]['slug']}").json()
+        assert story["ai_generated"] is True
+        sentences = [story["headline"], story["summary"], *story["lead"]]
+        sentences += [s for section in story["sections"] for s in section["sentences"]]
+        assert all(s["verdict"]["status"] == "supported" for s in sentences)
+        assert all(s["citation"]["source_text"] for s in sentences)
+        page = client.get(f"/stories/{listing[0]['slug']}.html")
+        assert page.status_code == 200
+        assert page.headers["x-ai-generated"] == "true"
+        assert client.get("/api/stories/no-such-story").status_code == 404
+    finally:
+        store.close()
