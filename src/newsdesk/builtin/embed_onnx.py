@@ -64,7 +64,7 @@ class OnnxMiniLMEmbedder(Embedder):
         model_path: str = ""
         tokenizer_path: str = ""
         threads: int = 2
-        batch_size: int = 32
+        batch_size: int = 8
         max_tokens: int = 256
 
     options: Options
@@ -109,10 +109,13 @@ class OnnxMiniLMEmbedder(Embedder):
                 self._load()
         tokenizer, session = self._tokenizer, self._session
         assert tokenizer is not None and session is not None
-        out = []
+        # Batches of similar length pad less: embed in length order, return in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         size = self.options.batch_size
-        for start in range(0, len(texts), size):
-            chunk = [t if t.strip() else "." for t in texts[start:start + size]]
+        for start in range(0, len(order), size):
+            indices = order[start:start + size]
+            chunk = [texts[i] if texts[i].strip() else "." for i in indices]
             encoded = tokenizer.encode_batch(chunk)  # type: ignore[attr-defined]
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
@@ -121,8 +124,8 @@ class OnnxMiniLMEmbedder(Embedder):
             hidden = session.run(["last_hidden_state"], feeds)[0]  # type: ignore[attr-defined]
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             if not np.all(np.isfinite(pooled)):
                 raise ModelError("embedding model returned non-finite values")
-            out.append((pooled / np.clip(norms, 1e-12, None)).astype(np.float32))
-        return np.vstack(out)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            result[indices] = pooled / np.clip(norms, 1e-12, None)
+        return result
