@@ -7,7 +7,7 @@ import codecs
 
 import pytest
 
-from newsdesk.decode import decode_bytes, detect_charset
+from newsdesk.decode import decode_bytes, decode_document, detect_charset, repair_text
 
 from conftest import DATA
 
@@ -131,3 +131,36 @@ def test_an_xhtml_page_declaring_iso_8859_1_in_its_xml_prolog() -> None:
     text, _ = decode_bytes(raw)
     assert "“We have never seen it come over the wall like that,”" in text
     assert "Siobhán Ní Bhriain" in text
+
+
+def test_valid_utf8_wins_over_a_legacy_declaration() -> None:
+    # Pages re-encoded to UTF-8 that kept their old <meta charset> are common; legacy
+    # text is almost never valid multi-byte UTF-8 by chance.
+    content = page(WESTERN, '<meta charset="iso-8859-1">').encode("utf-8")
+    assert detect_charset(content) == ("utf-8", "valid-utf-8")
+    assert_clean(decode_bytes(content)[0])
+    ascii_only = page("Plain text.", '<meta charset="iso-8859-1">').encode("utf-8")
+    assert detect_charset(ascii_only) == ("cp1252", "document")  # nothing to go on
+
+
+def test_undeclared_utf8_with_stray_windows_1252_bytes_keeps_both() -> None:
+    content = page(WESTERN).encode("utf-8").replace("café’s".encode(), b"caf\xc3\xa9\x92s")
+    assert detect_charset(content) == ("utf-8", "mostly-utf-8")
+    decoded = decode_document(content)
+    assert_clean(decoded.text)
+    assert decoded.repairs == {"stray_bytes": 1}
+
+
+def test_a_stray_byte_undefined_in_windows_1252_is_kept_as_its_latin1_character() -> None:
+    content = "<p>Zoë said “no”</p>".encode() + b"\x81"
+    decoded = decode_document(content, "utf-8")
+    assert decoded.text == "<p>Zoë said “no”</p>\x81"
+
+
+def test_mojibake_is_repaired_but_correct_text_in_any_script_is_left_alone() -> None:
+    assert repair_text("It’s the café")[0] == "It’s the café"
+    assert repair_text("Itâ€™s the cafÃ©")[0] == "It’s the café"
+    for sample in ("Президент заявил, что переговоры продолжатся.",
+                   "Ο πρωθυπουργός δήλωσε ότι οι διαπραγματεύσεις θα συνεχιστούν.",
+                   "“Quotes” and ‘single’ — dashes… stay."):
+        assert repair_text(sample) == (sample, {})

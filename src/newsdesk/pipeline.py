@@ -17,6 +17,7 @@ from newsdesk import backends
 from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.extractor import Extractor
 from newsdesk.backends.fetcher import Fetcher
+from newsdesk.boilerplate import SiteBoilerplate
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.records import Problem
 from newsdesk.settings import Settings
@@ -70,8 +71,16 @@ class Context:
 
     @cached_property
     def extractor(self) -> Extractor:
-        """The main-text extractor."""
-        return backends.load("extractor", "trafilatura", Extractor)
+        """The main-text extractor (``extract.backend``; a chain gets ``extract.min_chars``)."""
+        name = self.settings["extract.backend"]
+        options = {"min_chars": self.settings["extract.min_chars"]} if name == "chain" else {}
+        return backends.load("extractor", name, Extractor, **options)
+
+    @cached_property
+    def boilerplate(self) -> SiteBoilerplate:
+        """Per-site recurring lines, learned from the stored documents of each site."""
+        return SiteBoilerplate(self.settings["extract.boilerplate_min_pages"],
+                               self.store.site_texts)
 
     @cached_property
     def embedder(self) -> Embedder:

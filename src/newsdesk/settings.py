@@ -55,6 +55,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("extract.min_chars", 250, int,
             "Shortest extracted text accepted as an article; shorter pages are recorded as "
             "'no_article_text' (and the feed's own content is tried instead)."),
+    Setting("extract.backend", "chain", str,
+            "Main-text extractor (entry point extractor.<name>). 'chain' tries trafilatura, "
+            "trafilatura without favor_precision, readability, then long prose paragraphs, "
+            "and records on each document which one produced the text."),
+    Setting("extract.boilerplate_min_pages", 5, int,
+            "A line found on at least this many stored pages of the same site (sign-up "
+            "lines, share bars, standing captions) is stripped from that site's new pages; "
+            "0 turns this off."),
     Setting("dedupe.near_threshold", 0.7, float,
             "Estimated Jaccard similarity of word 4-shingles above which two documents are "
             "near-copies (the same wire story on two sites)."),

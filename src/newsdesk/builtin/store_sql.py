@@ -307,6 +307,20 @@ class SqlStore:
             row = s.get(DocumentRow, doc_id)
             return self._doc(row) if row else None
 
+    def site_texts(self, host: str) -> list[tuple[str, str]]:
+        """(canonical URL, text) of every stored document of ``host`` (with or without
+        ``www.``, over http or https), oldest first: what boilerplate learning reads."""
+        host = host.lower().removeprefix("www.")
+        escaped = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        url = DocumentRow.canonical_url
+        where = (url.like(f"https://{escaped}/%", escape="\\")
+                 | url.like(f"http://{escaped}/%", escape="\\")
+                 | url.like(f"https://www.{escaped}/%", escape="\\")
+                 | url.like(f"http://www.{escaped}/%", escape="\\"))
+        with self.session() as s:
+            rows = s.execute(select(url, DocumentRow.text).where(where).order_by(DocumentRow.id))
+            return [(str(u), str(t)) for u, t in rows]
+
     def documents(self, ids: Sequence[int]) -> list[Document]:
         """Documents by id, in the order given."""
         with self.session() as s:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -21,7 +22,8 @@ from xml.etree import ElementTree
 
 import feedparser
 
-from newsdesk.decode import decode_bytes
+from newsdesk.backends.extractor import Extracted, Rejection
+from newsdesk.decode import decode_bytes, decode_document
 from newsdesk.errors import FetchError
 from newsdesk.pipeline import Context
 from newsdesk.records import Document, Entry, parse_iso
@@ -31,6 +33,7 @@ HTML_SUFFIXES = {".html", ".htm"}
 _TRACKING = re.compile(r"^(utm_|fbclid$|gclid$|mc_|ref$|cmpid$)")
 _WS = re.compile(r"\s+")
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+log = logging.getLogger(__name__)
 
 
 def normalize_url(url: str) -> str:
@@ -274,57 +277,91 @@ def parse_jsonl(content: bytes, source: str, ctx: Context) -> list[Entry]:
 # -- fetching and extraction -----------------------------------------------------------
 
 
-def _entry_text(entry: Entry) -> str:
-    """Plain text of the content a feed or JSONL record carried itself."""
-    if not entry.content:
+def _feed_text(content: str, is_html: bool) -> str:
+    """Plain text of content a feed or JSONL record carried itself."""
+    if not content.strip():
         return ""
-    if not entry.content_is_html:
-        return "\n".join(p.strip() for p in entry.content.split("\n") if p.strip())
+    if not is_html:
+        return "\n".join(p.strip() for p in content.split("\n") if p.strip())
     from lxml import html as lxml_html
 
     try:
-        tree = lxml_html.fromstring(entry.content)
+        tree = lxml_html.fromstring(content)
     except (ValueError, lxml_html.etree.ParserError):
         return ""
     blocks = [b.text_content().strip() for b in tree.iter("p", "li", "h2", "h3")]
     return "\n".join(b for b in blocks if b) or tree.text_content().strip()
 
 
+def _extract_page(entry: Entry, ctx: Context) -> tuple[str, Extracted | None]:
+    """Fetch, decode and extract the entry's page: (final URL, what the extractor found).
+    Character repairs made while decoding are counted (``decode_<repair>``)."""
+    fetched = ctx.fetcher.fetch(entry.url)
+    decoded = decode_document(fetched.content, fetched.charset)
+    for kind, n in decoded.repairs.items():
+        ctx.count(f"decode_{kind}", n)
+    found = ctx.extractor.extract(decoded.text, fetched.final_url)
+    return fetched.final_url, found
+
+
 def fetch_entry(entry: Entry, ctx: Context) -> Document | None:
-    """Fetch and extract one entry. Returns ``None`` (with a recorded problem) on failure."""
+    """Fetch and extract one entry. Returns ``None`` (with a recorded problem) on failure.
+
+    The page goes through the configured extractor (a chain by default); when it gives
+    less than ``extract.min_chars``, the feed entry's own content, then its summary, is
+    used instead. Lines that recur across the site's stored pages are stripped first.
+    Which extractor produced the text is ``Document.extractor``; why the others were
+    passed over is counted (``rejected_<extractor>_<reason>``) and logged.
+    """
     min_chars = ctx.settings["extract.min_chars"]
-    text = ""
-    page_meta = None
+    text, extractor = "", ""
+    page_meta: Extracted | None = None
     final_url = entry.url
     reason, detail = "", ""
+    rejected: list[Rejection] = []
+    stripped: list[str] = []
     if entry.fetch:
         try:
-            fetched = ctx.fetcher.fetch(entry.url)
-            final_url = fetched.final_url
-            html, _charset = decode_bytes(fetched.content, fetched.charset)
-            page_meta = ctx.extractor.extract(html, fetched.final_url)
-            if page_meta is None or len(page_meta.text) < min_chars:
-                found = len(page_meta.text) if page_meta else 0
-                reason, detail = "no_article_text", f"{found} characters extracted"
-            else:
-                text = page_meta.text
+            final_url, page_meta = _extract_page(entry, ctx)
         except FetchError as exc:
             reason, detail = exc.reason, exc.detail
-    extractor = ctx.extractor.name if text else ""
+    canonical = (page_meta.canonical_url if page_meta and page_meta.canonical_url else "") or (
+        entry.url if entry.url.startswith("http") else final_url)
+    if page_meta is not None:
+        rejected = list(page_meta.rejected)
+        found, stripped = ctx.boilerplate.strip(canonical, page_meta.text)
+        if len(found) >= min_chars:
+            text, extractor = found, page_meta.extractor or ctx.extractor.name
+        else:
+            reason, detail = "no_article_text", f"{len(found)} characters extracted"
+            if stripped:
+                detail += f" after stripping {len(stripped)} site boilerplate lines"
+    elif entry.fetch and not reason:
+        reason, detail = "no_article_text", "0 characters extracted"
     if not text:
-        fallback = _entry_text(entry)
-        if len(fallback) >= min_chars:
-            text, extractor = fallback, "feed-content"
-            if reason:
-                ctx.count("fell_back_to_feed_content")
+        for label, content, is_html in (
+                ("feed-content", entry.content, entry.content_is_html),
+                ("feed-summary", entry.summary, True)):
+            fallback, stripped = ctx.boilerplate.strip(canonical, _feed_text(content, is_html))
+            if len(fallback) >= min_chars:
+                text, extractor = fallback, label
+                if reason:
+                    rejected.append(Rejection("page", reason, detail))
+                    ctx.count(f"fell_back_to_{label.replace('-', '_')}")
+                break
     if not text:
+        for rejection in rejected:
+            ctx.count(f"rejected_{rejection.extractor}_{rejection.reason}")
+        if rejected:
+            detail = (detail or "the source gave no text") + "; " + "; ".join(
+                str(r) for r in rejected)
         ctx.problem("extract", entry.url, reason or "no_article_text",
                     detail or "the source gave no text")
         ctx.store.finish_entry(entry.url, "failed", reason or "no_article_text", detail)
         return None
+    _record_extraction(ctx, entry.url, extractor, rejected, stripped)
+    ctx.boilerplate.learn(canonical, text, key=normalize_url(canonical))
     meta = page_meta
-    canonical = (meta.canonical_url if meta and meta.canonical_url else "") or (
-        entry.url if entry.url.startswith("http") else final_url)
     page_date = (meta.published if meta else "").strip()
     published = parse_iso_lenient(page_date) or entry.published_at
     if (len(page_date) == 10 and published and entry.published_at
@@ -344,6 +381,22 @@ def fetch_entry(entry: Entry, ctx: Context) -> Document | None:
         source_url=entry.source_url,
         extractor=extractor,
     )
+
+
+def _record_extraction(ctx: Context, url: str, extractor: str, rejected: list[Rejection],
+                       stripped: list[str]) -> None:
+    """Count and log which extractor gave the text, what was passed over, what stripped."""
+    ctx.count(f"extracted_by_{extractor}")
+    for rejection in rejected:
+        ctx.count(f"rejected_{rejection.extractor}_{rejection.reason}")
+    if rejected:
+        log.info("extract: %s: text from %s; passed over %s", url, extractor,
+                 "; ".join(str(r) for r in rejected))
+    if stripped:
+        ctx.count("boilerplate_lines_stripped", len(stripped))
+        ctx.count("documents_with_boilerplate_stripped")
+        log.info("extract: %s: stripped %d site boilerplate lines: %s", url, len(stripped),
+                 " | ".join(line[:60] for line in stripped))
 
 
 def parse_iso_lenient(value: str) -> datetime | None:

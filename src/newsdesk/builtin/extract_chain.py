@@ -1,0 +1,292 @@
+"""An extractor made of other extractors, tried in order until one gives an article.
+
+The default chain, and why each step is there:
+
+1. ``trafilatura`` with ``favor_precision``: the cleanest text on modern pages;
+2. ``trafilatura-balanced`` (precision off): finds articles the precise mode cuts
+   short or misses on old markup;
+3. ``readability``: scores containers differently, finds many articles trafilatura
+   misses on table layouts;
+4. ``paragraphs``: every long prose paragraph of the page, for markup none of the
+   above can read.
+
+A step's text is *rejected* when it is missing (``no_text``), shorter than
+``min_chars`` (``too_short``), where a step sets ``min_share_of_next``, much shorter
+than the next step's text (``too_little``: the precise mode dropped most of what the
+balanced mode found, which means it lost the article, not trimmed it), or, where a step
+``needs_support``, when no other step found any of the same text (``unsupported``).
+The looser extractors take in a whole page of menus and captions when a page has no
+article (a photo gallery); an article is found by more than one of them.
+
+One cross-check runs after a step is accepted: if the ``trim_with`` extractor's text
+is itself long enough, lies almost entirely inside the accepted text and is clearly
+shorter, the accepted text carries blocks the other extractor left out (slideshow
+captions, related-story teasers, sign-up boxes), so the tighter text wins
+(``extra_text``). Two independent extractors agreeing on the article is the evidence;
+neither alone is trusted to trim.
+
+Metadata comes from the winning step, then the other steps in order, then the page's
+own meta tags; the title loses the site and section names a ``<title>`` tag adds.
+The step that won is ``Extracted.extractor``; every rejection is in
+``Extracted.rejected``. When no step is accepted, the result has empty text, the
+page's metadata and every rejection, and the caller decides (the ingest stage then
+tries the feed entry's own content).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from typing import Any
+
+from pydantic import Field
+
+from newsdesk import backends
+from newsdesk.backends import BackendOptions
+from newsdesk.backends.extractor import METADATA_FIELDS, Extracted, Extractor, Rejection
+from newsdesk.builtin.page_metadata import (
+    parse_html,
+    read_page_metadata,
+    refine_title,
+)
+from newsdesk.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"\w+")
+# Markup damage that makes libxml2 (and so every extractor here) lose the whole page,
+# while a browser still shows it: see repair_markup().
+_HTML_START_TAG = re.compile(r"<html\b[^>]+>", re.IGNORECASE)
+_TITLE_START = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title\s*>", re.IGNORECASE)
+_HTML_START = re.compile(r"<html\b", re.IGNORECASE)
+_DOCUMENT_TAGS = re.compile(r"<!doctype[^>]*>|</?(?:html|head|body)\b[^>]*>", re.IGNORECASE)
+
+
+def repair_markup(html: str, bare_html_tag: bool = False) -> str:
+    """``html`` with the damage that empties libxml2's tree undone, as browsers read it:
+
+    - a ``<title>`` whose ``</title>`` is missing or mangled is closed at the first tag
+      after it (libxml2 otherwise reads the rest of the page as the title);
+    - pages concatenated into one (a header include that is a whole document) lose every
+      ``<!DOCTYPE>``, ``<html>``, ``<head>`` and ``<body>`` tag, so that all their
+      content is read (libxml2 otherwise drops what follows the first ``</html>``);
+    - with ``bare_html_tag``, the ``<html ...>`` start tag loses its attributes (a stray
+      quote in it makes libxml2 return an empty tree). Off by default: ``lang`` is
+      metadata, so this is only tried when nothing else gave text.
+    """
+    repaired = _HTML_START_TAG.sub("<html>", html, count=1) if bare_html_tag else html
+    start = _TITLE_START.search(repaired)
+    if start:
+        next_tag = repaired.find("<", start.end())
+        end = _TITLE_END.search(repaired, start.end())
+        if next_tag >= 0 and (end is None or end.start() != next_tag):
+            repaired = repaired[:next_tag] + "</title>" + repaired[next_tag:]
+    if len(_HTML_START.findall(repaired)) > 1:  # more than one document
+        repaired = _DOCUMENT_TAGS.sub("", repaired)
+    return repaired
+
+
+class Step(BackendOptions):
+    """One extractor of the chain."""
+
+    backend: str
+    #: the name recorded on documents; defaults to ``backend``
+    label: str = ""
+    options: dict[str, Any] = Field(default_factory=dict)
+    #: reject this step's text when it is shorter than this share of the next step's
+    min_share_of_next: float = 0.0
+    #: accept this step's text only when another step's text shares some of it
+    needs_support: bool = False
+
+    @property
+    def name(self) -> str:
+        """What this step is called in documents, counts and logs."""
+        return self.label or self.backend
+
+
+DEFAULT_STEPS = [
+    Step(backend="trafilatura", min_share_of_next=0.3),
+    Step(backend="trafilatura", label="trafilatura-balanced",
+         options={"favor_precision": False}, needs_support=True),
+    Step(backend="readability", needs_support=True),
+    Step(backend="paragraphs"),
+]
+
+
+def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
+    """The multiset of word ``size``-grams of ``text`` (one shorter gram for short text)."""
+    words = _TOKEN.findall(text)
+    if len(words) < size:
+        return Counter([tuple(words)]) if words else Counter()
+    return Counter(tuple(words[i:i + size]) for i in range(len(words) - size + 1))
+
+
+def shared_shingles(one: str, other: str) -> int:
+    """How many word 4-grams two texts share (as multisets)."""
+    return sum((shingles(one) & shingles(other)).values())
+
+
+def containment(inner: str, outer: str) -> float:
+    """Share of ``inner``'s word 4-grams that also occur in ``outer`` (0 for empty)."""
+    grams = shingles(inner)
+    total = sum(grams.values())
+    return sum((grams & shingles(outer)).values()) / total if total else 0.0
+
+
+class ChainExtractor(Extractor):
+    """Tries extractors in order; records which one produced the text and why the
+    earlier ones were rejected (see the module docs)."""
+
+    name = "chain"
+
+    class Options(BackendOptions):
+        """The steps and the rules that accept or reject their text."""
+
+        steps: list[Step] = Field(default_factory=lambda: [s.model_copy() for s in
+                                                           DEFAULT_STEPS])
+        #: shortest text accepted as an article (the ingest stage passes extract.min_chars)
+        min_chars: int = 250
+        #: 4-grams (about as many words) another step's text must share with the text
+        #: of a step that ``needs_support``
+        min_support: int = 25
+        #: the step whose tighter text may replace the accepted one ("" never)
+        trim_with: str = "readability"
+        #: share of the tighter text's 4-grams that must lie inside the accepted text
+        trim_containment: float = 0.95
+        #: the tighter text must be at most this share of the accepted text's length
+        trim_max_share: float = 0.9
+
+    options: Options
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        names = [s.name for s in self.options.steps]
+        if not names or len(set(names)) != len(names):
+            raise ConfigError(f"extractor chain needs distinct step names, got {names}")
+        if any(s.backend == self.name for s in self.options.steps):
+            raise ConfigError("an extractor chain cannot contain another chain")
+        self._extractors: dict[str, Extractor] = {}
+
+    def _extractor(self, step: Step) -> Extractor:
+        if step.name not in self._extractors:
+            self._extractors[step.name] = backends.load(
+                "extractor", step.backend, Extractor, **step.options)
+        return self._extractors[step.name]
+
+    def extract(self, html: str, url: str) -> Extracted | None:
+        """See :meth:`Extractor.extract` and the module docs."""
+        if not html.strip():
+            return None
+        html = repair_markup(html)
+        result = self._run(html, url)
+        if result.text:
+            return result
+        repaired = repair_markup(html, bare_html_tag=True)
+        if repaired != html:
+            retry = self._run(repaired, url)
+            if retry.text:
+                retry.rejected = [*result.rejected, Rejection(
+                    "markup", "repaired", "read again without the <html> tag's attributes"),
+                    *retry.rejected]
+                result = retry
+        return result
+
+    def _run(self, html: str, url: str) -> Extracted:
+        steps = self.options.steps
+        found: dict[int, Extracted | None] = {}
+        rejected: list[Rejection] = []
+
+        def candidate(index: int) -> Extracted | None:
+            if index not in found:
+                try:
+                    found[index] = self._extractor(steps[index]).extract(html, url)
+                except Exception as exc:  # a plugin's bug must not lose the page
+                    log.warning("extractor %s failed on %s: %r", steps[index].name, url, exc)
+                    rejected.append(Rejection(steps[index].name, "failed", repr(exc)))
+                    found[index] = None
+            return found[index]
+
+        chosen: int | None = None
+        for index, step in enumerate(steps):
+            got = candidate(index)
+            size = len(got.text) if got else 0
+            if got is None or not got.text.strip():
+                if not any(r.extractor == step.name for r in rejected):
+                    rejected.append(Rejection(step.name, "no_text"))
+                continue
+            if size < self.options.min_chars:
+                rejected.append(Rejection(step.name, "too_short", f"{size} characters"))
+                continue
+            if step.min_share_of_next and index + 1 < len(steps):
+                following = candidate(index + 1)
+                more = len(following.text) if following else 0
+                if size < step.min_share_of_next * more:
+                    rejected.append(Rejection(
+                        step.name, "too_little",
+                        f"{size} characters where {steps[index + 1].name} found {more}"))
+                    continue
+            if step.needs_support:
+                support = max((shared_shingles(got.text, other.text)
+                               for other in (candidate(i) for i in range(len(steps)) if i != index)
+                               if other is not None), default=0)
+                if support < self.options.min_support:
+                    rejected.append(Rejection(
+                        step.name, "unsupported",
+                        f"no other extractor found the same text ({support} shared 4-grams)"))
+                    continue
+            chosen = index
+            break
+        if chosen is not None:
+            chosen = self._trim(chosen, candidate, rejected)
+        return self._merge(html, chosen, found, rejected)
+
+    def _trim(self, chosen: int, candidate: Any, rejected: list[Rejection]) -> int:
+        """The index of the trim step when its text is a clearly tighter version."""
+        opts = self.options
+        steps = self.options.steps
+        names = [s.name for s in steps]
+        if not opts.trim_with or opts.trim_with not in names:
+            return chosen
+        other = names.index(opts.trim_with)
+        if other == chosen:
+            return chosen
+        accepted: Extracted = candidate(chosen)
+        tighter: Extracted | None = candidate(other)
+        if tighter is None or len(tighter.text) < opts.min_chars:
+            return chosen
+        if len(tighter.text) > opts.trim_max_share * len(accepted.text):
+            return chosen
+        if containment(tighter.text, accepted.text) < opts.trim_containment:
+            return chosen
+        extra = 1 - len(tighter.text) / len(accepted.text)
+        rejected.append(Rejection(
+            names[chosen], "extra_text",
+            f"{extra:.0%} of its text is outside the article {opts.trim_with} found in it"))
+        return other
+
+    def _merge(self, html: str, chosen: int | None, found: dict[int, Extracted | None],
+               rejected: list[Rejection]) -> Extracted:
+        """The chosen step's text with metadata filled from every step, then the page."""
+        steps = self.options.steps
+        ordered = ([found[chosen]] if chosen is not None else []) + [
+            found[i] for i in sorted(found) if i != chosen]
+        sources = [o for o in ordered if o is not None]
+        values: dict[str, str] = {}
+        page: Extracted | None = None
+        for name in METADATA_FIELDS:
+            value = next((getattr(o, name) for o in sources if getattr(o, name)), "")
+            if not value:
+                page = page or read_page_metadata(html)
+                value = getattr(page, name)
+            values[name] = value
+        values["title"] = refine_title(values["title"], parse_html(html)).strip()
+        if chosen is None:
+            return Extracted(text="", rejected=rejected, **values)
+        lines = (found[chosen] or Extracted(text="")).text.splitlines()
+        if len(lines) > 1 and values["title"] and (
+                lines[0].strip().casefold() == values["title"].strip().casefold()):
+            lines = lines[1:]  # the headline is metadata, not body text
+        return Extracted(text="\n".join(lines), extractor=steps[chosen].name,
+                         rejected=rejected, **values)

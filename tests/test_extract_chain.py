@@ -1,0 +1,356 @@
+"""The extractor chain on real-world-like pages: which step produces the text and why the
+earlier ones were passed over; decoding repairs on the way in; metadata fallbacks; site
+boilerplate learned from stored pages; and the demo corpus extracting to exactly its
+paragraphs."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsdesk.backends.extractor import Extracted
+from newsdesk.boilerplate import SiteBoilerplate, line_key, site_of
+from newsdesk.builtin.extract_chain import ChainExtractor, containment, repair_markup
+from newsdesk.decode import decode_document
+from newsdesk.demo_server import demo_dir
+from newsdesk.pipeline import Context
+from newsdesk.records import Document, Entry
+from newsdesk.stages.ingest import fetch_entry
+
+from conftest import DATA
+
+PAGES = DATA / "pages"
+MOJIBAKE = ("â€", "Ã©", "Ã¢", "Â", "\ufffd")
+QUAY_SNIPPETS = ("can’t happen again", "“We were lucky last Tuesday,”", "Siân Prys",
+                 "The café on the quay", "£400,000", "The shipping companies’ association")
+
+
+@pytest.fixture(scope="module")
+def chain() -> ChainExtractor:
+    return ChainExtractor()
+
+
+def extract(chain: ChainExtractor, name: str, url: str = "https://example.org/a") -> Extracted:
+    decoded = decode_document((PAGES / name).read_bytes())
+    found = chain.extract(decoded.text, url)
+    assert found is not None
+    return found
+
+
+def reasons(found: Extracted) -> list[tuple[str, str]]:
+    return [(r.extractor, r.reason) for r in found.rejected]
+
+
+# -- each step of the chain ------------------------------------------------------------
+
+
+def test_trafilatura_wins_on_a_clean_modern_page(chain: ChainExtractor) -> None:
+    found = extract(chain, "port-talks.html")
+    assert found.extractor == "trafilatura"
+    assert found.rejected == []
+    assert "agreed to return to the negotiating table" in found.text
+    assert "Share on social" not in found.text
+
+
+def test_table_layout_falls_back_to_trafilatura_without_precision(
+        chain: ChainExtractor) -> None:
+    found = extract(chain, "lighthouse-table-layout.html")
+    assert found.extractor == "trafilatura-balanced"
+    assert reasons(found) == [("trafilatura", "no_text")]
+    assert "The last keeper's cottage on Saltney Head is to be turned into a museum" in found.text
+    assert "a part-time curator." in found.text
+
+
+def test_a_slideshow_kept_by_trafilatura_is_trimmed_by_readability(
+        chain: ChainExtractor) -> None:
+    found = extract(chain, "dredging-slideshow.html")
+    assert found.extractor == "readability"
+    [rejection] = found.rejected
+    assert (rejection.extractor, rejection.reason) == ("trafilatura", "extra_text")
+    assert "outside the article readability found" in rejection.detail
+    assert found.text.startswith("The harbour board approved a plan on Friday")
+    assert found.text.endswith("the national ports fund will pay half.")
+    for teaser in ("Also on Harbour Post", "Port talks resume", "Lifeboat crew honoured"):
+        assert teaser not in found.text
+    # metadata still comes from the page, whichever extractor gave the text
+    assert (found.title, found.author, found.site_name) == (
+        "Harbour dredging plan approved after two-year wait", "Mara Lindqvist", "Harbour Post")
+    assert found.canonical_url == "https://harbourpost.example/2026/11/21/dredging-approved"
+
+
+def test_markup_that_hides_the_article_from_every_dom_falls_back_to_paragraphs(
+        chain: ChainExtractor) -> None:
+    found = extract(chain, "ferry-broken-script.html")
+    assert found.extractor == "paragraphs"
+    assert reasons(found) == [("trafilatura", "no_text"), ("trafilatura-balanced", "no_text"),
+                              ("readability", "no_text")]
+    assert found.text.startswith("The island ferry will run four crossings a day")
+    assert found.text.endswith("until the summer timetable starts in April.")
+    assert "pageTracker" not in found.text
+
+
+def test_an_unclosed_title_is_repaired_before_extraction(chain: ChainExtractor) -> None:
+    found = extract(chain, "marina-unclosed-title.html")
+    assert found.extractor == "trafilatura"
+    assert found.title == "Marina berths plan goes on show"
+    assert "Plans for forty new berths at the east marina" in found.text
+    assert "openWindow" not in found.text + found.title
+
+
+def test_a_malformed_html_tag_is_dropped_when_nothing_else_gave_text(
+        chain: ChainExtractor) -> None:
+    found = extract(chain, "quay-broken-html-tag.html")
+    assert found.extractor == "trafilatura"
+    assert ("markup", "repaired") in reasons(found)
+    assert "Harbour pilots will be on duty around the clock" in found.text
+
+
+def test_a_gallery_page_gives_no_text_and_says_why(chain: ChainExtractor) -> None:
+    found = extract(chain, "gallery-no-text.html")
+    assert found.text == ""
+    assert found.extractor == ""
+    assert {r for r, _ in reasons(found)} >= {"trafilatura", "trafilatura-balanced"}
+    # the page's own metadata is still there for the feed fallback
+    assert found.title == "In pictures: the first frost on the Ashwater marshes"
+
+
+def test_loose_extractors_need_another_to_agree(chain: ChainExtractor) -> None:
+    # The demo's photo galleries: the balanced mode returns a page of menus and
+    # captions that no other extractor finds, so it is not taken for an article.
+    page = next(demo_dir().glob("pages/northbridge-post/*/*/*/*gallery*.html"))
+    decoded = decode_document(page.read_bytes())
+    found = chain.extract(decoded.text, "https://northbridge.example/gallery")
+    assert found is not None and found.text == ""
+    assert ("trafilatura-balanced", "unsupported") in reasons(found)
+
+
+def test_repair_markup_leaves_wellformed_pages_alone() -> None:
+    html = (PAGES / "port-talks.html").read_text("utf-8")
+    assert repair_markup(html) == html
+    assert repair_markup("<html><title>A</title><body>x</body></html>", bare_html_tag=True) == (
+        "<html><title>A</title><body>x</body></html>")
+    joined = "<html><head><title>a</title></head><body>x</body></html>\n<html><body>y</body></html>"
+    assert "<html" not in repair_markup(joined) and "x" in repair_markup(joined)
+
+
+def test_containment_measures_shared_text() -> None:
+    article = "The harbour board approved a plan on Friday to dredge the main channel."
+    assert containment(article, article + " Also on the site: more stories.") == 1.0
+    assert containment("Entirely different words in this sentence here.", article) == 0.0
+
+
+# -- decoding, all the way to the text -------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "how", "repair"), [
+    ("quay-utf8-stray-cp1252.html", "document", "stray_bytes"),
+    ("quay-split-entity.html", "document", "split_sequences"),
+    ("quay-double-encoded.html", "document", "mojibake_lines"),
+    ("quay-latin1-label-utf8-bytes.html", "valid-utf-8", None),
+])
+def test_damaged_characters_come_out_clean(chain: ChainExtractor, name: str, how: str,
+                                           repair: str | None) -> None:
+    decoded = decode_document((PAGES / name).read_bytes())
+    assert (decoded.charset, decoded.how) == ("utf-8", how)
+    if repair:
+        assert decoded.repairs.get(repair, 0) > 0
+    else:
+        assert decoded.repairs == {}
+    found = chain.extract(decoded.text, "https://quayside.example/2026/11/22/pilots")
+    assert found is not None
+    for snippet in QUAY_SNIPPETS:
+        assert snippet in found.text, snippet
+    for broken in MOJIBAKE:
+        assert broken not in found.text
+
+
+def test_the_raw_bytes_really_are_damaged() -> None:
+    # The golden files must keep their damage, or the test above proves nothing.
+    assert b"can\x92t" in (PAGES / "quay-utf8-stray-cp1252.html").read_bytes()
+    assert b"&acirc;\x80\x99" in (PAGES / "quay-split-entity.html").read_bytes()
+    assert "canâ€™t".encode() in (PAGES / "quay-double-encoded.html").read_bytes()
+    assert b"charset=iso-8859-1" in (PAGES / "quay-latin1-label-utf8-bytes.html").read_bytes()
+
+
+def test_windows_1252_page_declared_as_such_is_not_touched() -> None:
+    decoded = decode_document((PAGES / "ferry-cp1252.html").read_bytes())
+    assert decoded.charset == "cp1252"
+    assert decoded.repairs == {}
+    assert "Skärgårdslinjen" in decoded.text
+
+
+# -- the ingest stage: chain, feed fallbacks, metadata order ------------------------------
+
+
+def test_fetch_entry_records_the_extractor_and_the_rejections(ctx: Context) -> None:
+    doc = fetch_entry(Entry(url=(PAGES / "lighthouse-table-layout.html").as_uri(),
+                            source_url="feed"), ctx)
+    assert doc is not None
+    assert doc.extractor == "trafilatura-balanced"
+    assert ctx.counts["extracted_by_trafilatura-balanced"] == 1
+    assert ctx.counts["rejected_trafilatura_no_text"] == 1
+
+
+def test_feed_summary_is_the_last_fallback(ctx: Context) -> None:
+    summary = ("<p>Frost covered the Ashwater marshes on Wednesday morning, with the "
+               "temperature at Millbank falling to minus four degrees, the lowest reading "
+               "there for November in eleven years. Reed beds at the nature reserve froze "
+               "over and ice formed on the lock gates of the old canal, the reserve's "
+               "warden said, adding that the herons had moved to the open water.</p>")
+    entry = Entry(url=(PAGES / "gallery-no-text.html").as_uri(), source_url="feed",
+                  title="Feed title", summary=summary, site_name="Harbour Gazette")
+    doc = fetch_entry(entry, ctx)
+    assert doc is not None
+    assert doc.extractor == "feed-summary"
+    assert doc.text.startswith("Frost covered the Ashwater marshes")
+    assert ctx.counts["fell_back_to_feed_summary"] == 1
+    assert ctx.counts["rejected_page_no_article_text"] == 1
+    assert doc.title == "In pictures: the first frost on the Ashwater marshes"  # page first
+
+
+def test_page_metadata_wins_and_the_feed_fills_gaps(ctx: Context) -> None:
+    entry = Entry(url=(PAGES / "lighthouse-table-layout.html").as_uri(), source_url="feed",
+                  title="Feed headline", author="Feed Author", site_name="Evening Star",
+                  language="en", published_at=datetime(2008, 1, 15, 7, 52, tzinfo=UTC))
+    doc = fetch_entry(entry, ctx)
+    assert doc is not None
+    assert doc.title == "Lighthouse keeper's cottage to become museum"  # the page's
+    assert doc.author == "Feed Author"  # the page names none
+    assert doc.site_name == "Evening Star"
+    assert doc.language == "en"
+    assert doc.published_at == datetime(2008, 1, 15, 7, 52, tzinfo=UTC)
+
+
+# -- site boilerplate --------------------------------------------------------------------
+
+
+SIGN_UP = "Sign up for the Harbour Post morning briefing, free every weekday."
+RELATED = "Related Photos"
+
+
+def article(n: int, *extra: str) -> str:
+    body = [f"Paragraph one of story {n} about the harbour, long enough to be a real line.",
+            f"Paragraph two of story {n}: the board met on day {n} and agreed a plan."]
+    return "\n".join([body[0], *extra, body[1]])
+
+
+def test_lines_on_many_pages_of_a_site_are_stripped_and_rare_lines_kept() -> None:
+    boiler = SiteBoilerplate(min_pages=3)
+    url = "https://www.harbourpost.example/2026/11/{}/story"
+    quote = "“We will not give up,” said the union’s secretary, Ana Ruiz."
+    boiler.learn(url.format(1), article(1, SIGN_UP, RELATED, quote))
+    boiler.learn(url.format(2), article(2, SIGN_UP, "Related photos"))
+    boiler.learn(url.format(3), article(3, SIGN_UP, RELATED, quote))
+    text, removed = boiler.strip(url.format(4), article(4, SIGN_UP, RELATED, quote))
+    assert removed == [SIGN_UP, RELATED]
+    assert quote in text  # on two pages only: kept
+    assert "story 4" in text
+    # another site has not learned anything
+    other, none = boiler.strip("https://other.example/x", article(5, SIGN_UP))
+    assert none == [] and SIGN_UP in other
+
+
+def test_the_same_page_seen_twice_counts_once() -> None:
+    boiler = SiteBoilerplate(min_pages=2)
+    for _ in range(3):
+        boiler.learn("https://a.example/1", article(1, SIGN_UP), key="https://a.example/1")
+    assert boiler.strip("https://a.example/2", article(2, SIGN_UP))[1] == []
+
+
+def test_lines_compare_with_case_and_space_folded_but_not_digits() -> None:
+    assert line_key("Related  Photos ") == line_key("related photos")
+    assert line_key("The index closed at 7,512") != line_key("The index closed at 7,498")
+    assert site_of("https://WWW.Example.org:8080/a") == "example.org"
+    assert site_of("file:///tmp/page.html") == ""
+
+
+def _stored(url: str, text: str) -> Document:
+    return Document(url=url, canonical_url=url, title="t", text=text, content_hash=url)
+
+
+def test_fetch_entry_strips_lines_learned_from_the_archive(ctx: Context,
+                                                           tmp_path: Path) -> None:
+    for n in range(1, 6):
+        ctx.store.save_document(_stored(f"https://gazette.example/2026/11/{n}/story",
+                                        article(n, "Share on social", "Subscribe from £1")))
+    page = tmp_path / "story.html"
+    page.write_text((PAGES / "port-talks.html").read_text("utf-8").replace(
+        "</article>", "<p>Read more: Harbour Gazette newsletters, every morning.</p></article>"),
+        "utf-8")
+    # The page's canonical URL is on gazette.example: that is the site it belongs to.
+    ctx.store.save_document(_stored("https://gazette.example/2026/11/9/a",
+                                     "Read more: Harbour Gazette newsletters, every morning."))
+    for n in (10, 11, 12, 13):
+        ctx.store.save_document(_stored(
+            f"https://gazette.example/2026/11/{n}/b",
+            article(n, "Read more: Harbour Gazette newsletters, every morning.")))
+    doc = fetch_entry(Entry(url=page.as_uri(), source_url="feed"), ctx)
+    assert doc is not None
+    assert "Read more: Harbour Gazette newsletters" not in doc.text
+    assert "agreed to return to the negotiating table" in doc.text
+    assert ctx.counts["boilerplate_lines_stripped"] == 1
+    assert ctx.counts["documents_with_boilerplate_stripped"] == 1
+
+
+def test_boilerplate_stripping_can_be_turned_off(tmp_path: Path) -> None:
+    from conftest import close_context, make_context
+
+    ctx = make_context(tmp_path, **{"extract.boilerplate_min_pages": 0})
+    try:
+        for n in range(1, 8):
+            ctx.store.save_document(_stored(f"https://gazette.example/x/{n}",
+                                            article(n, "Read more: newsletters.")))
+        assert not ctx.boilerplate.enabled
+        assert ctx.boilerplate.strip("https://gazette.example/x/9",
+                                     article(9, "Read more: newsletters."))[1] == []
+    finally:
+        close_context(ctx)
+
+
+# -- the demo corpus ----------------------------------------------------------------------
+
+
+def _demo_articles() -> list[Any]:
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("build_demo", root / "scripts" / "build_demo.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_demo", module)
+    spec.loader.exec_module(module)
+    outlets = module.load_outlets(root / "demo_src" / "outlets.yaml")
+    return [a for a in module.load_stories(root / "demo_src" / "stories", outlets)
+            if a.kind == "article" and (demo_dir() / a.page).is_file()]
+
+
+@pytest.mark.slow
+def test_demo_pages_extract_to_exactly_their_paragraphs(chain: ChainExtractor) -> None:
+    articles = _demo_articles()
+    assert len(articles) >= 40
+    for art in articles:
+        decoded = decode_document((demo_dir() / art.page).read_bytes())
+        found = chain.extract(decoded.text, art.url)
+        assert found is not None, art.id
+        assert found.text == "\n".join(art.paragraphs), art.id
+        assert found.title == art.title, art.id
+
+
+@pytest.mark.parametrize(("title", "page", "expected"), [
+    ("Ferry fares to rise by a third from January - Business - Island News", "",
+     "Ferry fares to rise by a third from January"),
+    ("Ferry fares to rise by a third_English_Island", "", "Ferry fares to rise by a third"),
+    ("Island News : Ferry fares to rise by a third", "<h1>Ferry fares to rise by a third</h1>",
+     "Ferry fares to rise by a third"),
+    ("Algeria: ministers resign over budget", "", "Algeria: ministers resign over budget"),
+    ("", "<h1>Ferry fares to rise</h1><h2>Related</h2>", "Ferry fares to rise"),
+    ("Port talks resume", "<h1>Port talks resume</h1>", "Port talks resume"),
+])
+def test_titles_lose_site_and_section_names(title: str, page: str, expected: str) -> None:
+    from newsdesk.builtin.page_metadata import parse_html, refine_title
+
+    tree = parse_html(f"<html><body>{page}<p>text</p></body></html>")
+    assert refine_title(title, tree) == expected
