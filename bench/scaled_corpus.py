@@ -37,6 +37,7 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import quoteattr
@@ -61,8 +62,10 @@ _TOKEN = re.compile(
     rf"|(?P<wdate>\b(?P<ww>{_WEEKDAY}),? (?P<wd>\d{{1,2}}) (?P<wm>{_MONTH})\.? (?P<wy>\d{{4}}))"
     rf"|(?P<dmy>\b(?P<dd>\d{{1,2}}) (?P<dm>{_MONTH})\b(?P<ddot>\.?)(?: (?P<dy>\d{{4}}))?)"
     rf"|(?P<mdy>\b(?P<mm>{_MONTH})(?P<mdot>\.?) (?P<md>\d{{1,2}})\b(?:, (?P<my>\d{{4}}))?)"
-    # A figure: not glued to letters, URL or date punctuation, entities or other digits.
-    r"|(?P<num>(?<![\w.,:/#=&;@-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w:/@-]|[.,]\d))"
+    # A figure: not glued to letters, URL or date punctuation, entities or other digits,
+    # and not a time of day ("10 p.m." must not become "13 p.m.").
+    r"|(?P<num>(?<![\w.,:/#=&;@-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?![\w:/@-]|[.,]\d|\s?[ap]\.?m\b))"
 )
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 _TEXT_ATTR = re.compile(r"""(\b(?:content|alt|title)=)(["'])(.*?)\2""", re.S)
@@ -114,8 +117,7 @@ def name_vocabulary(demo: Path) -> list[str]:
                 texts += [str(record.get("title", "")), str(record.get("text", ""))]
     full = "\n".join(texts)
     lower = {w for w in re.findall(r"\w+", full) if w.islower()}
-    tokenizer = json.loads(default_tokenizer_path().read_text(encoding="utf-8"))
-    known = tokenizer["model"]["vocab"]
+    known = tokenizer_words()
     outlets = set(re.findall(r"\w+", " ".join(_outlet_names(demo))))
     found = set()
     for name in names(full):
@@ -141,13 +143,24 @@ def _digest(*parts: object) -> bytes:
     return hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).digest()
 
 
+@cache
+def tokenizer_words() -> frozenset[str]:
+    """The whole words (not ``##`` pieces) of the embedding model's vocabulary."""
+    tokenizer = json.loads(default_tokenizer_path().read_text(encoding="utf-8"))
+    return frozenset(w for w in tokenizer["model"]["vocab"] if not w.startswith("##"))
+
+
 def name_variant(word: str, copy: int) -> str:
-    """A pronounceable stand-in for ``word`` in copy ``copy`` (same for every outlet)."""
-    h = _digest("name", word, copy)
+    """A pronounceable stand-in for ``word`` in copy ``copy`` (same for every outlet),
+    never a word the embedding model knows ("Live" for a town would change meaning)."""
     syllables = max(2, min(4, round(len(word) / 3)))
-    text = "".join(_ONSETS[h[2 * i] % len(_ONSETS)] + _VOWELS[h[2 * i + 1] % len(_VOWELS)]
-                   for i in range(syllables))
-    return (text + _CODAS[h[15] % len(_CODAS)]).capitalize()
+    for attempt in range(100):
+        h = _digest("name", word, copy, attempt)
+        text = "".join(_ONSETS[h[2 * i] % len(_ONSETS)] + _VOWELS[h[2 * i + 1] % len(_VOWELS)]
+                       for i in range(syllables)) + _CODAS[h[15] % len(_CODAS)]
+        if text not in tokenizer_words():
+            break
+    return text.capitalize()
 
 
 class CopyRewriter:

@@ -3,11 +3,12 @@
     python bench/throughput.py [--articles 2000] [--days-apart N] [--json PATH] [--keep]
 
 Builds ceil(articles / 57) copies of the bundled demo corpus in a temporary folder (see
-scaled_corpus.py), serves it over real HTTP on 127.0.0.1, and runs every stage with the
-default settings and a fresh SQLite store: ingest, cluster (dedupe, embed, assign),
-write (with verification and related stories), publish. Prints wall time and articles
-per second per stage and end to end, peak memory, what the pipeline produced, and the
-machine it ran on; ``--json`` also writes the figures to a file.
+scaled_corpus.py), serves it over real HTTP on 127.0.0.1, and runs the whole pipeline
+(``newsdesk.pipeline.run_all``, what ``newsdesk run`` runs) with the default settings and
+a fresh SQLite store. Its stages, and the steps inside them worth timing apart, are
+wrapped for the run so that each records its wall time, CPU time and peak memory.
+Prints those figures with articles per second per stage and end to end, what the
+pipeline produced, and the machine it ran on; ``--json`` also writes them to a file.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,11 +39,26 @@ import scaled_corpus
 from newsdesk.builtin.store_models import DocumentRow, StoryRow
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.demo_server import demo_dir, serve_directory
-from newsdesk.pipeline import Context
+from newsdesk.pipeline import Context, run_all
 from newsdesk.settings import BY_NAME, Settings, load_settings
-from newsdesk.stages import cluster, dedupe, ingest, publish, write
+from newsdesk.stages import cluster, ingest, publish, write
 
 log = logging.getLogger("newsdesk.bench")
+
+# What is timed: (key, module, function, description, depth). Depth 0 are the stages
+# run_all calls; depth 1 are steps they call, looked up in the stage's module at call
+# time, which is why wrapping the module attribute times them.
+SPANS: tuple[tuple[str, Any, str, str, int], ...] = (
+    ("ingest", ingest, "ingest", "fetch, extract, store", 0),
+    ("cluster", cluster, "cluster", "dedupe, embed, assign", 0),
+    ("dedupe", cluster, "dedupe", "exact and near copies", 1),
+    ("embed", cluster, "embed_documents", "embed documents, names", 1),
+    ("assign", cluster, "assign_documents", "assign to stories", 1),
+    ("write", write, "write", "write and verify articles", 0),
+    ("write.relate", write, "relate", "related stories", 1),
+    ("publish", publish, "publish", "site, feeds, JSON API", 0),
+    ("publish.relate", publish, "relate", "related stories", 1),
+)
 
 
 def peak_rss_mib() -> float:
@@ -49,6 +66,47 @@ def peak_rss_mib() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports KiB, macOS bytes.
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def cpu_seconds() -> float:
+    """User plus system CPU time of this process so far, all threads included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextmanager
+def timed(timings: dict[str, dict[str, float]], failed: list[str]) -> Iterator[None]:
+    """Wrap every function in SPANS for the duration: each call adds its wall and CPU
+    seconds to ``timings[key]`` and records the peak RSS after it; the key of a call
+    that raised is appended to ``failed``. The functions are restored afterwards."""
+    saved = []
+    for key, module, name, _what, _depth in SPANS:
+        original = getattr(module, name, None)
+        if original is None:
+            continue  # a step this version of newsdesk does not have
+
+        def wrapper(*args: Any, _f: Callable[..., Any] = original, _key: str = key,
+                    **kwargs: Any) -> Any:
+            log.info("bench: %s starts", _key)
+            t0, c0 = time.perf_counter(), cpu_seconds()
+            try:
+                return _f(*args, **kwargs)
+            except BaseException:
+                failed.append(_key)
+                raise
+            finally:
+                span = timings.setdefault(_key, {"seconds": 0.0, "cpu_seconds": 0.0})
+                span["seconds"] += time.perf_counter() - t0
+                span["cpu_seconds"] += cpu_seconds() - c0
+                span["peak_rss_mib"] = peak_rss_mib()
+
+        saved.append((module, name, original))
+        setattr(module, name, wrapper)
+    try:
+        yield
+    finally:
+        for module, name, original in reversed(saved):
+            setattr(module, name, original)
 
 
 def machine() -> dict[str, Any]:
@@ -71,7 +129,8 @@ def machine() -> dict[str, Any]:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {"cpu": cpu, "cores": os.cpu_count(), "usable_cores": usable, "ram_gib": ram_gib,
             "os": platform.platform(), "python": platform.python_version(),
-            "newsdesk": newsdesk.__version__, "revision": revision()}
+            "newsdesk": newsdesk.__version__, "revision": revision(),
+            "source": str(Path(newsdesk.__file__).resolve().parent)}
 
 
 def revision() -> str:
@@ -86,6 +145,13 @@ def revision() -> str:
     except (OSError, subprocess.CalledProcessError):
         return ""
     return commit + ("+changes" if dirty else "")
+
+
+def source_stamp() -> float:
+    """The newest modification time among newsdesk's source files: if it changes during
+    a run, the run may have imported two versions of the code."""
+    source = Path(newsdesk.__file__).resolve().parent
+    return max(p.stat().st_mtime for p in source.rglob("*.py"))
 
 
 def settings_for(work: Path) -> tuple[Settings, dict[str, Any]]:
@@ -155,6 +221,8 @@ def copy_figures(store: SqlStore) -> dict[str, Any]:
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Build the corpus in ``work``, run the pipeline on it, return every figure."""
     started = datetime.now(UTC)
+    stamp = source_stamp()
+    load_before = os.getloadavg()
     demo = demo_dir()
     settings, differ = settings_for(work)
     window = max(settings["dedupe.window_days"], settings["cluster.window_days"])
@@ -176,37 +244,27 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     ctx = Context(settings=settings, store=store, show_progress=False)
     ctx.run_id = store.start_run("bench")
     timings: dict[str, dict[str, float]] = {}
-    with serve_directory(corpus.root) as base:
-        sources = corpus.sources(base)
-        # cluster.cluster() is dedupe, embed_documents and assign_documents in this order;
-        # they are called one by one to time them.
-        stages: list[tuple[str, Callable[[], object]]] = [
-            ("ingest", lambda: ingest.ingest(sources, ctx)),
-            ("dedupe", lambda: dedupe.dedupe(ctx)),
-            ("embed", lambda: cluster.embed_documents(ctx)),
-            ("assign", lambda: cluster.assign_documents(ctx)),
-            ("write", lambda: write.write(ctx)),
-            ("publish", lambda: publish.publish(ctx)),
-        ]
-        for name, step in stages:
-            log.info("bench: stage %s starts", name)
-            t0 = time.perf_counter()
-            step()
-            timings[name] = {"seconds": time.perf_counter() - t0,
-                             "peak_rss_mib": peak_rss_mib()}
-    store.finish_run(ctx.run_id, "ok", ctx.counts)
+    failed: list[str] = []
+    error = ""
+    with serve_directory(corpus.root) as base, timed(timings, failed):
+        t0, c0 = time.perf_counter(), cpu_seconds()
+        try:
+            run_all(ctx, corpus.sources(base))
+        except Exception as exc:  # report what was measured, then the failure
+            log.exception("bench: the run failed")
+            where = failed[-1] if failed else "run_all"
+            error = f"{where} failed after {time.perf_counter() - t0:.1f} s: {exc!r}"
+        total = {"seconds": time.perf_counter() - t0, "cpu_seconds": cpu_seconds() - c0}
+    store.finish_run(ctx.run_id, "failed" if error else "ok", ctx.counts)
     stats = store.stats()
     per_copy = copy_figures(store)
     store.close()
 
     counts = dict(ctx.counts)
     ingested = counts.get("documents_new", 0) + counts.get("documents_updated", 0)
-    total = sum(t["seconds"] for t in timings.values())
-    timings["cluster"] = {"seconds": sum(timings[s]["seconds"]
-                                         for s in ("dedupe", "embed", "assign")),
-                          "peak_rss_mib": timings["assign"]["peak_rss_mib"]}
-    for figures in timings.values():
+    for figures in [*timings.values(), total]:
         figures["articles_per_second"] = ingested / figures["seconds"] if figures["seconds"] else 0
+    total["peak_rss_mib"] = peak_rss_mib()
     k = len(corpus.copies)
     problems = Counter(f"{p.stage}: {p.reason}" for p in ctx.problems)
     return {
@@ -220,10 +278,13 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "days_apart": days_apart, "renamed_words": corpus.renamed_words,
             "build_seconds": corpus_seconds,
         },
-        "stages": {name: timings[name] for name in
-                   ("ingest", "cluster", "dedupe", "embed", "assign", "write", "publish")},
-        "total": {"seconds": total, "articles_per_second": ingested / total if total else 0,
-                  "peak_rss_mib": peak_rss_mib()},
+        "error": error,
+        "source_changed_during_run": source_stamp() != stamp,
+        "stages": {key: timings[key] for key, *_ in SPANS if key in timings},
+        "total": total,
+        # Other processes competing for the CPU inflate wall time; CPU seconds much lower
+        # than wall seconds x threads with a high load average is the sign.
+        "load_average": {"before": list(load_before), "after": list(os.getloadavg())},
         "results": {
             "entries_found": counts.get("entries_found", 0),
             "entries_failed": counts.get("entries_failed", 0),
@@ -254,10 +315,12 @@ def report(figures: dict[str, Any], work: Path | None) -> str:
     """The figures as a human-readable table."""
     m, c, r = figures["machine"], figures["corpus"], figures["results"]
     lines = [
-        f"newsdesk {m['newsdesk']}{' (' + m['revision'] + ')' if m['revision'] else ''} "
-        f"throughput benchmark, {figures['date']}",
+        f"newsdesk {m['newsdesk']} ({m['revision'] or m['source']}) throughput benchmark, "
+        f"{figures['date']}",
         f"machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
-        f"{m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']}",
+        f"{m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']}; load average "
+        f"{figures['load_average']['before'][0]:.1f} before, "
+        f"{figures['load_average']['after'][0]:.1f} after",
     ]
     differ = figures["settings_differing_from_defaults"]
     lines.append("settings: defaults, except " + ", ".join(
@@ -266,25 +329,27 @@ def report(figures: dict[str, Any], work: Path | None) -> str:
     lines.append("          (fetch.host_delay does not apply to the 127.0.0.1 corpus server; "
                  "NEWSDESK_* variables and ./newsdesk.toml are not read)")
     lines += [
-        f"corpus: {c['copies']} copies x {c['demo_articles_per_copy']} demo articles "
+        f"corpus: {c['copies']} {'copy' if c['copies'] == 1 else 'copies'} x "
+        f"{c['demo_articles_per_copy']} demo articles "
         f"({c['demo_entries_per_copy']} feed/wire entries each, failures included), "
         f"{c['days_apart']} days apart, {c['renamed_words']} names varied per copy; "
         f"built in {c['build_seconds']:.1f} s",
         "",
-        f"{'stage':<10}{'what':<32}{'seconds':>10}{'articles/s':>12}{'peak RSS MiB':>14}",
+        f"{'stage':<10}{'what':<28}{'seconds':>9}{'CPU s':>9}{'articles/s':>12}"
+        f"{'peak RSS MiB':>14}",
     ]
-    what = {"ingest": "fetch, extract, store", "cluster": "dedupe + embed + assign",
-            "dedupe": "  exact and near copies", "embed": "  embed documents, names",
-            "assign": "  assign to stories", "write": "write, verify, relate",
-            "publish": "relate, site, feeds, API"}
-    for name, t in figures["stages"].items():
-        label = name if name in {"ingest", "cluster", "write", "publish"} else f"  {name}"
-        lines.append(f"{label:<10}{what[name]:<32}{t['seconds']:>10.1f}"
-                     f"{t['articles_per_second']:>12.1f}{t['peak_rss_mib']:>14.0f}")
+    for key, _module, _name, what, depth in SPANS:
+        t = figures["stages"].get(key)
+        if t is None:
+            continue
+        label = "  " * depth + key.split(".")[-1]
+        lines.append(f"{label:<10}{'  ' * depth + what:<28}{t['seconds']:>9.1f}"
+                     f"{t['cpu_seconds']:>9.1f}{t['articles_per_second']:>12.1f}"
+                     f"{t['peak_rss_mib']:>14.0f}")
     t = figures["total"]
     lines += [
-        f"{'total':<10}{'ingest to publish':<32}{t['seconds']:>10.1f}"
-        f"{t['articles_per_second']:>12.2f}{t['peak_rss_mib']:>14.0f}",
+        f"{'total':<10}{'run_all, ingest to publish':<28}{t['seconds']:>9.1f}"
+        f"{t['cpu_seconds']:>9.1f}{t['articles_per_second']:>12.2f}{t['peak_rss_mib']:>14.0f}",
         "",
         f"articles ingested      {r['articles_ingested']} of {r['entries_found']} entries "
         f"({r['entries_failed']} failed: pages without text, missing pages)",
@@ -308,6 +373,12 @@ def report(figures: dict[str, Any], work: Path | None) -> str:
     if figures["log_records"]:
         lines.append("log warnings/errors    " + "; ".join(
             f"{k} x{n}" for k, n in figures["log_records"].items()))
+    if figures["source_changed_during_run"]:
+        lines.append("WARNING: newsdesk source files changed during the run; the figures may "
+                     "mix two versions of the code")
+    if figures["error"]:
+        lines.append(f"ERROR: {figures['error']} (traceback in bench.log; the stages after it "
+                     "did not run)")
     if work is not None:
         lines.append(f"kept: {work} (corpus/, data/newsdesk.db, data/site/, bench.log)")
     return "\n".join(lines)
@@ -334,11 +405,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(report(figures, work if args.keep else None))
     if json_path is not None:
         json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(report(figures, work if args.keep else None))
+    if json_path is not None:
         print(f"figures written to {json_path}")
-    return 0
+    return 1 if figures["error"] else 0
 
 
 if __name__ == "__main__":
