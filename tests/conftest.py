@@ -298,3 +298,14 @@ def local_server() -> Iterator[LocalServer]:
     server = LocalServer()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`newsdesk run --demo` into a fresh data folder (real HTTP server on 127.0.0.1),
+    once per test session; tests only read it."""
+    from newsdesk.cli.main import main
+
+    data = tmp_path_factory.mktemp("demo")
+    assert main(["run", "--demo", "--data-dir", str(data), "--quiet"]) == 0
+    return data

@@ -26,22 +26,26 @@ def _unit(*values: float) -> np.ndarray:
 
 
 def test_assign_joins_similar_recent_story_and_refuses_old_or_distant() -> None:
-    clusterer = OnlineClusterer(threshold=0.5, window_days=4, entity_weight=0.25)
+    clusterer = OnlineClusterer(window_days=4)
     now = datetime(2026, 11, 20, tzinfo=UTC)
-    story = StoryState(id=7, centroid=_unit(1, 0.1, 0), names={"Port Calder": 2},
-                       doc_count=2, last_published=now - timedelta(days=1))
-    close = DocumentFeatures(1, _unit(1, 0.2, 0), ["Port Calder"], now)
+    story = StoryState(id=7, centroid=_unit(1, 0.1, 0), names={"place:port calder": 2},
+                       doc_count=2, last_published=now - timedelta(days=1),
+                       terms={"strike": 0.8, "dockers": 0.6}, recent=[_unit(1, 0.1, 0)])
+    close = DocumentFeatures(1, _unit(1, 0.2, 0), ["place:port calder"], now,
+                             {"strike": 0.7, "dockers": 0.7}, {"place:port calder": 6.0})
     chosen, score = clusterer.assign(close, [story])
-    assert chosen is story and score > 1.0
-    distant = DocumentFeatures(2, _unit(0, 0, 1), ["Ostmark"], now)
+    assert chosen is story and score >= clusterer.options.threshold
+    distant = DocumentFeatures(2, _unit(0, 0, 1), ["place:ostmark"], now, {"fire": 1.0},
+                               {"place:ostmark": 6.0})
     assert clusterer.assign(distant, [story])[0] is None
     stale = StoryState(id=8, centroid=story.centroid, names=story.names, doc_count=2,
-                       last_published=now - timedelta(days=10))
+                       last_published=now - timedelta(days=10), terms=story.terms)
     assert clusterer.assign(close, [stale])[0] is None
 
 
-def test_name_overlap_counts_the_documents_names_the_story_knows() -> None:
+def test_name_overlap_weighs_the_documents_names_the_story_knows() -> None:
     assert name_overlap(["A", "B", "B", "C", "D"], {"A": 1, "D": 3}) == 0.5
+    assert name_overlap(["A", "B"], {"A": 1}, {"A": 3.0, "B": 1.0}) == 0.75
     assert name_overlap([], {"A": 1}) == 0.0
 
 

@@ -22,8 +22,10 @@ from newsdesk.evaluation import extract as extract_eval
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("NEWSDESK_EVAL_DATA") or ROOT.parent / "shared" / "data")
-FLOORS: dict[str, dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "quality_floors.json").read_text("utf-8"))
+FLOORS: dict[str, dict[str, Any]] = {
+    name: floor for name, floor in json.loads(
+        (Path(__file__).parent / "quality_floors.json").read_text("utf-8")).items()
+    if name.startswith("extraction-")}
 SLICE = 20
 
 

@@ -11,20 +11,11 @@ import pytest
 from lxml import html
 
 from newsdesk.builtin.store_sql import SqlStore
-from newsdesk.cli.main import main
 from newsdesk.pipeline import run_all
 
 from demo_corpus import make_context, manifest, story_of_url, wave_sources
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`newsdesk run --demo` into a fresh data folder (real HTTP server on 127.0.0.1)."""
-    data = tmp_path_factory.mktemp("demo")
-    assert main(["run", "--demo", "--data-dir", str(data), "--quiet"]) == 0
-    return data
 
 
 def story_pages(data: Path) -> list[Path]:

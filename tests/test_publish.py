@@ -41,6 +41,7 @@ def test_publish_writes_the_whole_site(tmp_path: Path, articles: list[Article]) 
         "rss.xml",
         "api/stories.json",
         "static/style.css",
+        "static/verify.js",
         *(f"stories/{a.slug}.html" for a in articles),
         *(f"api/stories/{a.slug}.json" for a in articles),
     }

@@ -50,7 +50,37 @@ def test_opening_creates_the_schema(tmp_path: Path) -> None:
         assert set(inspect(store.engine).get_table_names()) >= TABLES
         with store.engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert [row[0] for row in version] == ["0001"]
+            assert [row[0] for row in version] == ["0002"]
+    finally:
+        store.close()
+
+
+def test_a_store_made_before_the_story_engine_is_upgraded_in_place(tmp_path: Path) -> None:
+    import importlib.resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location",
+                           str(importlib.resources.files("newsdesk") / "migrations"))
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text(
+            "INSERT INTO stories (created_at, updated_at, centroid, doc_count, names, "
+            "needs_write, write_status) "
+            "VALUES ('2026-11-16', '2026-11-16', x'0000803f', 1, '{}', 1, '')"))
+    engine.dispose()
+    store = SqlStore.open(url)
+    try:
+        assert {"entities", "story_entities", "story_links", "story_updates"} <= set(
+            inspect(store.engine).get_table_names())
+        story = store.story(1)
+        assert story is not None and story["terms"] == {} and story["merged_into"] is None
     finally:
         store.close()
 

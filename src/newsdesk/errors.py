@@ -9,6 +9,7 @@ The tree::
     ├── ParseError                a feed, OPML or JSONL file could not be read
     ├── ExtractionError           a page held no usable article text
     ├── ModelError                a model file is missing or returned unusable output
+    │   └── LLMError              a language model endpoint or runtime failed or answered badly
     ├── StoreError                the database could not be opened, migrated or written
     └── PublishError              the site, feeds or API output could not be written
 
@@ -52,6 +53,21 @@ class ExtractionError(NewsdeskError):
 
 class ModelError(NewsdeskError):
     """A model file is missing, or a model returned output that cannot be used."""
+
+
+class LLMError(ModelError):
+    """A language model could not be reached, failed, or sent an unusable answer.
+
+    ``backend`` names the LLM backend (``llm.openai``), ``reason`` is a short
+    machine-readable code (``timeout``, ``connection``, ``http_status``,
+    ``bad_response``, ``runtime``) and ``detail`` says what happened.
+    """
+
+    def __init__(self, backend: str, reason: str, detail: str = "") -> None:
+        self.backend = backend
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{backend}: {reason}" + (f" ({detail})" if detail else ""))
 
 
 class StoreError(NewsdeskError):

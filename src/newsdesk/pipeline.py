@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from newsdesk import backends
 from newsdesk.backends.embedder import Embedder
+from newsdesk.backends.entities import EntityRecognizer
 from newsdesk.backends.extractor import Extractor
 from newsdesk.backends.fetcher import Fetcher
 from newsdesk.boilerplate import SiteBoilerplate
@@ -88,6 +89,11 @@ class Context:
         return backends.load("embedder", self.settings["embed.backend"], Embedder,
                              threads=self.settings["embed.threads"],
                              batch_size=self.settings["embed.batch_size"])
+
+    @cached_property
+    def entity_recognizer(self) -> EntityRecognizer:
+        """The named-entity recogniser (loaded on first use)."""
+        return backends.load("entities", self.settings["entities.backend"], EntityRecognizer)
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 SourceKind = Literal["feed", "opml", "page", "html", "jsonl", "folder"]
-VerdictStatus = Literal["supported", "unsupported"]
+VerdictStatus = Literal["supported", "unsupported", "contradicted"]
 
 
 def utcnow() -> datetime:
@@ -148,6 +148,7 @@ class Verdict(Record):
     checks: dict[str, bool] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     verifier: str = ""
+    evidence: list[str] = field(default_factory=list)  # the source sentences it was checked on
 
 
 @dataclass
@@ -207,6 +208,59 @@ class RelatedRef(Record):
 
 
 @dataclass
+class EntityRef(Record):
+    """A normalised named entity of a document or story (see :mod:`newsdesk.entities`)."""
+
+    name: str
+    kind: str  # person, org, place or date
+    key: str
+    documents: int = 1  # documents of the story that name it
+    mentions: int = 1
+
+
+@dataclass
+class TimelineSource(Record):
+    """A source article of an earlier story, cited in a timeline entry."""
+
+    outlet: str
+    title: str
+    url: str
+    published_at: str | None = None
+
+
+@dataclass
+class TimelineRef(Record):
+    """An earlier story this story follows (same people, places and topic)."""
+
+    story_id: int
+    slug: str  # "" when the earlier story has no article of its own
+    headline: str
+    date: str | None  # ISO time of the earlier story's first report
+    shared: list[str] = field(default_factory=list)  # entity names both stories carry
+    sources: list[TimelineSource] = field(default_factory=list)
+    score: float = 0.0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TimelineRef:
+        """Rebuild from :meth:`to_dict` output."""
+        data = dict(data)
+        data["sources"] = [TimelineSource(**s) for s in data.get("sources", [])]
+        return cls(**data)
+
+
+@dataclass
+class UpdateRef(Record):
+    """One recorded change of a story: when, which outlets and documents, what was new."""
+
+    at: str  # ISO time the change was recorded
+    kind: str  # "sources" (new reports joined) or "merge" (another story folded in)
+    outlets: list[str] = field(default_factory=list)
+    new_outlets: list[str] = field(default_factory=list)
+    documents: int = 0
+    new_facts: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Article(Record):
     """A written, verified article for one story."""
 
@@ -226,6 +280,9 @@ class Article(Record):
     verification: dict[str, Any] = field(default_factory=dict)
     dropped: list[Sentence] = field(default_factory=list)
     related: list[RelatedRef] = field(default_factory=list)
+    entities: list[EntityRef] = field(default_factory=list)
+    timeline: list[TimelineRef] = field(default_factory=list)
+    updates: list[UpdateRef] = field(default_factory=list)
 
     def body_sentences(self) -> list[Sentence]:
         """Every sentence shown on the page, in reading order (headline and summary first)."""
@@ -254,4 +311,7 @@ class Article(Record):
             verification=dict(data.get("verification") or {}),
             dropped=[Sentence.from_dict(s) for s in data.get("dropped", [])],
             related=[RelatedRef(**r) for r in data.get("related", [])],
+            entities=[EntityRef(**e) for e in data.get("entities", [])],
+            timeline=[TimelineRef.from_dict(t) for t in data.get("timeline", [])],
+            updates=[UpdateRef(**u) for u in data.get("updates", [])],
         )

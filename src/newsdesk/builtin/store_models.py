@@ -93,6 +93,7 @@ class DocumentRow(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     names: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True,
                                                  index=True)
     story_score: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -110,8 +111,11 @@ class StoryRow(Base):
     centroid: Mapped[bytes] = mapped_column(LargeBinary)
     doc_count: Mapped[int] = mapped_column(Integer, default=0)
     names: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     needs_write: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     write_status: Mapped[str] = mapped_column(String(64), default="")
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", name="fk_stories_merged_into"), nullable=True)
 
 
 class ArticleRow(Base):
@@ -136,6 +140,72 @@ class RelatedRow(Base):
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), primary_key=True)
     related_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), primary_key=True)
     score: Mapped[float] = mapped_column(Float)
+
+
+class EntityRow(Base):
+    """A normalised named entity (person, organisation, place or date); see
+    :mod:`newsdesk.entities` for what makes two mentions one entity."""
+
+    __tablename__ = "entities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentEntityRow(Base):
+    """An entity named in a document, with how often."""
+
+    __tablename__ = "document_entities"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True,
+                                           index=True)
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class StoryEntityRow(Base):
+    """An entity of a story: how many of its documents name it (short forms folded in)."""
+
+    __tablename__ = "story_entities"
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True,
+                                           index=True)
+    documents: Mapped[int] = mapped_column(Integer, default=1)
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class StoryLinkRow(Base):
+    """A story thread link: ``story_id`` follows the earlier story ``earlier_id``."""
+
+    __tablename__ = "story_links"
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), primary_key=True)
+    earlier_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), primary_key=True,
+                                            index=True)
+    score: Mapped[float] = mapped_column(Float)
+    shared: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class StoryUpdateRow(Base):
+    """What changed when a story gained sources: new documents, outlets and facts."""
+
+    __tablename__ = "story_updates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CorpusStatsRow(Base):
+    """Archive-wide statistics kept between runs (the keyword document frequencies)."""
+
+    __tablename__ = "corpus_stats"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ProblemRow(Base):

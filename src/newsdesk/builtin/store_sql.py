@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from newsdesk.builtin.store_entities import EntityStore
 from newsdesk.builtin.store_models import (
     ArticleRow,
     DocumentRow,
@@ -76,7 +77,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class SqlStore:
+class SqlStore(EntityStore):
     """newsdesk's database. Open with :meth:`open`, which also migrates to the newest schema."""
 
     def __init__(self, engine: Engine) -> None:
@@ -359,27 +360,31 @@ class SqlStore:
                 minhash=minhash, duplicate_of=duplicate_of, duplicate_kind=kind,
                 duplicate_score=score, stage="deduped"))
 
-    def mark_embedded(self, items: Sequence[tuple[int, np.ndarray, list[str]]]) -> None:
-        """Store each document's embedding and names, moving it to ``embedded``."""
+    def mark_embedded(self, items: Sequence[tuple[int, np.ndarray, list[str], dict[str, float]]]
+                      ) -> None:
+        """Store each document's embedding, entity match keys and keyword vector, moving
+        it to ``embedded``."""
         with self.session() as s:
-            for doc_id, vector, names in items:
+            for doc_id, vector, names, terms in items:
                 s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(
-                    embedding=vector_to_bytes(vector), names=names, stage="embedded"))
+                    embedding=vector_to_bytes(vector), names=names, terms=terms,
+                    stage="embedded"))
 
-    def embedding(self, doc_id: int) -> tuple[np.ndarray, list[str]]:
-        """A document's stored embedding and names."""
+    def embedding(self, doc_id: int) -> tuple[np.ndarray, list[str], dict[str, float]]:
+        """A document's stored embedding, entity match keys and keyword vector."""
         with self.session() as s:
             row = s.get(DocumentRow, doc_id)
             if row is None or row.embedding is None:
                 raise StoreError(f"document {doc_id} has no embedding yet")
-            return bytes_to_vector(row.embedding), list(row.names or [])
+            return bytes_to_vector(row.embedding), list(row.names or []), dict(row.terms or {})
 
     # -- stories -----------------------------------------------------------------------
 
     def active_stories(self, since: datetime | None) -> list[dict[str, Any]]:
-        """Stories whose newest source is at or after ``since`` (all when ``None``)."""
+        """Stories whose newest source is at or after ``since`` (all when ``None``);
+        stories merged into another are left out."""
         with self.session() as s:
-            query = select(StoryRow)
+            query = select(StoryRow).where(StoryRow.merged_into.is_(None))
             if since is not None:
                 query = query.where(StoryRow.last_published >= since)
             return [self._story(r) for r in s.scalars(query)]
@@ -399,6 +404,7 @@ class SqlStore:
                 s.add(row)
             row.centroid = vector_to_bytes(story["centroid"])
             row.names = story["names"]
+            row.terms = story.get("terms", {})
             row.doc_count = story["doc_count"]
             row.first_published = story["first_published"]
             row.last_published = story["last_published"]
@@ -412,6 +418,16 @@ class SqlStore:
         with self.session() as s:
             s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(
                 story_id=story_id, story_score=score, stage="clustered"))
+
+    def story_member_vectors(self, story_id: int, limit: int) -> list[np.ndarray]:
+        """Embeddings of a story's ``limit`` newest documents, oldest of them first."""
+        with self.session() as s:
+            rows = s.scalars(select(DocumentRow.embedding)
+                             .where(DocumentRow.story_id == story_id,
+                                    DocumentRow.embedding.is_not(None))
+                             .order_by(DocumentRow.published_at.desc(), DocumentRow.id.desc())
+                             .limit(limit))
+            return [bytes_to_vector(b) for b in reversed(list(rows)) if b is not None]
 
     def story_documents(self, story_id: int) -> list[Document]:
         """Every document of a story, oldest first (duplicates included)."""
@@ -487,6 +503,22 @@ class SqlStore:
                 data["related"] = [r.to_dict() for r in related]
                 row.data = data
 
+    def set_article_fields(self, story_id: int, fields: dict[str, Any]) -> None:
+        """Replace fields of a story's current article record in place (no new version):
+        what surrounds the article (related stories, timeline) rather than its text."""
+        with self.session() as s:
+            row = s.scalar(select(ArticleRow).where(ArticleRow.story_id == story_id,
+                                                    ArticleRow.is_current.is_(True)))
+            if row is not None:
+                row.data = {**row.data, **fields}
+
+    def current_article(self, story_id: int) -> Article | None:
+        """The current version of a story's article, or ``None`` when none is written."""
+        with self.session() as s:
+            row = s.scalar(select(ArticleRow).where(ArticleRow.story_id == story_id,
+                                                    ArticleRow.is_current.is_(True)))
+            return Article.from_dict(row.data) if row else None
+
     def set_related(self, story_id: int, related: Sequence[tuple[int, float]]) -> None:
         """Replace a story's related-story links."""
         with self.session() as s:
@@ -554,7 +586,8 @@ class SqlStore:
     def _story(row: StoryRow) -> dict[str, Any]:
         return {
             "id": row.id, "centroid": bytes_to_vector(row.centroid).copy(),
-            "names": dict(row.names or {}), "doc_count": row.doc_count,
+            "names": dict(row.names or {}), "terms": dict(row.terms or {}),
+            "doc_count": row.doc_count, "merged_into": row.merged_into,
             "first_published": as_utc(row.first_published),
             "last_published": as_utc(row.last_published), "needs_write": row.needs_write,
             "write_status": row.write_status,

@@ -1,4 +1,4 @@
-"""Information commands: ``config show`` and ``stats``."""
+"""Information commands: ``config show``, ``stats`` and ``entity``."""
 
 from __future__ import annotations
 
@@ -52,8 +52,34 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_entity(args: argparse.Namespace) -> int:
+    """Print the entities matching a name and the stories that name them."""
+    from newsdesk.builtin.store_sql import SqlStore
+
+    settings = settings_from(args)
+    store = SqlStore.open(settings.database_url)
+    entities = store.find_entities(args.name, args.kind)
+    stories = store.stories_by_entity(args.name, args.kind, limit=args.limit)
+    store.close()
+    if args.json:
+        print(json.dumps({"entities": [e.to_dict() for e in entities],
+                          "stories": stories}, indent=2, default=str))
+        return 0
+    if not entities:
+        print(f"no entity matches {args.name!r}")
+        return 1
+    for entity in entities:
+        print(f"{entity.kind}: {entity.name} ({entity.key}), in {entity.documents} documents")
+    print(f"\nstories naming it, newest first ({len(stories)}):")
+    for story in stories:
+        when = story["last_published"].date().isoformat() if story["last_published"] else "?"
+        title = story["headline"] or "(no article yet)"
+        print(f"  story {story['id']}  {when}  {story['doc_count']} docs  {title}")
+    return 0
+
+
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    """Add ``config`` and ``stats`` to the CLI."""
+    """Add ``config``, ``stats`` and ``entity`` to the CLI."""
     config = commands.add_parser("config", help="show the resolved settings",
                                  description="Inspect newsdesk's settings.")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION",
@@ -73,3 +99,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                        help="how many recent problems to list (default 15)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=cmd_stats)
+
+    entity = commands.add_parser(
+        "entity", parents=[common], help="stories about a person, organisation or place",
+        description="Find an entity by name (people also by surname: 'Meloni' finds "
+                    "'Giorgia Meloni') and list the stories that name it, newest first.")
+    entity.add_argument("name", help="the name to look up")
+    entity.add_argument("--kind", choices=["person", "org", "place", "date"],
+                        help="only entities of this kind")
+    entity.add_argument("--limit", type=int, default=20, metavar="N",
+                        help="most stories listed (default 20)")
+    entity.add_argument("--json", action="store_true", help="machine-readable output")
+    entity.set_defaults(handler=cmd_entity)

@@ -1,46 +1,56 @@
-"""Cluster: dedupe, embed and assign new documents to stories, oldest first.
+"""Cluster: dedupe, embed and annotate, then assign new documents to stories, oldest first.
 
 A later run adds documents to the stories an earlier run made (the stories are in the
-store, with their centroids), so follow-up articles update a story rather than start a
-new one. Near-copies join their original's story.
+store, with their centroids, entity counts and keyword profiles), so follow-up
+articles update a story rather than start a new one. Near-copies join their
+original's story. Each story that gained sources gets an update record (what was new)
+and its entities and story-thread links are refreshed.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from datetime import timedelta
-
-import numpy as np
 
 from newsdesk import backends
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
+from newsdesk.entities import normalise
 from newsdesk.pipeline import Context, batches
 from newsdesk.records import Document, utcnow
 from newsdesk.stages.dedupe import dedupe
-from newsdesk.text import names
-
-EMBED_WORDS = 200  # title + lead: the part of a news article that says what happened
-STORY_NAMES = 40   # names kept per story for overlap scoring
-
-
-def document_text_for_embedding(doc: Document) -> str:
-    """The title and first words of a document, the text its story vector is built from."""
-    return f"{doc.title}. " + " ".join(doc.text.split()[:EMBED_WORDS])
+from newsdesk.stages.timeline import link_story
+from newsdesk.stages.updates import record_merge, record_updates
+from newsdesk.story_assign import RECENT_MEMBERS, StoryAssigner, fold_document
+from newsdesk.story_features import document_features, embedding_text, entity_text
 
 
 def embed_documents(ctx: Context) -> int:
-    """Embed every deduplicated document and extract its names. Returns how many."""
+    """Embed every deduplicated document, find its entities and weigh its keywords.
+
+    Returns how many documents were done. The keyword document frequencies are counted
+    as documents arrive and saved once per batch.
+    """
     docs = ctx.store.documents_at_stage("deduped")
+    if not docs:
+        return 0
+    frequencies = ctx.store.load_frequencies()
     done = 0
     size = ctx.settings["embed.batch_size"]
     for chunk in ctx.track(list(batches(docs, size)), "embedding documents"):
-        vectors = ctx.embedder.embed_batch([document_text_for_embedding(d) for d in chunk])
+        vectors = ctx.embedder.embed_batch([embedding_text(d.title, d.text) for d in chunk])
+        found = ctx.entity_recognizer.recognize([entity_text(d.title, d.text) for d in chunk])
         items = []
-        for doc, vector in zip(chunk, vectors, strict=True):
+        for doc, vector, mentions in zip(chunk, vectors, found, strict=True):
             assert doc.id is not None
-            counts = Counter(names(f"{doc.title}. {doc.text}"))
-            items.append((doc.id, vector, [n for n, _ in counts.most_common(STORY_NAMES)]))
+            published = doc.published_at or utcnow()
+            entities = normalise(mentions, published)
+            features = document_features(doc.id, doc.title, doc.text, published=published,
+                                         vector=vector, entities=entities,
+                                         frequencies=frequencies)
+            ctx.store.save_document_entities(doc.id, entities)
+            items.append((doc.id, vector, features.names, features.terms))
         ctx.store.mark_embedded(items)
+        ctx.store.save_frequencies(frequencies)
         done += len(items)
     ctx.count("documents_embedded", done)
     return done
@@ -50,68 +60,107 @@ def _state(story: dict[str, object]) -> StoryState:
     return StoryState(id=story["id"], centroid=story["centroid"],  # type: ignore[arg-type]
                       names=story["names"], doc_count=story["doc_count"],  # type: ignore[arg-type]
                       first_published=story["first_published"],  # type: ignore[arg-type]
-                      last_published=story["last_published"])  # type: ignore[arg-type]
-
-
-def _merge(story: StoryState, doc: DocumentFeatures) -> None:
-    """Fold a document into a story: running mean centroid, name counts, time span."""
-    n = story.doc_count
-    story.centroid = ((story.centroid * n) + doc.vector) / (n + 1)
-    for name in doc.names:
-        story.names[name] = story.names.get(name, 0) + 1
-    if len(story.names) > STORY_NAMES * 3:
-        story.names = dict(Counter(story.names).most_common(STORY_NAMES * 3))
-    story.doc_count = n + 1
-    story.first_published = min(filter(None, [story.first_published, doc.published]))
-    story.last_published = max(filter(None, [story.last_published, doc.published]))
+                      last_published=story["last_published"],  # type: ignore[arg-type]
+                      terms=story.get("terms") or {})  # type: ignore[arg-type]
 
 
 def _save(ctx: Context, story: StoryState) -> int:
     return ctx.store.save_story({
         "id": story.id, "centroid": story.centroid, "names": story.names,
-        "doc_count": story.doc_count, "first_published": story.first_published,
-        "last_published": story.last_published, "needs_write": True,
+        "terms": story.terms, "doc_count": story.doc_count,
+        "first_published": story.first_published, "last_published": story.last_published,
+        "needs_write": True,
     })
 
 
+def _story_of(ctx: Context, story_id: int, live: dict[int, StoryState]) -> StoryState | None:
+    story_id = ctx.store.merged_story_target(story_id)
+    if story_id in live:
+        return live[story_id]
+    found = ctx.store.story(story_id)
+    return _state(found) if found else None
+
+
 def assign_documents(ctx: Context) -> int:
-    """Assign every embedded document to a story. Returns how many were assigned."""
-    clusterer = backends.load("clusterer", "online", Clusterer, **ctx.settings.section("cluster"))
+    """Assign every embedded document to a story. Returns how many were assigned.
+
+    The candidate index is rebuilt from the stories still inside the clustering window
+    of the oldest new document, then kept current as documents join.
+    """
+    options = ctx.settings.section("cluster")
+    merge_threshold = options.pop("merge_threshold")
+    clusterer = backends.load("clusterer", "online", Clusterer, **options)
     docs = ctx.store.documents_at_stage("embedded")
     if not docs:
         return 0
     window = timedelta(days=ctx.settings["cluster.window_days"])
     earliest = min((d.published_at for d in docs if d.published_at), default=utcnow())
-    stories = [_state(s) for s in ctx.store.active_stories(earliest - window)]
-    by_id = {s.id: s for s in stories}
-    new_stories = 0
+    def hydrate(story: StoryState) -> None:
+        assert story.id is not None
+        story.recent = ctx.store.story_member_vectors(story.id, RECENT_MEMBERS)
+
+    assigner = StoryAssigner(clusterer, window, merge_threshold, hydrate)
+    live: dict[int, StoryState] = {}
+    for found in ctx.store.active_stories(earliest - window):
+        live[found["id"]] = _state(found)
+    assigner.load(list(live.values()))
+    frequencies = ctx.store.load_frequencies()
+    created: set[int] = set()
+    gained: dict[int, list[int]] = defaultdict(list)
+    new_stories = merges = 0
     for doc in ctx.track(docs, "assigning stories"):
         assert doc.id is not None
-        vector, doc_names = ctx.store.embedding(doc.id)
-        features = DocumentFeatures(doc.id, vector, doc_names, doc.published_at or utcnow())
-        story: StoryState | None = None
-        score = 1.0
-        if doc.duplicate_of is not None:
-            original = ctx.store.document(doc.duplicate_of)
-            if original is not None and original.story_id is not None:
-                story = by_id.get(original.story_id)
-                if story is None:
-                    found = ctx.store.story(original.story_id)
-                    story = _state(found) if found else None
-        if story is None:
-            story, score = clusterer.assign(features, stories)
-        if story is None:
-            story = StoryState(id=None, centroid=np.zeros_like(vector))
-            new_stories += 1
-        _merge(story, features)
+        vector, names, terms = ctx.store.embedding(doc.id)
+        features = DocumentFeatures(doc.id, vector, names, doc.published_at or utcnow(), terms,
+                                    {n: frequencies.idf(n) for n in names})
+        story, score = _fixed_story(ctx, doc, live)
+        if story is not None:
+            if doc.story_id is None or story.id != doc.story_id:
+                fold_document(story, features)
+            assigner.indexed(story)
+        else:
+            result = assigner.assign(features)
+            story, score = result.story, result.score
+            for other in result.merged:
+                assert other.id is not None and story.id is not None
+                ctx.store.merge_story(other.id, story.id)
+                record_merge(ctx, story.id, other.id)
+                gained[story.id].extend(gained.pop(other.id, []))
+                live.pop(other.id, None)
+                merges += 1
+        is_new = story.id is None
         story.id = _save(ctx, story)
-        if story.id not in by_id:
-            by_id[story.id] = story
-            stories.append(story)
+        if is_new:
+            new_stories += 1
+            created.add(story.id)
+        if story.id not in live:
+            live[story.id] = story
+            assigner.indexed(story)
         ctx.store.assign_story(doc.id, story.id, score)
+        gained[story.id].append(doc.id)
+    for story_id, doc_ids in gained.items():
+        if story_id not in created:
+            record_updates(ctx, story_id, doc_ids)
+        ctx.store.refresh_story_entities(story_id)
+    for story_id in gained:
+        link_story(ctx, story_id, frequencies)
     ctx.count("stories_created", new_stories)
+    ctx.count("stories_merged", merges)
     ctx.count("documents_clustered", len(docs))
     return len(docs)
+
+
+def _fixed_story(ctx: Context, doc: Document, live: dict[int, StoryState]
+                 ) -> tuple[StoryState | None, float]:
+    """The story a document must be in whatever it says: the one it was already in (its
+    text changed and it came round again) or its original's (a near-copy)."""
+    if doc.story_id is not None:
+        return _story_of(ctx, doc.story_id, live), 1.0
+    if doc.duplicate_of is not None:
+        original = ctx.store.document(doc.duplicate_of)
+        if original is not None and original.story_id is not None:
+            return _story_of(ctx, original.story_id, live), 1.0
+    return None, 1.0
 
 
 def cluster(ctx: Context) -> dict[str, int]:
@@ -120,3 +169,4 @@ def cluster(ctx: Context) -> dict[str, int]:
     embed_documents(ctx)
     assign_documents(ctx)
     return dict(ctx.counts)
+

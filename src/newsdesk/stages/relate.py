@@ -11,6 +11,7 @@ import numpy as np
 
 from newsdesk.pipeline import Context
 from newsdesk.records import RelatedRef
+from newsdesk.stages.story_context import refresh
 
 DENSE_WEIGHT = 0.7
 NAME_WEIGHT = 0.3
@@ -58,6 +59,7 @@ def relate(ctx: Context) -> int:
                                    teaser=other_article.summary.text, score=round(score, 4)))
         ctx.store.set_related(story["id"], [(r.story_id, r.score) for r in refs])
         ctx.store.set_article_related(story["id"], refs)
+        refresh(ctx, story["id"])
         links += len(refs)
     ctx.count("related_links", links)
     return links

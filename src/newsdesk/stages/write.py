@@ -9,21 +9,27 @@ from newsdesk import backends
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.builtin.write_grounded import outlet_name
+from newsdesk.builtin.write_llm import writer_from_settings
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence
 from newsdesk.stages.relate import relate
+from newsdesk.stages.story_context import attach
 
 log = logging.getLogger(__name__)
 MIN_BODY_SENTENCES = 3
 
 
-def verify_article(article: Article, verifier: Verifier, ctx: Context) -> Article | None:
-    """Attach verdicts, drop unsupported body sentences, fill ``article.verification``.
+def verify_article(article: Article, verifier: Verifier, ctx: Context,
+                   documents: dict[int, str] | None = None) -> Article | None:
+    """Attach verdicts, keep only supported body sentences (unsupported and contradicted
+    ones are dropped and counted), fill ``article.verification``.
 
+    ``documents`` maps the story's document ids to their text, so a sentence can be
+    checked against the best evidence in the document it cites.
     Returns ``None`` when the headline, the summary or too much of the body fails.
     """
     sentences = article.body_sentences()
-    verdicts = verifier.verify(sentences, ctx.embedder)
+    verdicts = verifier.verify(sentences, ctx.embedder, documents)
     for sentence, verdict in zip(sentences, verdicts, strict=True):
         sentence.verdict = verdict
 
@@ -42,7 +48,9 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context) -> Articl
     body = len(article.lead) + sum(len(s.sentences) for s in article.sections)
     article.verification = {
         "checked": len(sentences), "supported": len(sentences) - len(dropped),
-        "dropped": len(dropped), "verifier": verifier.name,
+        "dropped": len(dropped),
+        "contradicted": sum(1 for s in dropped if s.verdict and s.verdict.status == "contradicted"),
+        "verifier": verifier.name,
     }
     if not ok(article.headline) or not ok(article.summary) or body < MIN_BODY_SENTENCES:
         return None
@@ -67,7 +75,8 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
     article = writer.write(request)
     if article is None:
         return "too_little_text"
-    checked = verify_article(article, verifier, ctx)
+    texts = {d.id: d.text for d in originals if d.id is not None}
+    checked = verify_article(article, verifier, ctx, texts)
     ctx.count("sentences_checked", article.verification["checked"])
     ctx.count("sentences_dropped", article.verification["dropped"])
     if checked is None:
@@ -76,14 +85,15 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
     while ctx.store.slug_taken(checked.slug, story_id):
         checked.slug = f"{base}-{suffix}"
         suffix += 1
+    attach(ctx, checked)
     ctx.store.save_article(checked)
     return "written"
 
 
 def write(ctx: Context) -> dict[str, int]:
     """Write every story that needs it, then refresh related stories."""
-    writer = backends.load("writer", "grounded", Writer)
     verifier = backends.load("verifier", "alignment", Verifier, **ctx.settings.section("verify"))
+    writer = writer_from_settings(ctx.settings, verifier)
     story_ids = ctx.store.stories_needing_write()
     for story_id in ctx.track(story_ids, "writing articles"):
         try:

@@ -26,6 +26,8 @@ from newsdesk.records import Article, Sentence, parse_iso
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 STATIC_DIR = Path(__file__).with_name("static")
+#: The files under STATIC_DIR a published site carries (static/<name>).
+STATIC_FILES = ("style.css", "verify.js")
 
 # Slugs become file names, so only this alphabet is accepted; the length cap keeps
 # ``<slug>.html`` within every common file system's name limit.
@@ -92,8 +94,9 @@ def story_path(slug: str) -> str:
 
 
 def shown(sentence: Sentence) -> bool:
-    """Whether a body sentence may appear on a page: never one that failed verification."""
-    return sentence.verdict is None or sentence.verdict.status != "unsupported"
+    """Whether a body sentence may appear on a page: only one the verifier found
+    supported (never an unchecked, unsupported or contradicted one)."""
+    return sentence.verdict is not None and sentence.verdict.status == "supported"
 
 
 def figures(article: Article) -> Figures:
@@ -192,6 +195,9 @@ class StoryView:
     sources: list[dict[str, Any]]
     related: list[dict[str, str]]
     notice: str
+    entities: list[tuple[str, list[str]]]  # (kind heading, names)
+    timeline: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
     canonical: str
     json_ld: Markup
     updated: datetime
@@ -209,10 +215,45 @@ def _sentence_view(
         status, tooltip = "unchecked", "Not checked against its source"
     else:
         status = verdict.status
-        word = "Verified against" if status == "supported" else "Not supported by"
+        word = {"supported": "Verified against", "contradicted": "Contradicted by"}.get(
+            status, "Not supported by")
         target = f"source [{number}]" if number else "its source"
         tooltip = f"{word} {target} (similarity {verdict.similarity:.2f})"
+        if verdict.evidence:
+            tooltip += ": " + " … ".join(f"“{e}”" for e in verdict.evidence)
     return SentenceView(sentence.text, number, citation.source_text, status, tooltip)
+
+
+ENTITY_HEADINGS = {"person": "People", "org": "Organisations", "place": "Places",
+                   "date": "Dates"}
+
+
+def _join_names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _entity_groups(article: Article) -> list[tuple[str, list[str]]]:
+    groups: dict[str, list[str]] = {}
+    for entity in article.entities:
+        name = format_day(entity.name) if entity.kind == "date" else entity.name
+        groups.setdefault(entity.kind, []).append(name)
+    return [(ENTITY_HEADINGS[k], groups[k]) for k in ENTITY_HEADINGS if k in groups]
+
+
+def _update_lines(article: Article) -> list[dict[str, Any]]:
+    """One line per recorded change, newest first: "Updated <time> with reports from ..."."""
+    lines = []
+    for update in reversed(article.updates):
+        if update.kind == "merge":
+            text = "merged with another story about the same event"
+        else:
+            text = f"with reports from {_join_names(update.outlets)}" if update.outlets else ""
+        lines.append({"at": update.at, "text": text, "new_facts": update.new_facts,
+                      "new_outlets": update.new_outlets})
+    return lines
 
 
 def _json_ld(article: Article, site: SiteSettings, notice: str) -> Markup:
@@ -255,6 +296,12 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def format_day(value: datetime | str | None) -> str:
+    """A reader-friendly date such as ``12 Nov 2026`` (the text itself when unreadable)."""
+    moment = _as_datetime(value)
+    return f"{moment.day} {moment:%b %Y}" if moment else str(value or "")
+
+
 def format_time(value: datetime | str | None) -> str:
     """A reader-friendly UTC time such as ``25 Nov 2025, 14:35 UTC`` (empty for none)."""
     moment = _as_datetime(value)
@@ -291,7 +338,8 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            format_time=format_time, iso_time=iso_time, rfc822=rfc822_time, xml_text=xml_text
+            format_time=format_time, format_day=format_day, iso_time=iso_time,
+            rfc822=rfc822_time, xml_text=xml_text
         )
         self.env.globals.update(site=self.site, site_disclosure=SITE_DISCLOSURE)
 
@@ -320,6 +368,18 @@ class Renderer:
             }
             for s in sorted(article.sources, key=lambda s: s.number)
         ]
+        timeline = [
+            {
+                "href": f"{ref.slug}.html"
+                if ref.slug and ref.slug != article.slug and is_valid_slug(ref.slug)
+                and has_page(ref.slug) else "",
+                "headline": ref.headline,
+                "date": ref.date,
+                "shared": _join_names(ref.shared),
+                "sources": [src.to_dict() for src in ref.sources],
+            }
+            for ref in article.timeline
+        ]
         notice = ai_notice(article)
         return StoryView(
             article=article,
@@ -332,6 +392,9 @@ class Renderer:
             sources=sources,
             related=related,
             notice=notice,
+            entities=_entity_groups(article),
+            timeline=timeline,
+            updates=_update_lines(article),
             canonical=self.site.absolute(story_path(article.slug)),
             json_ld=_json_ld(article, self.site, notice),
             updated=updated_at(article),

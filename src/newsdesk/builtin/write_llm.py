@@ -1,0 +1,340 @@
+"""The LLM writer: a language model redrafts the grounded article, sentence by sentence.
+
+The grounded writer chooses the source sentences and lays out the article. The model
+gets those sentences, numbered and fenced off as data, and is asked for one sentence
+per line, each ending with the ``[n]`` of the source sentence it restates. A line in
+any other shape, or citing a number that was not given, is discarded. Each remaining
+sentence cites that exact source sentence and goes through the verifier; a supported one
+takes the place of the grounded sentence built from the same source sentence (unless it
+merely copies the source word for word), and everything else stays as the grounded
+writer wrote it. So the article is never worse
+than the grounded one, never empty, and a failed, empty or garbled reply simply leaves
+the grounded article (with the failure recorded in ``article.verification["llm"]``).
+
+Source text is data: it reaches the model only inside the fenced block, flattened to one
+line per sentence, with brackets and chat-template markers neutralised; sentences that
+read as instructions to a model are not given to it at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from string import Template
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from newsdesk import backends
+from newsdesk.backends import BackendOptions
+from newsdesk.backends.embedder import Embedder
+from newsdesk.backends.llm import LLM, Message
+from newsdesk.backends.verifier import Verifier
+from newsdesk.backends.writer import Writer, WriteRequest
+from newsdesk.builtin.write_grounded import attribute, strip_dateline
+from newsdesk.errors import LLMError
+from newsdesk.records import Article, Document, Sentence
+from newsdesk.text import looks_like_instruction
+
+if TYPE_CHECKING:
+    from newsdesk.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_TEMPLATE_MARK = re.compile(r"<\||\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"\w+")
+# A drafted line: optional list marker, the sentence, then exactly one [n] at the end.
+_LINE = re.compile(r"^(?:[-*•]\s+|\d{1,2}[.)]\s+)?(?P<text>[^\[\]]+?)\s*\[(?P<n>\d{1,3})\]"
+                   r"\s*\.?$")
+_END = ('.', '!', '?', '"', '”', '’', "'")
+MIN_WORDS = 4
+# Capitalised mid-sentence in the sources: a name, kept capitalised after "According to X,".
+_PROPER = re.compile(r"(?<=[a-z,;] )([A-Z][\w'’-]+)")
+
+
+@cache
+def prompt_text(name: str) -> str:
+    """A prompt template shipped as package data under ``newsdesk/prompts/``."""
+    return files("newsdesk").joinpath("prompts", name).read_text(encoding="utf-8")
+
+
+def prompt_safe(text: str) -> str:
+    """Source text as it may appear inside the fenced block: one line, no ``[n]``-style
+    brackets (the model's citation syntax) and no chat-template control markers."""
+    text = _TEMPLATE_MARK.sub(" ", text)
+    text = text.replace("[", "(").replace("]", ")")
+    return _SPACE.sub(" ", text).strip()
+
+
+def build_messages(sources: list[str], boundary: str | None = None) -> list[Message]:
+    """The chat for one article: rules, a worked example, then the sources, one per
+    line, each ending with its number as ``[n]``.
+
+    ``boundary`` is a code on the lines that open and close the source block. By default
+    it is a hash of the sources themselves: a source cannot contain the hash of a text
+    that contains it, so it cannot forge the end of the block, and the same sources
+    always give the same prompt (a model at temperature 0 then gives the same reply).
+    """
+    boundary = boundary or hashlib.sha256("\n".join(sources).encode()).hexdigest()[:12].upper()
+    system = Template(prompt_text("system.txt")).substitute(boundary=boundary)
+    article = Template(prompt_text("article.txt"))
+
+    def user(lines: list[str]) -> str:
+        # Sources carry their number at the end, as the reply's lines must: small models
+        # copy the layout they are shown far more reliably than one they are told about.
+        numbered = "\n".join(f"{prompt_safe(t)} [{i}]" for i, t in enumerate(lines, 1))
+        return article.substitute(count=len(lines), boundary=boundary, sources=numbered)
+
+    example = prompt_text("example_sources.txt").strip().splitlines()
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": user(example)},
+        {"role": "assistant", "content": prompt_text("example_article.txt").strip()},
+        {"role": "user", "content": user(sources)},
+    ]
+
+
+@dataclass
+class ParsedReply:
+    """A model reply split into usable lines and the lines that were discarded."""
+
+    sentences: list[tuple[int, str]] = field(default_factory=list)  # (source number, text)
+    unparsed: list[str] = field(default_factory=list)
+    bad_citation: list[str] = field(default_factory=list)
+    instruction: list[str] = field(default_factory=list)
+
+
+def parse_reply(reply: str, count: int) -> ParsedReply:
+    """Drafted sentences of ``reply`` that cite one of the ``count`` source sentences.
+
+    Only a line of the form ``<sentence> [n]`` with ``1 <= n <= count`` is kept; the
+    sentence must start with a capital or a quote and have at least ``MIN_WORDS`` words.
+    """
+    parsed = ParsedReply()
+    seen: set[str] = set()
+    for raw in reply.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        match = _LINE.match(line)
+        text = match.group("text").strip() if match else ""
+        if (not match or len(text.split()) < MIN_WORDS
+                or not (text[0].isupper() or text[0] in "“\"‘'")):
+            parsed.unparsed.append(line)
+            continue
+        number = int(match.group("n"))
+        if not 1 <= number <= count:
+            parsed.bad_citation.append(line)
+            continue
+        if looks_like_instruction(text):
+            parsed.instruction.append(line)
+            continue
+        if not text.endswith(_END):
+            text += "."
+        if text.lower() not in seen:
+            seen.add(text.lower())
+            parsed.sentences.append((number, text))
+    return parsed
+
+
+def _same_words(a: str, b: str) -> bool:
+    return _WORDS.findall(a.lower()) == _WORDS.findall(b.lower())
+
+
+def _proper_words(docs: list[Document]) -> set[str]:
+    return {w for d in docs for w in _PROPER.findall(d.text)}
+
+
+def frame_like(text: str, grounded: Sentence, proper: set[str]) -> str:
+    """``text`` attributed to the outlet the same way the grounded sentence it replaces
+    was ("According to X, ..." or "..., X reported."), so no outlet loses its credit."""
+    outlet = grounded.citation.outlet
+    if not outlet or outlet in text:
+        return text
+    if grounded.text.startswith(f"According to {outlet}, "):
+        return attribute(text, outlet, 1, proper)
+    if grounded.text.endswith(f", {outlet} reported."):
+        return attribute(text, outlet, 2, proper)
+    return text
+
+
+class LLMWriter(Writer):
+    """A language model's draft, kept sentence by sentence only where it verifies."""
+
+    name = "llm"
+
+    class Options(BackendOptions):
+        """Which model and verifier to use (see the ``llm.*`` and ``verify.*`` settings)."""
+
+        llm_backend: str = "openai"
+        llm_options: dict[str, Any] = Field(default_factory=dict)
+        verifier_backend: str = "alignment"
+        verifier_options: dict[str, Any] = Field(default_factory=dict)
+        grounded_options: dict[str, Any] = Field(default_factory=dict)
+        max_tokens: int = 1024
+        temperature: float = 0.2
+        max_sentences: int = 14  # grounded sentences offered to the model, the lead first
+        sentences_per_request: int = 4  # small models lose the thread in longer prompts
+
+    options: Options
+
+    def __init__(self, llm: LLM | None = None, verifier: Verifier | None = None,
+                 **options: Any) -> None:
+        """``llm`` and ``verifier`` instances, when given, replace the ones named in the
+        options (a caller that already holds them, or a test)."""
+        super().__init__(**options)
+        self.llm = llm or backends.load("llm", self.options.llm_backend, LLM,
+                                        **self.options.llm_options)
+        self.verifier = verifier or backends.load(
+            "verifier", self.options.verifier_backend, Verifier, **self.options.verifier_options)
+        self.grounded = backends.load("writer", "grounded", Writer,
+                                      **self.options.grounded_options)
+
+    @property
+    def label(self) -> str:
+        """The ``writer`` recorded on an article that holds model sentences."""
+        return f"llm:{self.llm.model_name}+grounded"
+
+    def write(self, request: WriteRequest) -> Article | None:
+        """See :meth:`Writer.write`. ``article.verification["llm"]`` records what the
+        model was given, what it sent back, what was kept and any failure."""
+        article = self.grounded.write(request)
+        if article is None:
+            return None
+        slots: list[tuple[list[Sentence], int]] = [(article.lead, i)
+                                                   for i in range(len(article.lead))]
+        for section in article.sections:
+            slots += [(section.sentences, i) for i in range(len(section.sentences))]
+        kept, report = redraft(
+            self.llm, self.verifier, request.embedder, [c[i] for c, i in slots],
+            max_tokens=self.options.max_tokens, temperature=self.options.temperature,
+            max_sentences=self.options.max_sentences,
+            per_request=self.options.sentences_per_request, proper=_proper_words(request.documents),
+            item=f"story {request.story_id}")
+        for (container, index), draft in zip(slots, kept, strict=True):
+            if draft is not None:
+                container[index] = draft
+        article.verification["llm"] = report
+        if report["used"]:
+            article.writer = self.label
+        return article
+
+
+def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sentence], *,
+            max_tokens: int = 1024, temperature: float = 0.2, max_sentences: int | None = None,
+            per_request: int | None = None, proper: set[str] | None = None,
+            item: str = "article") -> tuple[list[Sentence | None], dict[str, Any]]:
+    """Have ``llm`` redraft the cited ``grounded`` sentences (the first ``max_sentences``
+    of them, ``per_request`` to a request); keep what verifies.
+
+    Returns one entry per grounded sentence (the model's supported redraft citing the
+    same source sentence, or ``None`` to keep the grounded one) and a report of the
+    attempt: counts of lines, discards and kept sentences, ``error`` when the model
+    failed or no reply held anything usable. Never raises for a model failure.
+    """
+    kept: list[Sentence | None] = [None] * len(grounded)
+    # Source sentences that read as instructions to a model never reach it.
+    given = [i for i, s in enumerate(grounded)
+             if not looks_like_instruction(s.citation.source_text)]
+    withheld = len(grounded) - len(given)
+    given = given[:max_sentences]
+    report: dict[str, Any] = {
+        "backend": f"llm.{llm.name}", "model": llm.model_name,
+        "sources_given": len(given), "withheld_as_instructions": withheld, "requests": 0,
+        "lines": 0, "parsed": 0, "unparsed": 0, "bad_citation": 0, "instruction_lines": 0,
+        "unsupported": 0, "verbatim": 0, "used": 0, "error": "", "seconds": 0.0,
+        "sentences": [],
+    }
+    if not given:
+        report["error"] = "no source sentence to give the model"
+        return kept, report
+    step = max(per_request or len(given), 1)
+    # (index into grounded, drafted text) for every well-formed line of every reply
+    drafted: list[tuple[int, str]] = []
+    empty = 0
+    started = time.perf_counter()
+    for first in range(0, len(given), step):
+        chunk = given[first:first + step]
+        sources = [strip_dateline(grounded[i].citation.source_text) for i in chunk]
+        report["requests"] += 1
+        try:
+            reply = llm.generate(build_messages(sources), max_tokens=max_tokens,
+                                 temperature=temperature)
+        except LLMError as exc:
+            # The next request would most likely fail the same way (and a timeout would
+            # cost as long again): keep what earlier replies gave and stop here.
+            report["error"] = str(exc)
+            log.warning("%s: %s; keeping the grounded sentences", item, exc)
+            break
+        parsed = parse_reply(reply, len(chunk))
+        empty += not reply.strip()
+        report["lines"] += sum(1 for line in reply.splitlines() if line.strip())
+        report["parsed"] += len(parsed.sentences)
+        report["unparsed"] += len(parsed.unparsed)
+        report["bad_citation"] += len(parsed.bad_citation)
+        report["instruction_lines"] += len(parsed.instruction)
+        drafted += [(chunk[number - 1], text) for number, text in parsed.sentences]
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    if not drafted:
+        if not report["error"]:
+            report["error"] = ("empty reply" if empty == report["requests"]
+                               else "no line in the '<sentence> [n]' format")
+            log.warning("%s: model reply unusable (%s); keeping the grounded sentences",
+                        item, report["error"])
+        return kept, report
+
+    drafts = [Sentence(text=frame_like(text, grounded[slot], proper or set()),
+                       citation=dataclasses.replace(grounded[slot].citation))
+              for slot, text in drafted]
+    verdicts = verifier.verify(drafts, embedder)
+    for (slot, text), draft, verdict in zip(drafted, drafts, verdicts, strict=True):
+        draft.verdict = verdict
+        if verdict.status != "supported":
+            report["unsupported"] += 1
+        elif _same_words(text, strip_dateline(grounded[slot].citation.source_text)):
+            # A copy of the source adds nothing; the grounded sentence (dateline and
+            # opener removed, outlet credited) stays.
+            report["verbatim"] += 1
+        elif kept[slot] is None:  # the first supported draft of a source sentence wins
+            kept[slot] = draft
+            report["sentences"].append(draft.text)
+    report["used"] = len(report["sentences"])
+    return kept, report
+
+
+def writer_from_settings(settings: Settings, verifier: Verifier | None = None) -> Writer:
+    """The writer named by ``write.backend``; for ``llm``, built from the ``llm.*``
+    settings, checking the model's drafts with ``verifier`` (the write stage passes its
+    own, so a kept draft is never dropped later) or with the ``verify.*`` settings.
+
+    Raises:
+        ConfigError: an ``llm.*`` value is invalid or the API key variable is unset.
+        BackendError: the writer or model backend (or its package) is not installed.
+    """
+    name = settings["write.backend"]
+    if name != "llm":
+        return backends.load("writer", name, Writer)
+    llm_name = settings["llm.backend"]
+    if llm_name == "openai":
+        llm_options: dict[str, Any] = {
+            "base_url": settings["llm.base_url"], "model": settings["llm.model"],
+            "api_key_env": settings["llm.api_key_env"], "timeout": settings["llm.timeout"]}
+    elif llm_name == "llamacpp":
+        llm_options = {"model_path": settings["llm.model_path"],
+                       "n_ctx": settings["llm.context"], "n_threads": settings["llm.threads"]}
+    else:
+        llm_options = {}  # a third-party backend takes its defaults
+    if verifier is None:
+        verifier = backends.load("verifier", "alignment", Verifier, **settings.section("verify"))
+    return LLMWriter(verifier=verifier, llm_backend=llm_name, llm_options=llm_options,
+                     max_tokens=settings["llm.max_tokens"],
+                     max_sentences=settings["llm.max_sentences"],
+                     sentences_per_request=settings["llm.sentences_per_request"],
+                     temperature=settings["llm.temperature"])

@@ -1,0 +1,433 @@
+"""Replay a labelled news stream, in time order, through newsdesk's online story
+clustering and score it: B-cubed precision, recall and F1, and documents per second.
+
+The dataset is a JSONL (or JSONL.gz) file with one document per line: id, time
+(ISO 8601), title, text and cluster (the gold story); or a folder holding such files
+named <split>.jsonl[.gz] (the clustering-gva and clustering-allsides layout). Each
+document goes through the same steps as in the pipeline: embedding, entity
+recognition, keywords weighted by the document frequencies seen so far, candidate
+lookup in the story index, the clusterer's decision and the merge rule. The keyword
+statistics start from the train split when the folder has one (the archive a deployed
+newsdesk would hold); the test stream itself is read once, in order.
+
+--tune fits the clusterer's weights on the train split(s) only (logistic regression on
+each train document against its candidate stories, with the true story known) and
+picks the threshold and merge threshold by B-cubed F1 on a replay of the train
+split(s); the eval split is then scored once with the result. Give --dataset twice to
+tune on both train splits together. Embeddings and entities are cached under --cache
+(keyed by model and text), so a second run costs only the replay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import logging
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+THRESHOLDS = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
+MERGE_THRESHOLDS = [0.95, 0.9, 0.8]
+TUNE_DOCS = 2000  # the threshold is chosen on the last documents of each train stream
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``newsdesk eval cluster``."""
+    parser.add_argument("--dataset", action="append", required=True, metavar="PATH",
+                        help="labelled stream: a folder with <split>.jsonl[.gz] files or one "
+                             "such file; repeat to score (and tune on) several")
+    parser.add_argument("--split", default="test",
+                        help="split to score (default: test)")
+    parser.add_argument("--train-split", default="train",
+                        help="split used for --tune and to warm the keyword statistics "
+                             "(default: train)")
+    parser.add_argument("--limit", type=int, default=0, metavar="N",
+                        help="score only the first N documents of the split")
+    parser.add_argument("--tune", action="store_true",
+                        help="fit weights and thresholds on the train split(s) first")
+    parser.add_argument("--threshold", type=float, help="override cluster.threshold")
+    parser.add_argument("--window-days", type=float, help="override cluster.window_days")
+    parser.add_argument("--merge-threshold", type=float,
+                        help="override cluster.merge_threshold (1 = never merge)")
+    parser.add_argument("--cache", metavar="DIR", default=_default_cache(),
+                        help="cache for embeddings and entities (default: %(default)s); "
+                             "'' to disable")
+
+
+def _default_cache() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "newsdesk" / "eval")
+
+
+# -- reading a labelled stream -----------------------------------------------------------
+
+
+@dataclass
+class LabelledDoc:
+    """One document of a labelled stream."""
+
+    id: str
+    time: datetime
+    title: str
+    text: str
+    cluster: str
+
+
+def read_stream(path: Path, limit: int = 0) -> list[LabelledDoc]:
+    """Documents of a JSONL(.gz) stream in replay order (time, then id)."""
+    from newsdesk.records import parse_iso
+
+    opener: Any = gzip.open if path.name.endswith(".gz") else open
+    docs = []
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            try:
+                when = parse_iso(record["time"].replace("Z", "+00:00"))
+                assert when is not None
+                docs.append(LabelledDoc(str(record["id"]), when, record.get("title") or "",
+                                        record.get("text") or "", str(record["cluster"])))
+            except (KeyError, AssertionError, ValueError) as exc:
+                raise SystemExit(f"{path}:{number}: not a labelled document "
+                                 f"(needs id, time, title, text, cluster): {exc}") from exc
+    docs.sort(key=lambda d: (d.time, d.id))
+    return docs[:limit] if limit else docs
+
+
+def split_file(dataset: Path, split: str) -> Path | None:
+    """The file of ``split`` in a dataset folder (or the dataset itself when a file)."""
+    if dataset.is_file():
+        return dataset if split != "train" else None
+    for suffix in (".jsonl", ".jsonl.gz"):
+        candidate = dataset / f"{split}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+# -- features, cached ------------------------------------------------------------------
+
+
+class FeatureSource:
+    """Embeddings and entity mentions for documents, from the models or the cache."""
+
+    def __init__(self, cache: str) -> None:
+        from newsdesk import backends
+        from newsdesk.backends.embedder import Embedder
+        from newsdesk.backends.entities import EntityRecognizer
+        from newsdesk.settings import load_settings
+
+        settings = load_settings()
+        self.embedder = backends.load("embedder", settings["embed.backend"], Embedder,
+                                      threads=settings["embed.threads"],
+                                      batch_size=settings["embed.batch_size"])
+        self.recognizer = backends.load("entities", settings["entities.backend"],
+                                        EntityRecognizer)
+        self.cache = Path(cache) if cache else None
+        self.model_seconds = 0.0
+        self.computed = 0
+
+    def _path(self, kind: str, model: str, texts: list[str]) -> Path | None:
+        if self.cache is None:
+            return None
+        digest = hashlib.sha256(model.encode())
+        for text in texts:
+            digest.update(hashlib.sha256(text.encode()).digest())
+        return self.cache / f"{kind}-{digest.hexdigest()[:32]}"
+
+    def features(self, docs: list[LabelledDoc]) -> tuple[Any, list[list[Any]]]:
+        """(vectors, mentions) of ``docs``, computed once per model and text."""
+        import numpy as np
+
+        from newsdesk.entities import Mention
+        from newsdesk.story_features import embedding_text, entity_text
+
+        texts = [embedding_text(d.title, d.text) for d in docs]
+        ner_texts = [entity_text(d.title, d.text) for d in docs]
+        vec_path = self._path("vectors", self.embedder.model_id, texts)
+        ent_path = self._path("entities", self.recognizer.model_id, ner_texts)
+        if vec_path is not None and vec_path.with_suffix(".npy").is_file():
+            vectors = np.load(vec_path.with_suffix(".npy"))
+        else:
+            started = time.perf_counter()
+            vectors = self.embedder.embed_batch(texts)
+            self.model_seconds += time.perf_counter() - started
+            self.computed = len(docs)
+            if vec_path is not None:
+                vec_path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(vec_path.with_suffix(".npy"), vectors)
+        if ent_path is not None and ent_path.with_suffix(".json").is_file():
+            raw = json.loads(ent_path.with_suffix(".json").read_text(encoding="utf-8"))
+            mentions = [[Mention(*m) for m in doc] for doc in raw]
+        else:
+            started = time.perf_counter()
+            mentions = self.recognizer.recognize(ner_texts)
+            self.model_seconds += time.perf_counter() - started
+            self.computed = len(docs)
+            if ent_path is not None:
+                ent_path.parent.mkdir(parents=True, exist_ok=True)
+                ent_path.with_suffix(".json").write_text(json.dumps(
+                    [[[m.text, m.label, m.start] for m in doc] for doc in mentions]),
+                    encoding="utf-8")
+        return vectors, mentions
+
+
+def featurize(docs: list[LabelledDoc], source: FeatureSource, frequencies: Any) -> list[Any]:
+    """Clustering features of a stream, counting each document into ``frequencies``
+    in replay order, as the pipeline does."""
+    from newsdesk.entities import normalise
+    from newsdesk.story_features import document_features
+
+    vectors, mentions = source.features(docs)
+    return [document_features(i, d.title, d.text, published=d.time, vector=vectors[i],
+                              entities=normalise(m, d.time), frequencies=frequencies)
+            for i, (d, m) in enumerate(zip(docs, mentions, strict=True))]
+
+
+# -- replay and scoring ----------------------------------------------------------------
+
+
+def bcubed(pred: list[Any], gold: list[Any]) -> tuple[float, float, float]:
+    """Item-averaged B-cubed precision, recall and F1 (Bagga and Baldwin 1998)."""
+    n = len(gold)
+    if not n:
+        return 0.0, 0.0, 0.0
+    pairs = Counter(zip(pred, gold, strict=True))
+    psize, gsize = Counter(pred), Counter(gold)
+    precision = sum(c * c / psize[p] for (p, _), c in pairs.items()) / n
+    recall = sum(c * c / gsize[g] for (_, g), c in pairs.items()) / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def replay(features: list[Any], clusterer: Any, window_days: float,
+           merge_threshold: float) -> list[int]:
+    """Story ids the online assignment gives each document, merges resolved."""
+    from newsdesk.story_assign import StoryAssigner
+
+    assigner = StoryAssigner(clusterer, timedelta(days=window_days), merge_threshold)
+    labels: list[int] = []
+    parent: dict[int, int] = {}
+    for number, doc in enumerate(features, 1):
+        result = assigner.assign(doc, new_story_id=number)
+        assert result.story.id is not None
+        labels.append(result.story.id)
+        for other in result.merged:
+            assert other.id is not None
+            parent[other.id] = result.story.id
+
+    def root(story_id: int) -> int:
+        while story_id in parent:
+            story_id = parent[story_id]
+        return story_id
+
+    return [root(label) for label in labels]
+
+
+# -- tuning ----------------------------------------------------------------------------
+
+
+def training_examples(features: list[Any], gold: list[str],
+                      window_days: float) -> tuple[Any, Any]:
+    """(X, y): each document against the candidate stories the index finds when the
+    true stories so far are known; y = 1 for its own story. A true story the index
+    misses is added, so the model learns from it too."""
+    import numpy as np
+
+    from newsdesk.backends.clusterer import StoryState
+    from newsdesk.builtin.cluster_online import features as pair_features
+    from newsdesk.story_assign import fold_document
+    from newsdesk.story_index import CandidateIndex
+
+    index = CandidateIndex(timedelta(days=window_days))
+    stories: dict[str, StoryState] = {}
+    rows, labels = [], []
+    for number, (doc, label) in enumerate(zip(features, gold, strict=True), 1):
+        candidates = index.candidates(doc)
+        own = stories.get(label)
+        if own is not None and own not in candidates:
+            candidates.append(own)
+        for story in candidates:
+            rows.append(pair_features(doc, story))
+            labels.append(1.0 if story is own else 0.0)
+        if own is None:
+            own = stories[label] = StoryState(id=number, centroid=np.zeros_like(doc.vector))
+        fold_document(own, doc)
+        index.add(own)
+        if number % 256 == 0:
+            index.expire(doc.published)
+    return np.array(rows, dtype=np.float64), np.array(labels, dtype=np.float64)
+
+
+def fit_logistic(x: Any, y: Any, l2: float = 1e-3, iterations: int = 30) -> list[float]:
+    """Weights [intercept, *coefficients] of an L2-regularised logistic regression
+    (Newton's method; the problem is small and convex)."""
+    import numpy as np
+
+    design = np.hstack([np.ones((len(x), 1)), x])
+    weights = np.zeros(design.shape[1])
+    penalty = np.full(design.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ weights, -50, 50)))
+        gradient = design.T @ (p - y) / len(y) + penalty * weights
+        hessian = (design * (p * (1 - p))[:, None]).T @ design / len(y) + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        weights -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return [round(float(w), 4) for w in weights]
+
+
+def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float) -> dict[str, Any]:
+    """Weights, threshold and merge threshold chosen on the train streams only.
+
+    The weights are fitted on every train document; the thresholds by the mean B-cubed
+    F1 of replays of the last ``TUNE_DOCS`` documents of each train stream (the threshold
+    first with merging off, then the merge threshold at that threshold), which keeps a
+    tuning run to minutes on two cores.
+    """
+    import numpy as np
+
+    from newsdesk.builtin.cluster_online import OnlineClusterer
+
+    parts = [training_examples(f, g, window_days) for f, g in train_sets]
+    x = np.vstack([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    weights = fit_logistic(x, y)
+    tails = [(f[-TUNE_DOCS:], g[-TUNE_DOCS:]) for f, g in train_sets]
+
+    def mean_f1(threshold: float, merge: float) -> float:
+        clusterer = OnlineClusterer(weights=weights, threshold=threshold,
+                                    window_days=window_days)
+        f1s = [bcubed(replay(f, clusterer, window_days, merge), g)[2] for f, g in tails]
+        log.info("threshold %.2f, merge %.2f: train F1 %s", threshold, merge,
+                 " ".join(f"{v:.4f}" for v in f1s))
+        return sum(f1s) / len(f1s)
+
+    grid = {(t, 1.0): mean_f1(t, 1.0) for t in THRESHOLDS}
+    threshold = max(grid, key=lambda k: grid[k])[0]
+    for merge in MERGE_THRESHOLDS:
+        if merge > threshold:
+            grid[(threshold, merge)] = mean_f1(threshold, merge)
+    best = max(grid, key=lambda k: (grid[k], k[1]))
+    return {"weights": weights, "threshold": best[0], "merge_threshold": best[1],
+            "train_f1": round(grid[best], 4), "examples": len(y),
+            "grid": {f"{t}/{m}": round(v, 4) for (t, m), v in grid.items()}}
+
+
+# -- the command -----------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Score (and optionally tune) the clusterer; print and return the figures."""
+    from newsdesk import tfidf
+    from newsdesk.builtin.cluster_online import FEATURES, OnlineClusterer
+    from newsdesk.settings import load_settings
+
+    settings = load_settings()
+    window = args.window_days if args.window_days is not None else settings["cluster.window_days"]
+    source = FeatureSource(args.cache)
+    loaded = []
+    for name in args.dataset:
+        dataset = Path(name)
+        if not dataset.exists():
+            raise SystemExit(f"no dataset at {dataset}: give a folder with "
+                             f"{args.split}.jsonl[.gz] or a JSONL file")
+        eval_path = split_file(dataset, args.split)
+        if eval_path is None:
+            raise SystemExit(f"{dataset} has no {args.split}.jsonl or {args.split}.jsonl.gz")
+        train_path = split_file(dataset, args.train_split)
+        train_docs = read_stream(train_path) if train_path and train_path != eval_path else []
+        eval_docs = read_stream(eval_path, args.limit)
+        frequencies = tfidf.DocumentFrequencies()
+        log.info("%s: featurising %d train and %d %s documents", dataset, len(train_docs),
+                 len(eval_docs), args.split)
+        train_features = featurize(train_docs, source, frequencies) if train_docs else []
+        started = time.perf_counter()
+        eval_features = featurize(eval_docs, source, frequencies)
+        feature_seconds = time.perf_counter() - started
+        if train_path == eval_path:  # scoring the train split itself (a tuning check)
+            train_docs, train_features = eval_docs, eval_features
+        loaded.append((dataset, eval_path, train_path, train_docs, train_features, eval_docs,
+                       eval_features, feature_seconds))
+
+    options: dict[str, Any] = {"window_days": window}
+    tuned: dict[str, Any] | None = None
+    if args.tune:
+        train_sets = [(tf, [d.cluster for d in td]) for _, _, _, td, tf, _, _, _ in loaded if td]
+        if not train_sets:
+            raise SystemExit(f"--tune needs a {args.train_split} split next to the dataset")
+        tuned = tune(train_sets, window)
+        options.update(weights=tuned["weights"], threshold=tuned["threshold"])
+        merge = tuned["merge_threshold"]
+    else:
+        options.update(threshold=settings["cluster.threshold"])
+        merge = settings["cluster.merge_threshold"]
+    if args.threshold is not None:
+        options["threshold"] = args.threshold
+    if args.merge_threshold is not None:
+        merge = args.merge_threshold
+    clusterer = OnlineClusterer(**options)
+
+    results: dict[str, Any] = {}
+    for dataset, eval_path, train_path, _, _, eval_docs, eval_features, fsec in loaded:
+        gold = [d.cluster for d in eval_docs]
+        started = time.perf_counter()
+        labels = replay(eval_features, clusterer, window, merge)
+        seconds = time.perf_counter() - started
+        precision, recall, f1 = bcubed(labels, gold)
+        figures = {
+            "file": str(eval_path), "documents": len(eval_docs),
+            "gold_stories": len(set(gold)), "predicted_stories": len(set(labels)),
+            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "singletons_f1": round(bcubed(list(range(len(gold))), gold)[2], 4),
+            "assign_docs_per_s": round(len(eval_docs) / max(seconds, 1e-9), 1),
+            "keyword_stats_from": str(train_path) if train_path else "the stream itself",
+        }
+        if source.computed:
+            figures["features_docs_per_s"] = round(len(eval_docs) / max(fsec, 1e-9), 1)
+        results[dataset.name or str(dataset)] = figures
+    report = {
+        "clusterer": {"threshold": clusterer.options.threshold,
+                      "window_days": clusterer.options.window_days,
+                      "merge_threshold": merge,
+                      "weights": dict(zip(("intercept", *FEATURES),
+                                          clusterer.options.weights, strict=True))},
+        "tuned_on": [str(x[2]) for x in loaded if x[2]] if tuned else None,
+        "datasets": results,
+    }
+    if tuned:
+        report["tuning"] = {k: v for k, v in tuned.items() if k != "grid"}
+    print_report(report, args.split)
+    return report
+
+
+def print_report(report: dict[str, Any], split: str) -> None:
+    """The figures as a small table."""
+    clusterer = report["clusterer"]
+    print(f"clusterer: threshold {clusterer['threshold']}, window {clusterer['window_days']} "
+          f"days, merge threshold {clusterer['merge_threshold']}")
+    print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in clusterer["weights"].items()))
+    if report.get("tuning"):
+        tuning = report["tuning"]
+        print(f"tuned on the train split(s): {tuning['examples']} examples, "
+              f"train B-cubed F1 {tuning['train_f1']:.4f}")
+    print(f"\n{'dataset':<24} {'split':<6} {'docs':>6} {'stories':>8} {'found':>6} "
+          f"{'P':>6} {'R':>6} {'F1':>6} {'docs/s':>8}")
+    for name, fig in report["datasets"].items():
+        print(f"{name:<24} {split:<6} {fig['documents']:>6} {fig['gold_stories']:>8} "
+              f"{fig['predicted_stories']:>6} {fig['precision']:>6.3f} {fig['recall']:>6.3f} "
+              f"{fig['f1']:>6.3f} {fig['assign_docs_per_s']:>8.0f}")
+    print("\ndocs/s: assignment only (index lookup, scoring, merges), features precomputed")

@@ -1,0 +1,140 @@
+"""The candidate index: which stories a new document may join, found without scanning.
+
+Assignment scores a document against a handful of candidate stories, never against the
+archive. Candidates come from two places:
+
+- an **inverted index** from each story's entity match keys and strongest keywords to
+  the stories that carry them. Each posting list keeps only the ``POSTINGS`` most
+  recently updated stories for its key ("the latest stories naming Meloni"), so a
+  common word or a famous name costs the same whether the archive holds a thousand
+  stories or a million. A document's keys pull their postings; stories are ranked by
+  the summed IDF of the keys they share with it and the best ``SHORTLIST`` are kept;
+- the ``RECENT`` most recently updated stories, whatever they share: a report that
+  names nobody and words the event differently still meets the stories of the last
+  hours, which is where breaking news lives.
+
+Stories whose newest document is older than the clustering window are dropped as the
+stream moves past them. The index lives in memory: :func:`newsdesk.stages.cluster.
+assign_documents` rebuilds it at the start of each run from the stories still inside
+the window (bounded by the window, not by the archive) and keeps it current as
+documents join stories. Nothing of it is stored, so it can never disagree with the
+store.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from newsdesk.backends.clusterer import DocumentFeatures, StoryState
+
+POSTINGS = 48        # stories kept per key, most recently updated first
+SHORTLIST = 24       # candidates taken from the inverted index per document
+RECENT = 12          # most recently updated stories always considered
+STORY_KEYWORDS = 25  # a story's strongest keywords that are indexed
+DOC_KEYWORDS = 20    # a document's strongest keywords that are looked up
+
+
+def _story_keys(story: StoryState) -> list[str]:
+    words = heapq.nlargest(STORY_KEYWORDS, story.terms.items(), key=lambda kv: kv[1])
+    return list(story.names) + [f"w:{t}" for t, _ in words]
+
+
+def _doc_keys(doc: DocumentFeatures) -> list[tuple[str, float]]:
+    words = heapq.nlargest(DOC_KEYWORDS, doc.terms.items(), key=lambda kv: kv[1])
+    keys = [(n, doc.name_weights.get(n, 1.0)) for n in set(doc.names)]
+    return keys + [(f"w:{t}", w) for t, w in words]
+
+
+class CandidateIndex:
+    """Candidate stories for a document; see the module docstring for the rule."""
+
+    def __init__(self, window: timedelta) -> None:
+        self.window = window
+        self.stories: dict[int, StoryState] = {}
+        self._postings: dict[str, OrderedDict[int, None]] = {}
+        self._keys: dict[int, list[str]] = {}
+        self._recent: OrderedDict[int, None] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    def add(self, story: StoryState) -> None:
+        """Index a new or changed story (its id must be set)."""
+        assert story.id is not None, "index a story after it has been saved"
+        sid = story.id
+        self.stories[sid] = story
+        for key in self._keys.get(sid, ()):
+            posting = self._postings.get(key)
+            if posting is not None:
+                posting.pop(sid, None)
+        keys = _story_keys(story)
+        self._keys[sid] = keys
+        for key in keys:
+            posting = self._postings.setdefault(key, OrderedDict())
+            posting[sid] = None
+            posting.move_to_end(sid, last=False)
+            while len(posting) > POSTINGS:
+                dropped, _ = posting.popitem()
+                self._forget_key(dropped, key)
+        self._recent[sid] = None
+        self._recent.move_to_end(sid, last=False)
+        while len(self._recent) > RECENT:
+            self._recent.popitem()
+
+    def add_all(self, stories: Iterable[StoryState]) -> None:
+        """Index stories in the order of their newest document (oldest first)."""
+        for story in sorted(stories, key=lambda s: (s.last_published is None,
+                                                     s.last_published, s.id)):
+            self.add(story)
+
+    def remove(self, story_id: int) -> None:
+        """Forget a story (it merged into another, or left the window)."""
+        self.stories.pop(story_id, None)
+        self._recent.pop(story_id, None)
+        for key in self._keys.pop(story_id, ()):
+            posting = self._postings.get(key)
+            if posting is not None:
+                posting.pop(story_id, None)
+                if not posting:
+                    del self._postings[key]
+
+    def _forget_key(self, story_id: int, key: str) -> None:
+        keys = self._keys.get(story_id)
+        if keys is not None and key in keys:
+            keys.remove(key)
+
+    def candidates(self, doc: DocumentFeatures) -> list[StoryState]:
+        """Stories ``doc`` may join: the best index hits and the most recent stories."""
+        scores: dict[int, float] = {}
+        for key, weight in _doc_keys(doc):
+            posting = self._postings.get(key)
+            if not posting:
+                continue
+            for sid in posting:
+                scores[sid] = scores.get(sid, 0.0) + weight
+        chosen = heapq.nlargest(SHORTLIST, scores, key=lambda sid: scores[sid])
+        chosen += [sid for sid in self._recent if sid not in scores or sid not in chosen]
+        earliest = doc.published - self.window
+        found = []
+        seen = set()
+        for sid in chosen:
+            story = self.stories.get(sid)
+            if story is None or sid in seen:
+                continue
+            seen.add(sid)
+            if story.last_published is not None and story.last_published < earliest:
+                continue
+            found.append(story)
+        return found
+
+    def expire(self, now: datetime) -> int:
+        """Drop stories whose newest document left the window before ``now``."""
+        earliest = now - self.window
+        stale = [sid for sid, s in self.stories.items()
+                 if s.last_published is not None and s.last_published < earliest]
+        for sid in stale:
+            self.remove(sid)
+        return len(stale)
