@@ -37,7 +37,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                 raise
             continue  # this harness is not part of this build
         sub = harnesses.add_parser(name, parents=[common], help=help_text,
-                                   description=(module.__doc__ or help_text).strip())
+                                   description=(module.__doc__ or help_text).strip(),
+                                   # the module docstrings are laid out as paragraphs
+                                   # and tables; keep their line breaks
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
         module.add_arguments(sub)
         sub.set_defaults(handler=_handler(module_name))
