@@ -45,6 +45,7 @@ from pydantic import Field
 from newsdesk import tfidf
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
+from newsdesk.settings import BY_NAME
 
 #: Feature names, in the order of the weight vector (after the intercept).
 FEATURES = ("dense", "dense_max", "keywords", "names", "shared_weight", "gap",
@@ -52,7 +53,10 @@ FEATURES = ("dense", "dense_max", "keywords", "names", "shared_weight", "gap",
 
 # Fitted on the clustering-gva train split (see the module docstring).
 DEFAULT_WEIGHTS = [-4.157, 0.710, 0.718, 0.961, 0.653, 2.337, -0.518, 0.531, 0.298]
-DEFAULT_THRESHOLD = 0.25
+# The settings table holds the defaults the pipeline passes; options built without it
+# (tests, ``newsdesk eval cluster --tune``) get the same ones.
+DEFAULT_THRESHOLD: float = BY_NAME["cluster.threshold"].default
+DEFAULT_WINDOW_DAYS: float = BY_NAME["cluster.window_days"].default
 
 
 def name_overlap(doc_names: list[str], story_names: dict[str, int],
@@ -122,7 +126,7 @@ class OnlineClusterer(Clusterer):
         """Assignment rule (see the ``cluster.*`` settings)."""
 
         threshold: float = DEFAULT_THRESHOLD
-        window_days: float = 365.0
+        window_days: float = DEFAULT_WINDOW_DAYS
         weights: list[float] = Field(default_factory=lambda: list(DEFAULT_WEIGHTS),
                                      min_length=len(FEATURES) + 1,
                                      max_length=len(FEATURES) + 1)
