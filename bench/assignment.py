@@ -95,13 +95,13 @@ def measure_memory(stream: list[dict[str, Any]], archive: int, window: float) ->
     """Index the ``archive`` documents' stories in memory, then time the rest."""
     from newsdesk import backends
     from newsdesk.backends.clusterer import Clusterer, StoryState
+    from newsdesk.cluster_model import cluster_setup
     from newsdesk.settings import load_settings
     from newsdesk.story_assign import StoryAssigner, fold_document
 
-    settings = load_settings(environ={})
-    options = settings.section("cluster")
-    merge = options.pop("merge_threshold")
-    clusterer = backends.load("clusterer", "online", Clusterer, **options)
+    setup = cluster_setup(load_settings(environ={}))
+    merge = setup.merge_threshold
+    clusterer = backends.load("clusterer", "online", Clusterer, **setup.options)
     assigner = StoryAssigner(clusterer, timedelta(days=window), merge)
     started = time.perf_counter()
     stories: dict[int, StoryState] = {}

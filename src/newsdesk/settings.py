@@ -84,6 +84,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cluster.merge_threshold", 0.9, float,
             "When a document that joined a story would also be accepted by another story "
             "with at least this probability, the two stories merge; 1 never merges."),
+    Setting("cluster.model", "", str,
+            "JSON file of clustering weights and thresholds written by `newsdesk eval "
+            "cluster --tune --save-model FILE`, fitted on your own labelled stream. Empty: "
+            "the built-in weights (fitted on full news articles, clustering-gva train). "
+            "cluster.threshold, merge_threshold and window_days set explicitly still win "
+            "over the file's."),
     Setting("timeline.min_score", 0.3, float,
             "Similarity of an earlier story (shared names, keywords and meaning) above which "
             "a story page lists it under Background."),

@@ -14,7 +14,9 @@ newsdesk would hold); the test stream itself is read once, in order.
 each train document against its candidate stories, with the true story known) and
 picks the threshold and merge threshold by B-cubed F1 on a replay of the train
 split(s); the eval split is then scored once with the result. Give --dataset twice to
-tune on both train splits together. Embeddings and entities are cached under --cache
+tune on both train splits together. --save-model FILE writes what was fitted; the
+pipeline uses it when the cluster.model setting names FILE, and --model FILE scores it
+again (see newsdesk.cluster_model). Embeddings and entities are cached under --cache
 (keyed by model and text), so a second run costs only the replay.
 """
 
@@ -54,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="score only the first N documents of the split")
     parser.add_argument("--tune", action="store_true",
                         help="fit weights and thresholds on the train split(s) first")
+    parser.add_argument("--save-model", metavar="FILE",
+                        help="with --tune: write the fitted weights and thresholds to FILE, "
+                             "for the pipeline's cluster.model setting")
+    parser.add_argument("--model", metavar="FILE",
+                        help="score with a model file written by --save-model (default: "
+                             "cluster.model, else the built-in weights)")
     parser.add_argument("--threshold", type=float, help="override cluster.threshold")
     parser.add_argument("--window-days", type=float, help="override cluster.window_days")
     parser.add_argument("--merge-threshold", type=float,
@@ -334,10 +342,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Score (and optionally tune) the clusterer; print and return the figures."""
     from newsdesk import tfidf
     from newsdesk.builtin.cluster_online import FEATURES, OnlineClusterer
+    from newsdesk.cluster_model import ClusterModel, cluster_setup, save_model
+    from newsdesk.errors import ConfigError
     from newsdesk.settings import load_settings
 
-    settings = load_settings()
-    window = args.window_days if args.window_days is not None else settings["cluster.window_days"]
+    if args.save_model and not args.tune:
+        raise SystemExit("--save-model needs --tune (it saves what tuning fitted)")
+    if args.save_model and args.model:
+        raise SystemExit("give --model (score a saved model) or --tune --save-model "
+                         "(fit a new one), not both")
+    try:
+        setup = cluster_setup(load_settings(overrides={"cluster.model": args.model}))
+    except ConfigError as exc:
+        raise SystemExit(str(exc)) from exc
+    window = args.window_days if args.window_days is not None else setup.window_days
     source = FeatureSource(args.cache)
     loaded = []
     for name in args.dataset:
@@ -373,13 +391,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         options.update(weights=tuned["weights"], threshold=tuned["threshold"])
         merge = tuned["merge_threshold"]
     else:
-        options.update(threshold=settings["cluster.threshold"])
-        merge = settings["cluster.merge_threshold"]
+        options.update({k: v for k, v in setup.options.items() if k != "window_days"})
+        merge = setup.merge_threshold
     if args.threshold is not None:
         options["threshold"] = args.threshold
     if args.merge_threshold is not None:
         merge = args.merge_threshold
     clusterer = OnlineClusterer(**options)
+    if tuned and args.save_model:
+        save_model(args.save_model, ClusterModel(
+            weights=list(clusterer.options.weights), threshold=clusterer.options.threshold,
+            merge_threshold=merge, window_days=window,
+            tuned_on=[str(x[2]) for x in loaded if x[2]], train_bcubed_f1=tuned["train_f1"]))
+        log.info("wrote the tuned model to %s", args.save_model)
 
     results: dict[str, Any] = {}
     for dataset, eval_path, train_path, _, _, eval_docs, eval_features, fsec in loaded:
@@ -406,6 +430,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                       "weights": dict(zip(("intercept", *FEATURES),
                                           clusterer.options.weights, strict=True))},
         "tuned_on": [str(x[2]) for x in loaded if x[2]] if tuned else None,
+        "model": setup.model or None,
+        "saved_model": args.save_model if tuned else None,
         "datasets": results,
     }
     if tuned:
@@ -417,6 +443,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def print_report(report: dict[str, Any], split: str) -> None:
     """The figures as a small table."""
     clusterer = report["clusterer"]
+    if report.get("model"):
+        print(f"model file: {report['model']}")
     print(f"clusterer: threshold {clusterer['threshold']}, window {clusterer['window_days']} "
           f"days, merge threshold {clusterer['merge_threshold']}")
     print("weights: " + ", ".join(f"{k} {v:+.3f}" for k, v in clusterer["weights"].items()))
@@ -424,6 +452,10 @@ def print_report(report: dict[str, Any], split: str) -> None:
         tuning = report["tuning"]
         print(f"tuned on the train split(s): {tuning['examples']} examples, "
               f"train B-cubed F1 {tuning['train_f1']:.4f}")
+        if report.get("saved_model"):
+            print(f"saved to {report['saved_model']}: use it with "
+                  f"NEWSDESK_CLUSTER_MODEL={report['saved_model']} or "
+                  f"[cluster] model = \"{report['saved_model']}\"")
     print(f"\n{'dataset':<24} {'split':<6} {'docs':>6} {'stories':>8} {'found':>6} "
           f"{'P':>6} {'R':>6} {'F1':>6} {'docs/s':>8}")
     for name, fig in report["datasets"].items():

@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from newsdesk import backends
+from newsdesk.cluster_model import cluster_setup
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
 from newsdesk.entities import normalise
 from newsdesk.pipeline import Context, batches
@@ -87,13 +88,13 @@ def assign_documents(ctx: Context) -> int:
     The candidate index is rebuilt from the stories still inside the clustering window
     of the oldest new document, then kept current as documents join.
     """
-    options = ctx.settings.section("cluster")
-    merge_threshold = options.pop("merge_threshold")
-    clusterer = backends.load("clusterer", "online", Clusterer, **options)
+    setup = cluster_setup(ctx.settings)
+    clusterer = backends.load("clusterer", "online", Clusterer, **setup.options)
+    merge_threshold = setup.merge_threshold
     docs = ctx.store.documents_at_stage("embedded")
     if not docs:
         return 0
-    window = timedelta(days=ctx.settings["cluster.window_days"])
+    window = timedelta(days=setup.window_days)
     earliest = min((d.published_at for d in docs if d.published_at), default=utcnow())
     def hydrate(story: StoryState) -> None:
         assert story.id is not None
