@@ -13,8 +13,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from newsdesk import backends
-from newsdesk.cluster_model import cluster_setup
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
+from newsdesk.cluster_model import cluster_setup
 from newsdesk.entities import normalise
 from newsdesk.pipeline import Context, batches
 from newsdesk.records import Document, utcnow
