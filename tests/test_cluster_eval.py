@@ -59,7 +59,8 @@ def test_clustering_quality_stays_above_its_floor(name: str, tmp_path: Path) -> 
     floor = FLOORS[name]
     args = argparse.Namespace(dataset=[str(dataset)], split="test", train_split="",
                               limit=floor["documents"], tune=False, threshold=None,
-                              window_days=None, merge_threshold=None, cache=str(tmp_path))
+                              window_days=None, merge_threshold=None, model=None,
+                              save_model=None, cache=str(tmp_path))
     figures = harness.run(args)["datasets"][name]
     assert figures["documents"] == floor["documents"]
     assert figures["precision"] >= floor["bcubed_precision"], figures
