@@ -82,3 +82,27 @@ def test_a_report_accepted_by_two_stories_merges_them_into_the_larger() -> None:
     no_merge = StoryAssigner(_ByName(), timedelta(days=30), merge_threshold=1.0)
     no_merge.load([_story(1, ["place:calder"]), _story(2, ["person:rehn"])])
     assert no_merge.assign(_doc(["place:calder", "person:rehn"])).merged == []
+
+
+def test_loading_an_archive_at_once_indexes_it_as_adding_one_by_one_would() -> None:
+    # The run-start rebuild takes the fast bulk path; its postings, kept keys and recent
+    # list must be exactly what adding each story in time order gives.
+    rng = np.random.default_rng(7)
+    common = [f"place:city{i}" for i in range(5)]  # keys far more stories carry than fit
+    stories = []
+    for sid in rng.permutation(400) + 1:
+        names = [*rng.choice(common, size=2, replace=False), f"person:p{sid % 37}"]
+        story = _story(int(sid), names, hours_ago=float(rng.integers(1, 300)))
+        story.terms = {f"w{int(t)}": 1.0 for t in rng.integers(0, 60, size=4)}
+        stories.append(story)
+    one_by_one, at_once = CandidateIndex(timedelta(days=30)), CandidateIndex(timedelta(days=30))
+    for story in sorted(stories, key=lambda s: (s.last_published, s.id)):
+        one_by_one.add(story)
+    at_once.add_all(stories)
+    assert {k: list(v) for k, v in at_once._postings.items()} == \
+        {k: list(v) for k, v in one_by_one._postings.items()}
+    assert at_once._keys == one_by_one._keys
+    assert list(at_once._recent) == list(one_by_one._recent)
+    assert max(len(p) for p in at_once._postings.values()) == POSTINGS
+    doc = _doc(["place:city1", "person:p3"], {"w5": 1.0})
+    assert [s.id for s in at_once.candidates(doc)] == [s.id for s in one_by_one.candidates(doc)]

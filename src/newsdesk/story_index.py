@@ -55,7 +55,7 @@ class CandidateIndex:
         self.window = window
         self.stories: dict[int, StoryState] = {}
         self._postings: dict[str, OrderedDict[int, None]] = {}
-        self._keys: dict[int, list[str]] = {}
+        self._keys: dict[int, set[str]] = {}
         self._recent: OrderedDict[int, None] = OrderedDict()
 
     def __len__(self) -> int:
@@ -70,7 +70,7 @@ class CandidateIndex:
             posting = self._postings.get(key)
             if posting is not None:
                 posting.pop(sid, None)
-        keys = _story_keys(story)
+        keys = set(_story_keys(story))
         self._keys[sid] = keys
         for key in keys:
             posting = self._postings.setdefault(key, OrderedDict())
@@ -85,10 +85,36 @@ class CandidateIndex:
             self._recent.popitem()
 
     def add_all(self, stories: Iterable[StoryState]) -> None:
-        """Index stories in the order of their newest document (oldest first)."""
-        for story in sorted(stories, key=lambda s: (s.last_published is None,
-                                                     s.last_published, s.id)):
-            self.add(story)
+        """Index stories as if added one by one in the order of their newest document
+        (oldest first), which is how the pipeline rebuilds the index at a run start.
+
+        Into an empty index this goes newest first instead and fills each posting list
+        only up to ``POSTINGS``: the result is the same (every list holds its key's most
+        recently updated stories, newest first), without pushing in and evicting the
+        older stories that a common key would cycle through."""
+        ordered = sorted(stories, key=lambda s: (s.last_published is None,
+                                                  s.last_published, s.id))
+        if self.stories:
+            for story in ordered:
+                self.add(story)
+            return
+        for story in reversed(ordered):
+            assert story.id is not None, "index a story after it has been saved"
+            sid = story.id
+            if sid in self.stories:  # a repeated id: the newer state already won
+                continue
+            self.stories[sid] = story
+            kept = set()
+            for key in _story_keys(story):
+                posting = self._postings.setdefault(key, OrderedDict())
+                if len(posting) < POSTINGS and sid not in posting:
+                    posting[sid] = None
+                    kept.add(key)
+            self._keys[sid] = kept
+            if len(self._recent) < RECENT:
+                self._recent[sid] = None
+        for key in [k for k, posting in self._postings.items() if not posting]:
+            del self._postings[key]
 
     def remove(self, story_id: int) -> None:
         """Forget a story (it merged into another, or left the window)."""
@@ -103,8 +129,8 @@ class CandidateIndex:
 
     def _forget_key(self, story_id: int, key: str) -> None:
         keys = self._keys.get(story_id)
-        if keys is not None and key in keys:
-            keys.remove(key)
+        if keys is not None:
+            keys.discard(key)
 
     def candidates(self, doc: DocumentFeatures) -> list[StoryState]:
         """Stories ``doc`` may join: the best index hits and the most recent stories."""
