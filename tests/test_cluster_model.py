@@ -191,3 +191,14 @@ def test_eval_refuses_save_model_without_tune(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="--save-model needs --tune"):
         main(["eval", "cluster", "--dataset", str(tmp_path), "--save-model",
               str(tmp_path / "m.json")])
+
+
+def test_a_run_with_a_broken_model_file_stops_before_fetching_anything(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    broken = tmp_path / "model.json"
+    broken.write_text("{not json")
+    monkeypatch.setenv("NEWSDESK_CLUSTER_MODEL", str(broken))
+    data = tmp_path / "data"
+    assert main(["run", "--demo", "--data-dir", str(data), "--quiet"]) != 0
+    assert "not a readable JSON file" in capsys.readouterr().err
+    assert not (data / "newsdesk.db").exists()  # nothing fetched, nothing half-stored

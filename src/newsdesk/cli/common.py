@@ -28,6 +28,10 @@ def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
 def open_context(args: argparse.Namespace, command: str, **extra: Any) -> Iterator[Context]:
     """A pipeline context with a recorded run; the run is marked failed on error."""
     settings = settings_from(args, **extra)
+    if settings["cluster.model"]:  # a bad model file stops the run before any work
+        from newsdesk.cluster_model import load_model
+
+        load_model(settings["cluster.model"])
     store = SqlStore.open(settings.database_url)
     ctx = Context(settings=settings, store=store, show_progress=not args.quiet)
     ctx.run_id = store.start_run(command)
