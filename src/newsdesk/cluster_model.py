@@ -55,9 +55,8 @@ class ClusterModel:
 
 def save_model(path: str | Path, model: ClusterModel) -> None:
     """Write ``model`` as a version-1 model file (see the module docstring)."""
-    from newsdesk.builtin.cluster_online import FEATURES
+    from newsdesk.builtin.cluster_online import MODEL_TERMS as names
 
-    names = ("intercept", *FEATURES)
     if len(model.weights) != len(names):
         raise ValueError(f"{len(model.weights)} weights for {len(names)} model terms")
     record = {
@@ -80,7 +79,7 @@ def load_model(path: str | Path) -> ClusterModel:
         ConfigError: the file is missing, not JSON, not a newsdesk cluster model, of
             another version, fitted for other features, or holds a non-finite number.
     """
-    from newsdesk.builtin.cluster_online import FEATURES
+    from newsdesk.builtin.cluster_online import MODEL_TERMS as names
 
     source = Path(path)
     where = f"cluster.model {source}"
@@ -97,7 +96,6 @@ def load_model(path: str | Path) -> ClusterModel:
         raise ConfigError(f"{where}: version {record.get('version')!r}; this newsdesk reads "
                           f"version {VERSION}")
     weights = record.get("weights")
-    names = ("intercept", *FEATURES)
     if not isinstance(weights, dict):
         raise ConfigError(f"{where}: 'weights' must map each model term to a number")
     missing = [n for n in names if n not in weights]

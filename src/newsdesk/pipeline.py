@@ -20,6 +20,7 @@ from newsdesk.backends.extractor import Extractor
 from newsdesk.backends.fetcher import Fetcher
 from newsdesk.boilerplate import SiteBoilerplate
 from newsdesk.builtin.store_sql import SqlStore
+from newsdesk.cluster_model import ClusterSetup, cluster_setup
 from newsdesk.records import Problem
 from newsdesk.settings import Settings
 
@@ -37,6 +38,14 @@ class Context:
     show_progress: bool = True
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    #: The ``cluster.*`` settings with ``cluster.model`` applied (read once, on first use).
+    clustering: ClusterSetup | None = None
+
+    def cluster_setup(self) -> ClusterSetup:
+        """What story assignment runs with (see :func:`newsdesk.cluster_model.cluster_setup`)."""
+        if self.clustering is None:
+            self.clustering = cluster_setup(self.settings)
+        return self.clustering
 
     def problem(self, stage: str, item: str, reason: str, detail: str = "") -> None:
         """Record that ``item`` failed in ``stage`` for ``reason``; the run goes on."""

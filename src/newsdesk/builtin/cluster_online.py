@@ -59,6 +59,9 @@ from newsdesk.settings import BY_NAME
 #: Feature names, in the order of the weight vector (after the intercept).
 FEATURES = ("dense", "dense_max", "keywords", "names", "shared_weight", "gap",
             "dense_x_names", "keywords_x_names", "shared_support")
+#: The weight vector's terms, by name: a saved model (:mod:`newsdesk.cluster_model`)
+#: stores its weights under these names.
+MODEL_TERMS = ("intercept", *FEATURES)
 
 # Fitted on the clustering-gva train split (see the module docstring).
 DEFAULT_WEIGHTS = [-4.155, 0.622, 0.627, 0.805, 0.514, 1.420, -0.534, 0.425, 0.231, 1.430]

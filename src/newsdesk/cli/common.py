@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from newsdesk.builtin.store_sql import SqlStore
+from newsdesk.cluster_model import cluster_setup
 from newsdesk.pipeline import Context
 from newsdesk.settings import Settings, load_settings
 
@@ -28,12 +29,10 @@ def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
 def open_context(args: argparse.Namespace, command: str, **extra: Any) -> Iterator[Context]:
     """A pipeline context with a recorded run; the run is marked failed on error."""
     settings = settings_from(args, **extra)
-    if settings["cluster.model"]:  # a bad model file stops the run before any work
-        from newsdesk.cluster_model import load_model
-
-        load_model(settings["cluster.model"])
+    clustering = cluster_setup(settings)  # a bad cluster.model stops the run before any work
     store = SqlStore.open(settings.database_url)
-    ctx = Context(settings=settings, store=store, show_progress=not args.quiet)
+    ctx = Context(settings=settings, store=store, show_progress=not args.quiet,
+                  clustering=clustering)
     ctx.run_id = store.start_run(command)
     status = "failed"
     try:

@@ -341,7 +341,7 @@ def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float) -> d
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Score (and optionally tune) the clusterer; print and return the figures."""
     from newsdesk import tfidf
-    from newsdesk.builtin.cluster_online import FEATURES, OnlineClusterer
+    from newsdesk.builtin.cluster_online import MODEL_TERMS, OnlineClusterer
     from newsdesk.cluster_model import ClusterModel, cluster_setup, save_model
     from newsdesk.errors import ConfigError
     from newsdesk.settings import load_settings
@@ -427,7 +427,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "clusterer": {"threshold": clusterer.options.threshold,
                       "window_days": clusterer.options.window_days,
                       "merge_threshold": merge,
-                      "weights": dict(zip(("intercept", *FEATURES),
+                      "weights": dict(zip(MODEL_TERMS,
                                           clusterer.options.weights, strict=True))},
         "tuned_on": [str(x[2]) for x in loaded if x[2]] if tuned else None,
         "model": setup.model or None,

@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from newsdesk import backends
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
-from newsdesk.cluster_model import cluster_setup
 from newsdesk.entities import normalise
 from newsdesk.pipeline import Context, batches
 from newsdesk.records import Document, utcnow
@@ -88,7 +87,7 @@ def assign_documents(ctx: Context) -> int:
     The candidate index is rebuilt from the stories still inside the clustering window
     of the oldest new document, then kept current as documents join.
     """
-    setup = cluster_setup(ctx.settings)
+    setup = ctx.cluster_setup()
     clusterer = backends.load("clusterer", "online", Clusterer, **setup.options)
     merge_threshold = setup.merge_threshold
     docs = ctx.store.documents_at_stage("embedded")
