@@ -13,6 +13,7 @@ from newsdesk.builtin.cluster_online import OnlineClusterer, name_overlap
 from newsdesk.records import Document
 from newsdesk.stages.cluster import cluster
 from newsdesk.stages.ingest import ingest
+from newsdesk.tfidf import DocumentFrequencies
 
 from demo_corpus import bcubed, make_context, story_of_url, wave_sources
 
@@ -39,12 +40,14 @@ def test_assign_joins_similar_recent_story_and_refuses_old_or_distant() -> None:
     story = StoryState(id=7, centroid=_unit(1, 0.1, 0), names={"place:port calder": 2},
                        doc_count=2, last_published=now - timedelta(days=1),
                        terms={"strike": 0.8, "dockers": 0.6}, recent=[_unit(1, 0.1, 0)])
+    # 9.0: a place named once before in an archive of ~2,000 documents, on the scale of
+    # DocumentFrequencies.name_weight (10 = never seen)
     close = DocumentFeatures(1, _unit(1, 0.2, 0), ["place:port calder"], now,
-                             {"strike": 0.7, "dockers": 0.7}, {"place:port calder": 6.0})
+                             {"strike": 0.7, "dockers": 0.7}, {"place:port calder": 9.0})
     chosen, score = clusterer.assign(close, [story])
     assert chosen is story and score >= clusterer.options.threshold
     distant = DocumentFeatures(2, _unit(0, 0, 1), ["place:ostmark"], now, {"fire": 1.0},
-                               {"place:ostmark": 6.0})
+                               {"place:ostmark": 9.0})
     assert clusterer.assign(distant, [story])[0] is None
     stale = StoryState(id=8, centroid=story.centroid, names=story.names, doc_count=2,
                        last_published=now - timedelta(days=10), terms=story.terms)
@@ -108,3 +111,17 @@ def test_the_whole_demo_in_one_run_into_an_empty_archive_gives_its_true_stories(
     truth = story_of_url()
     assert _against_truth(docs, truth) == (1.0, 1.0)
     assert len({d.story_id for d in docs}) == len({truth[d.canonical_url] for d in docs})
+
+
+def test_name_weights_keep_their_scale_as_the_archive_grows() -> None:
+    # a name seen in one document of 2,000 and in one of 100,000 weighs about the same;
+    # its raw IDF grows by half (the drift that made a fitted model join more eagerly)
+    small, large = DocumentFrequencies(), DocumentFrequencies()
+    for table, size in ((small, 2_000), (large, 100_000)):
+        table.documents = size - 1
+        table.add(["place:port calder"])
+    assert large.idf("place:port calder") > 1.4 * small.idf("place:port calder")
+    assert abs(large.name_weight("place:port calder")
+               - small.name_weight("place:port calder")) < 0.5
+    assert small.name_weight("place:never seen") == pytest.approx(10.0)
+    assert small.name_weight("place:port calder") < small.name_weight("place:never seen")

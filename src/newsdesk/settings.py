@@ -75,7 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("entities.backend", "spacy", str,
             "Named-entity recogniser (entry point entities.<name>); people, organisations, "
             "places and dates feed clustering, story threads and the story pages."),
-    Setting("cluster.threshold", 0.2, float,
+    Setting("cluster.threshold", 0.25, float,
             "Modelled probability that a document reports a story's event above which it "
             "joins the story; lower merges more."),
     Setting("cluster.window_days", 365.0, float,

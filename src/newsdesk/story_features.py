@@ -6,7 +6,9 @@ cluster stage and by ``newsdesk eval cluster``.
 - the entity text: the title and the first ``ENTITY_CHARS`` characters, read once by
   the entity recogniser (people, organisations, places, dates);
 - the keyword vector: TF-IDF over the title and lead (:mod:`newsdesk.tfidf`), weighted
-  by the archive's document frequencies at the time the document arrives.
+  by the archive's document frequencies at the time the document arrives;
+- the name weights: each entity key's IDF at that time, on the archive-size-free scale
+  of :meth:`newsdesk.tfidf.DocumentFrequencies.name_weight`.
 """
 
 from __future__ import annotations
@@ -48,5 +50,5 @@ def document_features(doc_id: int, title: str, text: str, *, published: datetime
     return DocumentFeatures(
         doc_id=doc_id, vector=vector, names=names, published=published,
         terms=tfidf.weigh(counts, frequencies),
-        name_weights={n: round(frequencies.idf(n), 4) for n in names},
+        name_weights={n: round(frequencies.name_weight(n), 4) for n in names},
     )

@@ -36,7 +36,8 @@ class DocumentFeatures:
     """What the clusterer knows of a document.
 
     ``names`` are its entity match keys, ``name_weights`` their inverse document
-    frequencies (a name missing there weighs 1), ``terms`` its unit TF-IDF vector.
+    frequencies on a fixed scale (:meth:`newsdesk.tfidf.DocumentFrequencies.name_weight`;
+    a name missing there weighs 1), ``terms`` its unit TF-IDF vector.
     """
 
     doc_id: int

@@ -112,7 +112,7 @@ def assign_documents(ctx: Context) -> int:
         assert doc.id is not None
         vector, names, terms = ctx.store.embedding(doc.id)
         features = DocumentFeatures(doc.id, vector, names, doc.published_at or utcnow(), terms,
-                                    {n: frequencies.idf(n) for n in names})
+                                    {n: frequencies.name_weight(n) for n in names})
         story, score = _fixed_story(ctx, doc, live)
         if story is not None:
             if doc.story_id is None or story.id != doc.story_id:
