@@ -88,7 +88,8 @@ def features(doc: dict[str, Any], number: int) -> Any:
     from newsdesk.backends.clusterer import DocumentFeatures
 
     return DocumentFeatures(number, doc["vector"], doc["names"], doc["published"],
-                            _terms(doc["words"]), dict.fromkeys(doc["names"], 6.0))
+                            _terms(doc["words"]), dict.fromkeys(doc["names"], 6.0),
+                            len(doc["words"]))
 
 
 def measure_memory(stream: list[dict[str, Any]], archive: int, window: float) -> dict[str, Any]:

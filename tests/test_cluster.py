@@ -9,10 +9,18 @@ import numpy as np
 import pytest
 
 from newsdesk.backends.clusterer import DocumentFeatures, StoryState
-from newsdesk.builtin.cluster_online import OnlineClusterer, name_overlap
+from newsdesk.builtin.cluster_online import (
+    FEATURES,
+    OnlineClusterer,
+    candidate_features,
+    name_overlap,
+)
+from newsdesk.entities import Entity
 from newsdesk.records import Document
 from newsdesk.stages.cluster import cluster
 from newsdesk.stages.ingest import ingest
+from newsdesk.story_assign import StoryAssigner
+from newsdesk.story_features import match_names
 from newsdesk.tfidf import DocumentFrequencies
 
 from demo_corpus import bcubed, make_context, story_of_url, wave_sources
@@ -52,6 +60,97 @@ def test_assign_joins_similar_recent_story_and_refuses_old_or_distant() -> None:
     stale = StoryState(id=8, centroid=story.centroid, names=story.names, doc_count=2,
                        last_published=now - timedelta(days=10), terms=story.terms)
     assert clusterer.assign(close, [stale])[0] is None
+
+
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+
+
+def _wide(*values: float) -> np.ndarray:
+    """A unit vector of the embedding's width with ``values`` in its first dimensions."""
+    vector = np.zeros(384, dtype=np.float32)
+    vector[:len(values)] = values
+    return vector / np.linalg.norm(vector)
+
+
+def _other_stories() -> list[StoryState]:
+    return [StoryState(id=10 + i, centroid=_wide(0, 0, 1, i), names={f"place:town{i}": 1},
+                       doc_count=2, last_published=NOW - timedelta(days=1),
+                       terms={f"word{i}": 1.0}, recent=[_wide(0, 0, 1, i)])
+            for i in range(5)]
+
+
+def test_a_long_report_that_shares_no_name_never_joins_a_look_alike_story() -> None:
+    # The demo's two factory fires: the second fire's report reads like the first
+    # fire's story, but names another town, company and official.
+    first_fire = StoryState(
+        id=1, centroid=_wide(1, 0.2), doc_count=3, last_published=NOW - timedelta(days=2),
+        names={"place:brennick": 3, "org:moravec coatings": 3, "person:kold": 2},
+        terms={"fire": 0.6, "factory": 0.5, "paint": 0.4, "blaze": 0.3},
+        recent=[_wide(1, 0.2)])
+    second_fire = DocumentFeatures(
+        9, _wide(1, 0.25), ["org:kalvik plastics", "person:lindqvist", "place:ostmark"], NOW,
+        {"fire": 0.6, "factory": 0.5, "plastics": 0.4, "blaze": 0.4},
+        {"org:kalvik plastics": 9.0, "person:lindqvist": 8.0, "place:ostmark": 9.0},
+        words=300)
+    candidates = [first_fire, *_other_stories()]
+    assert OnlineClusterer().assign(second_fire, candidates) == (None, 0.0)
+    # the rule, not the model, kept them apart: without it the text alone would join
+    unruled = OnlineClusterer(shared_name_words=0)
+    assert unruled.assign(second_fire, candidates)[0] is first_fire
+    # a headline-and-excerpt item is too short for its names to be telling
+    second_fire.words = 40
+    assert OnlineClusterer().assign(second_fire, candidates)[0] is first_fire
+
+
+def test_each_candidate_is_weighed_against_the_best_other_one() -> None:
+    doc = DocumentFeatures(1, _wide(1, 0.1), ["place:calder"], NOW, {"strike": 1.0},
+                           {"place:calder": 8.0}, words=200)
+    close = StoryState(id=1, centroid=_wide(1, 0.1), names={"place:calder": 1}, doc_count=1,
+                       last_published=NOW, terms={"strike": 1.0}, recent=[_wide(1, 0.1)])
+    far = StoryState(id=2, centroid=_wide(1, 1), doc_count=1, last_published=NOW,
+                     terms={"strike": 0.5, "pay": 0.5}, recent=[_wide(1, 1)])
+    rows = candidate_features(doc, [close, far])
+    column = {name: rows[:, i] for i, name in enumerate(FEATURES)}
+    gap = column["dense"][0] - column["dense"][1]
+    assert gap > 0.1
+    assert column["dense_margin"][0] == pytest.approx(gap)
+    assert column["dense_margin"][1] == pytest.approx(-gap)
+    assert column["shared_weight_margin"][0] == pytest.approx(column["shared_weight"][0])
+    # alone, a candidate's margin is its own value
+    alone = candidate_features(doc, [far])[0]
+    assert alone[FEATURES.index("dense_margin")] == pytest.approx(column["dense"][1])
+
+
+def test_a_report_that_matches_both_halves_of_a_split_story_merges_them() -> None:
+    def half(story_id: int) -> StoryState:
+        return StoryState(id=story_id, centroid=_wide(1, 0.2), doc_count=2,
+                          names={"place:port calder": 2, "person:tomas rehn": 2,
+                                 "person:rehn": 2},
+                          last_published=NOW - timedelta(hours=5),
+                          terms={"strike": 0.7, "docker": 0.5, "pay": 0.5},
+                          recent=[_wide(1, 0.2)])
+    report = DocumentFeatures(
+        9, _wide(1, 0.21), ["person:rehn", "person:tomas rehn", "place:port calder"], NOW,
+        {"strike": 0.7, "docker": 0.5, "pay": 0.5},
+        {"place:port calder": 8.0, "person:tomas rehn": 9.5, "person:rehn": 8.5}, words=300)
+    clusterer = OnlineClusterer()
+    assigner = StoryAssigner(clusterer, timedelta(days=30), merge_threshold=0.95)
+    assigner.load([half(1), half(2), *_other_stories()])
+    result = assigner.assign(report)
+    assert len(result.merged) == 1
+    assert result.story.doc_count == 5
+    cautious = StoryAssigner(clusterer, timedelta(days=30), merge_threshold=1.0)
+    cautious.load([half(1), half(2), *_other_stories()])
+    assert cautious.assign(report).merged == []
+
+
+def test_people_are_matched_by_surname_and_by_full_name() -> None:
+    entities = [Entity("person:senquez jackson", "person", "Senquez Jackson"),
+                Entity("person:rehn", "person", "Rehn"),
+                Entity("place:cedar rapids", "place", "Cedar Rapids"),
+                Entity("date:2016-03-02", "date", "March 2")]
+    assert match_names(entities) == ["person:jackson", "person:rehn",
+                                     "person:senquez jackson", "place:cedar rapids"]
 
 
 def test_name_overlap_weighs_the_documents_names_the_story_knows() -> None:

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.builtin.cluster_online import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, FEATURES
+from newsdesk.builtin.cluster_online import (
+    DEFAULT_MODEL_FILE,
+    DEFAULT_THRESHOLD,
+    FEATURES,
+    MODEL_TERMS,
+    default_model,
+)
 from newsdesk.cli.main import main
 from newsdesk.cluster_model import ClusterModel, cluster_setup, load_model, save_model
 from newsdesk.errors import ConfigError
@@ -21,7 +27,10 @@ from demo_corpus import bcubed, make_context, story_of_url, wave_sources
 
 
 def _model(**changes: object) -> ClusterModel:
-    values: dict[str, object] = {"weights": list(DEFAULT_WEIGHTS), "threshold": 0.4,
+    builtin = default_model()
+    values: dict[str, object] = {"center": list(builtin["center"]),
+                                 "scale": list(builtin["scale"]),
+                                 "weights": list(builtin["weights"]), "threshold": 0.4,
                                  "merge_threshold": 0.95, "window_days": 30.0,
                                  "tuned_on": ["mine/train.jsonl"], "train_bcubed_f1": 0.9}
     values.update(changes)
@@ -32,8 +41,26 @@ def test_a_saved_model_reads_back_the_same(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     save_model(path, _model())
     record = json.loads(path.read_text())
-    assert list(record["weights"]) == ["intercept", *FEATURES]
+    assert list(record["features"]) == list(FEATURES)
+    assert list(record["weights"]) == list(MODEL_TERMS)
+    assert "dense*gap_days" in record["weights"]  # the quadratic model's products, by name
     assert load_model(path) == _model()
+
+
+def test_the_built_in_model_is_a_valid_model_file_tuned_with_the_default_settings() -> None:
+    # The packaged model is written by `eval cluster --tune --save-model`, so it must read
+    # back as any saved model does, and the settings' defaults must be what it was tuned
+    # with (the pipeline passes those defaults, not the file's).
+    import newsdesk
+
+    packaged = load_model(Path(newsdesk.__file__).parent / DEFAULT_MODEL_FILE)
+    builtin = default_model()
+    assert packaged.weights == builtin["weights"]
+    settings = load_settings(environ={})
+    assert packaged.threshold == settings["cluster.threshold"] == DEFAULT_THRESHOLD
+    assert packaged.merge_threshold == settings["cluster.merge_threshold"]
+    assert packaged.window_days == settings["cluster.window_days"]
+    assert len(packaged.tuned_on) == 2  # full articles and headline-and-excerpt items
 
 
 @pytest.mark.parametrize(("content", "reason"), [
@@ -41,6 +68,8 @@ def test_a_saved_model_reads_back_the_same(tmp_path: Path) -> None:
     ("{not json", "not a readable JSON file"),
     (json.dumps({"format": "something-else"}), "not a newsdesk cluster model"),
     (json.dumps({"format": "newsdesk-cluster-model", "version": 7}), "version 7"),
+    (json.dumps({"format": "newsdesk-cluster-model", "version": 1,
+                 "weights": {"intercept": -4.0}}), "version 1; this newsdesk reads version 2"),
 ])
 def test_an_unreadable_model_file_is_refused_with_its_reason(
         tmp_path: Path, content: str | None, reason: str) -> None:
@@ -62,6 +91,9 @@ def _edited(tmp_path: Path, edit: dict[str, object]) -> Path:
                 del record["weights"][name]
             else:
                 record["weights"][name] = value
+        elif key.startswith("features."):
+            _, name, part = key.split(".")
+            record["features"][name][part] = value
         else:
             record[key] = value
     path.write_text(json.dumps(record).replace("Infinity", "1e999"))
@@ -69,10 +101,13 @@ def _edited(tmp_path: Path, edit: dict[str, object]) -> Path:
 
 
 @pytest.mark.parametrize(("edit", "reason"), [
-    ({"weights.gap": None}, r"missing \['gap'\]"),
+    ({"weights.gap_days": None}, r"missing \['gap_days'\]"),
+    ({"weights.dense*gap_days": None}, r"missing \['dense\*gap_days'\]"),
     ({"weights.colour": 1.0}, r"unknown \['colour'\]"),
     ({"weights.dense": "high"}, "weights.dense must be a finite number"),
     ({"weights.dense": math.inf}, "weights.dense must be a finite number"),
+    ({"features.length.scale": 0}, "features.length.scale must be positive"),
+    ({"features.dense.center": None}, "features.dense.center must be a finite number"),
     ({"threshold": 1.5}, "threshold must lie between 0 and 1"),
     ({"merge_threshold": 0}, r"merge_threshold must lie in \(0, 1\]"),
     ({"window_days": -3}, "window_days must be positive"),
@@ -85,9 +120,10 @@ def test_a_model_for_other_features_or_with_bad_numbers_is_refused(
 
 def test_the_files_thresholds_apply_unless_a_setting_is_given(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
-    save_model(path, _model(weights=[-1.0] * (len(FEATURES) + 1)))
+    save_model(path, _model(weights=[-1.0] * len(MODEL_TERMS)))
     setup = cluster_setup(load_settings(overrides={"cluster.model": str(path)}, environ={}))
-    assert setup.options["weights"] == [-1.0] * (len(FEATURES) + 1)
+    assert setup.options["weights"] == [-1.0] * len(MODEL_TERMS)
+    assert setup.options["center"] == default_model()["center"]
     assert (setup.options["threshold"], setup.merge_threshold, setup.window_days) == \
         (0.4, 0.95, 30.0)
 
@@ -122,12 +158,12 @@ def test_the_pipeline_clusters_with_the_model_file_it_is_given(tmp_path: Path) -
     # a model that never accepts a story (a huge negative intercept) leaves every report
     # that is not a near-copy on its own. So the file is what decides.
     same = tmp_path / "same.json"
-    save_model(same, _model(threshold=DEFAULT_THRESHOLD, merge_threshold=0.9,
+    save_model(same, _model(threshold=DEFAULT_THRESHOLD, merge_threshold=0.95,
                             window_days=365.0))
     assert _demo_stories(tmp_path / "a", **{"cluster.model": str(same)})[:2] == (1.0, 1.0)
 
     never = tmp_path / "never.json"
-    save_model(never, _model(weights=[-50.0] + [0.0] * len(FEATURES)))
+    save_model(never, _model(weights=[-50.0] + [0.0] * (len(MODEL_TERMS) - 1)))
     precision, recall, stories = _demo_stories(tmp_path / "b", **{"cluster.model": str(never)})
     assert precision == 1.0 and recall < 0.7
     assert stories > len(set(story_of_url().values()))

@@ -1,29 +1,34 @@
-"""Tuned clustering models: the weights and thresholds ``newsdesk eval cluster --tune``
-fits on a labelled stream, saved to a JSON file the pipeline can use.
+"""Clustering models: the weights and thresholds ``newsdesk eval cluster --tune`` fits
+on labelled streams, saved to a JSON file the pipeline can use.
 
-The built-in weights were fitted on full news articles about many similar events (see
-:mod:`newsdesk.builtin.cluster_online`). A newsroom whose sources look different
-(headline-and-excerpt feeds, one beat, another language) tunes on its own labelled
-stream and points ``cluster.model`` at the file::
+The built-in model (``cluster_default.json`` in the package) was written this way,
+fitted on full news articles and on headline-and-excerpt items (see
+:mod:`newsdesk.builtin.cluster_online`). A newsroom whose sources look different (one
+beat, another language) tunes on its own labelled stream and points ``cluster.model``
+at the file::
 
     newsdesk eval cluster --dataset my-stream/ --tune --save-model cluster-model.json
     NEWSDESK_CLUSTER_MODEL=cluster-model.json newsdesk run
 
-The file gives the weights, and the threshold, merge threshold and window they were
-tuned with. ``cluster.threshold``, ``cluster.merge_threshold`` and
-``cluster.window_days`` set explicitly (config file, environment or command line) still
-win over the file's values; left at their defaults, the file's are used.
+The file gives the model, and the threshold, merge threshold and window it was tuned
+with. ``cluster.threshold``, ``cluster.merge_threshold`` and ``cluster.window_days`` set
+explicitly (config file, environment or command line) still win over the file's
+values; left at their defaults, the file's are used.
 
-Format (version 1)::
+Format (version 2)::
 
-    {"format": "newsdesk-cluster-model", "version": 1,
-     "weights": {"intercept": -4.1, "dense": 0.7, ...},   # one per feature, by name
-     "threshold": 0.25, "merge_threshold": 0.9, "window_days": 365.0,
+    {"format": "newsdesk-cluster-model", "version": 2,
+     "features": {"dense": {"center": 0.41, "scale": 0.19}, ...},  # one per feature
+     "weights": {"intercept": -4.1, "dense": 0.7, "dense*gap_days": -0.2, ...},
+     "threshold": 0.5, "merge_threshold": 0.95, "window_days": 365.0,
      "tuned_on": ["my-stream/train.jsonl"], "train_bcubed_f1": 0.91,
-     "created": "2026-12-04T21:00:00+00:00"}
+     "created": "2026-12-05T21:00:00+00:00"}
 
-A file fitted for a different feature set (an older or newer newsdesk) is refused with
-the names that differ, never applied in the wrong order.
+``weights`` has one entry per model term: the intercept, each feature, each square and
+each pairwise product (``a*b``), of the features centred and scaled as ``features``
+says. A file fitted for a different feature set (an older or newer newsdesk; version 1
+files held a linear model over other features) is refused with the names that differ,
+never applied in the wrong order.
 """
 
 from __future__ import annotations
@@ -38,13 +43,16 @@ from typing import Any
 from newsdesk.errors import ConfigError
 
 FORMAT = "newsdesk-cluster-model"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
 class ClusterModel:
-    """Weights (intercept first, then one per feature) and the thresholds tuned with them."""
+    """A fitted model (per-feature centre and scale, weights in model-term order) and
+    the thresholds tuned with it."""
 
+    center: list[float]
+    scale: list[float]
     weights: list[float]
     threshold: float
     merge_threshold: float
@@ -52,16 +60,25 @@ class ClusterModel:
     tuned_on: list[str] = field(default_factory=list)
     train_bcubed_f1: float | None = None
 
+    def options(self) -> dict[str, Any]:
+        """The clusterer options that carry this model."""
+        return {"center": list(self.center), "scale": list(self.scale),
+                "weights": list(self.weights)}
+
 
 def save_model(path: str | Path, model: ClusterModel) -> None:
-    """Write ``model`` as a version-1 model file (see the module docstring)."""
-    from newsdesk.builtin.cluster_online import MODEL_TERMS as names
+    """Write ``model`` as a version-2 model file (see the module docstring)."""
+    from newsdesk.builtin.cluster_online import FEATURES, MODEL_TERMS
 
-    if len(model.weights) != len(names):
-        raise ValueError(f"{len(model.weights)} weights for {len(names)} model terms")
+    if len(model.weights) != len(MODEL_TERMS):
+        raise ValueError(f"{len(model.weights)} weights for {len(MODEL_TERMS)} model terms")
+    if len(model.center) != len(FEATURES) or len(model.scale) != len(FEATURES):
+        raise ValueError(f"centre and scale need {len(FEATURES)} values each")
     record = {
         "format": FORMAT, "version": VERSION,
-        "weights": dict(zip(names, model.weights, strict=True)),
+        "features": {n: {"center": c, "scale": s}
+                     for n, c, s in zip(FEATURES, model.center, model.scale, strict=True)},
+        "weights": dict(zip(MODEL_TERMS, model.weights, strict=True)),
         "threshold": model.threshold, "merge_threshold": model.merge_threshold,
         "window_days": model.window_days, "tuned_on": model.tuned_on,
         "train_bcubed_f1": model.train_bcubed_f1,
@@ -69,7 +86,19 @@ def save_model(path: str | Path, model: ClusterModel) -> None:
     }
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+
+
+def _names_match(where: str, what: str, found: object, names: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(found, dict):
+        raise ConfigError(f"{where}: '{what}' must map each model {what[:-1]} to its values")
+    missing = [n for n in names if n not in found]
+    extra = [n for n in found if n not in names]
+    if missing or extra:
+        raise ConfigError(f"{where}: fitted for other features (missing {missing or 'none'}, "
+                          f"unknown {extra or 'none'}); refit it with `newsdesk eval cluster "
+                          f"--tune --save-model FILE`")
+    return found
 
 
 def load_model(path: str | Path) -> ClusterModel:
@@ -77,9 +106,10 @@ def load_model(path: str | Path) -> ClusterModel:
 
     Raises:
         ConfigError: the file is missing, not JSON, not a newsdesk cluster model, of
-            another version, fitted for other features, or holds a non-finite number.
+            another version, fitted for other features, or holds a non-finite number
+            or a scale that is not positive.
     """
-    from newsdesk.builtin.cluster_online import MODEL_TERMS as names
+    from newsdesk.builtin.cluster_online import FEATURES, MODEL_TERMS
 
     source = Path(path)
     where = f"cluster.model {source}"
@@ -94,24 +124,25 @@ def load_model(path: str | Path) -> ClusterModel:
         raise ConfigError(f"{where}: not a newsdesk cluster model (format must be {FORMAT!r})")
     if record.get("version") != VERSION:
         raise ConfigError(f"{where}: version {record.get('version')!r}; this newsdesk reads "
-                          f"version {VERSION}")
-    weights = record.get("weights")
-    if not isinstance(weights, dict):
-        raise ConfigError(f"{where}: 'weights' must map each model term to a number")
-    missing = [n for n in names if n not in weights]
-    extra = [n for n in weights if n not in names]
-    if missing or extra:
-        raise ConfigError(f"{where}: fitted for other features (missing {missing or 'none'}, "
-                          f"unknown {extra or 'none'}); refit it with `newsdesk eval cluster "
-                          f"--tune --save-model FILE`")
-    values = {"threshold": record.get("threshold"),
-              "merge_threshold": record.get("merge_threshold"),
-              "window_days": record.get("window_days"),
-              **{f"weights.{n}": weights[n] for n in names}}
+                          f"version {VERSION} (refit it with `newsdesk eval cluster --tune "
+                          f"--save-model FILE`)")
+    features = _names_match(where, "features", record.get("features"), FEATURES)
+    weights = _names_match(where, "weights", record.get("weights"), MODEL_TERMS)
+    values: dict[str, Any] = {"threshold": record.get("threshold"),
+                              "merge_threshold": record.get("merge_threshold"),
+                              "window_days": record.get("window_days"),
+                              **{f"weights.{n}": weights[n] for n in MODEL_TERMS}}
+    for n in FEATURES:
+        entry = features[n] if isinstance(features[n], dict) else {}
+        values[f"features.{n}.center"] = entry.get("center")
+        values[f"features.{n}.scale"] = entry.get("scale")
     for key, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int | float) \
                 or not math.isfinite(value):
             raise ConfigError(f"{where}: {key} must be a finite number, not {value!r}")
+    for n in FEATURES:
+        if values[f"features.{n}.scale"] <= 0:
+            raise ConfigError(f"{where}: features.{n}.scale must be positive")
     if not 0.0 < values["threshold"] < 1.0:
         raise ConfigError(f"{where}: threshold must lie between 0 and 1")
     if not 0.0 < values["merge_threshold"] <= 1.0:
@@ -121,7 +152,10 @@ def load_model(path: str | Path) -> ClusterModel:
     tuned_on = record.get("tuned_on") or []
     score = record.get("train_bcubed_f1")
     return ClusterModel(
-        weights=[float(weights[n]) for n in names], threshold=float(values["threshold"]),
+        center=[float(values[f"features.{n}.center"]) for n in FEATURES],
+        scale=[float(values[f"features.{n}.scale"]) for n in FEATURES],
+        weights=[float(weights[n]) for n in MODEL_TERMS],
+        threshold=float(values["threshold"]),
         merge_threshold=float(values["merge_threshold"]),
         window_days=float(values["window_days"]),
         tuned_on=[str(t) for t in tuned_on] if isinstance(tuned_on, list) else [],
@@ -150,7 +184,7 @@ def cluster_setup(settings: Any) -> ClusterSetup:
     merge = options.pop("merge_threshold")
     if model_path:
         model = load_model(model_path)
-        options["weights"] = model.weights
+        options.update(model.options())
         explicit = {name for name in ("threshold", "merge_threshold", "window_days")
                     if settings.origins.get(f"cluster.{name}", "default") != "default"}
         if "threshold" not in explicit:

@@ -7,11 +7,17 @@ a labelled stream; both get the same decisions.
 
 Merge and split rule:
 
-- A story **merges** into another when a new document is accepted by both: after the
-  document joins its best story, the clusterer is asked again with that story left
-  out, and when it would also have accepted another candidate with probability at
-  least ``merge_threshold`` (set higher than the joining threshold), the two stories
-  are taken to be one event that was first reported in two ways. The smaller story
+- A story **merges** into another when a new document is accepted by both in the same
+  comparison: the document joins its best story, and when the clusterer gave another
+  candidate a probability of at least ``merge_threshold`` as well (set higher than the
+  joining threshold), the two stories are taken to be one event that was first
+  reported in two ways. The built-in model weighs each candidate against the best
+  other one, so two stories both pass only when they match the document about equally
+  well and very strongly, which is what a story that was split in two looks like. A
+  report that recalls an earlier event as background ("weeks after the fire at the
+  Moravec plant") matches its own story far better than the earlier one, and so never
+  merges the two. (Asking again with the joined story left out would merge them: the
+  background names alone then carry the earlier story.) The smaller story
   (fewer documents; on a tie the younger) folds into the larger one, whose id
   survives. ``merge_threshold = 1`` turns merging off.
 - Stories are **never split** automatically. A document stays in the story it joined:

@@ -37,7 +37,8 @@ class DocumentFeatures:
 
     ``names`` are its entity match keys, ``name_weights`` their inverse document
     frequencies on a fixed scale (:meth:`newsdesk.tfidf.DocumentFrequencies.name_weight`;
-    a name missing there weighs 1), ``terms`` its unit TF-IDF vector.
+    a name missing there weighs 1), ``terms`` its unit TF-IDF vector and ``words`` the
+    length of its title and text in words (0 when unknown).
     """
 
     doc_id: int
@@ -46,6 +47,7 @@ class DocumentFeatures:
     published: datetime
     terms: dict[str, float] = field(default_factory=dict)
     name_weights: dict[str, float] = field(default_factory=dict)
+    words: int = 0
 
 
 class Clusterer(Backend, abc.ABC):

@@ -21,7 +21,12 @@ from newsdesk.stages.dedupe import dedupe
 from newsdesk.stages.timeline import link_story
 from newsdesk.stages.updates import record_merge, record_updates
 from newsdesk.story_assign import RECENT_MEMBERS, StoryAssigner, fold_document
-from newsdesk.story_features import document_features, embedding_text, entity_text
+from newsdesk.story_features import (
+    document_features,
+    embedding_text,
+    entity_text,
+    word_count,
+)
 
 
 def embed_documents(ctx: Context) -> int:
@@ -112,7 +117,8 @@ def assign_documents(ctx: Context) -> int:
         assert doc.id is not None
         vector, names, terms = ctx.store.embedding(doc.id)
         features = DocumentFeatures(doc.id, vector, names, doc.published_at or utcnow(), terms,
-                                    {n: frequencies.name_weight(n) for n in names})
+                                    {n: frequencies.name_weight(n) for n in names},
+                                    word_count(doc.title, doc.text))
         story, score = _fixed_story(ctx, doc, live)
         if story is not None:
             if doc.story_id is None or story.id != doc.story_id:

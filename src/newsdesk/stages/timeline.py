@@ -68,7 +68,10 @@ def link_story(ctx: Context, story_id: int, frequencies: DocumentFrequencies | N
     first = story["first_published"]
     since = first - timedelta(days=ctx.settings["timeline.max_days"])
     frequencies = frequencies or ctx.store.load_frequencies()
-    display = {match_key(e.key): e.name for e in ctx.store.entities_of_story(story_id)}
+    display = {}
+    for entity in ctx.store.entities_of_story(story_id):
+        # clustering keys name a person by surname and, when known, by full name too
+        display[match_key(entity.key)] = display[entity.key] = entity.name
     scored = []
     for other_id, _ in ctx.store.stories_sharing_entities(story_id, first, since):
         other = ctx.store.story(other_id)
@@ -76,7 +79,8 @@ def link_story(ctx: Context, story_id: int, frequencies: DocumentFrequencies | N
             continue
         score, shared = thread_score(story, other, frequencies.idf)
         if score >= ctx.settings["timeline.min_score"]:
-            names = [display.get(k, k.split(":", 1)[-1].title()) for k in shared[:6]]
+            names = list(dict.fromkeys(display.get(k, k.split(":", 1)[-1].title())
+                                       for k in shared))[:6]
             scored.append((round(score, 4), other_id, names))
     scored.sort(reverse=True)
     links = [(other_id, score, names) for score, other_id, names in scored[:MAX_LINKS]]
