@@ -29,8 +29,9 @@ The normalisation rule, in order:
 6. **Display name.** The longest, then most frequent, cleaned form of an entity
    ("Giorgia Meloni", not "Meloni").
 
-Clustering compares people by surname (:func:`match_key`): the surname is what most
-follow-up reports repeat, and a rare surname weighs as much as the full name would.
+Clustering compares people by surname (:func:`match_key`), the name most follow-up
+reports repeat, and by full name where one is known (a shared full name is far rarer
+than a shared surname; see :func:`newsdesk.story_features.match_names`).
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ known) and picks the threshold and merge threshold by B-cubed F1 on replays of t
 40% of each train split, with the model fitted on the first 60%; the model is then
 refitted on the whole train split(s) and the eval split scored once with the result.
 Give --dataset more than once to tune on several train splits together, each weighing
-the same (that is how the built-in model was made). --save-model FILE writes what was fitted; the
-pipeline uses it when the cluster.model setting names FILE, and --model FILE scores it
-again (see newsdesk.cluster_model). Embeddings and entities are cached under --cache
+the same (that is how the built-in model was made). --save-model FILE writes what was
+fitted; the pipeline uses it when the cluster.model setting names FILE, and --model
+FILE scores it again (see newsdesk.cluster_model). Embeddings and entities are cached under --cache
 (keyed by model and text), so a second run costs only the replay.
 """
 
