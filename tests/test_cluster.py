@@ -95,7 +95,7 @@ def test_a_long_report_that_shares_no_name_never_joins_a_look_alike_story() -> N
     candidates = [first_fire, *_other_stories()]
     assert OnlineClusterer().assign(second_fire, candidates) == (None, 0.0)
     # the rule, not the model, kept them apart: without it the text alone would join
-    unruled = OnlineClusterer(shared_name_words=0)
+    unruled = OnlineClusterer(full_report_words=0)
     assert unruled.assign(second_fire, candidates)[0] is first_fire
     # a headline-and-excerpt item is too short for its names to be telling
     second_fire.words = 40

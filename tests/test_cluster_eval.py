@@ -60,6 +60,7 @@ def test_clustering_quality_stays_above_its_floor(name: str, tmp_path: Path) -> 
     args = argparse.Namespace(dataset=[str(dataset)], split="test", train_split="",
                               limit=floor["documents"], tune=False, threshold=None,
                               window_days=None, merge_threshold=None, model=None,
+                              short_threshold=None,
                               save_model=None, cache=str(tmp_path))
     figures = harness.run(args)["datasets"][name]
     assert figures["documents"] == floor["documents"]

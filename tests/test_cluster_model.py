@@ -31,6 +31,7 @@ def _model(**changes: object) -> ClusterModel:
     values: dict[str, object] = {"center": list(builtin["center"]),
                                  "scale": list(builtin["scale"]),
                                  "weights": list(builtin["weights"]), "threshold": 0.4,
+                                 "short_threshold": 0.6,
                                  "merge_threshold": 0.95, "window_days": 30.0,
                                  "tuned_on": ["mine/train.jsonl"], "train_bcubed_f1": 0.9}
     values.update(changes)
@@ -58,6 +59,7 @@ def test_the_built_in_model_is_a_valid_model_file_tuned_with_the_default_setting
     assert packaged.weights == builtin["weights"]
     settings = load_settings(environ={})
     assert packaged.threshold == settings["cluster.threshold"] == DEFAULT_THRESHOLD
+    assert packaged.short_threshold == settings["cluster.short_threshold"]
     assert packaged.merge_threshold == settings["cluster.merge_threshold"]
     assert packaged.window_days == settings["cluster.window_days"]
     assert len(packaged.tuned_on) == 2  # full articles and headline-and-excerpt items
@@ -109,6 +111,8 @@ def _edited(tmp_path: Path, edit: dict[str, object]) -> Path:
     ({"features.length.scale": 0}, "features.length.scale must be positive"),
     ({"features.dense.center": None}, "features.dense.center must be a finite number"),
     ({"threshold": 1.5}, "threshold must lie between 0 and 1"),
+    ({"short_threshold": 0}, "short_threshold must lie between 0 and 1"),
+    ({"short_threshold": None}, "short_threshold must be a finite number"),
     ({"merge_threshold": 0}, r"merge_threshold must lie in \(0, 1\]"),
     ({"window_days": -3}, "window_days must be positive"),
 ])
@@ -124,8 +128,8 @@ def test_the_files_thresholds_apply_unless_a_setting_is_given(tmp_path: Path) ->
     setup = cluster_setup(load_settings(overrides={"cluster.model": str(path)}, environ={}))
     assert setup.options["weights"] == [-1.0] * len(MODEL_TERMS)
     assert setup.options["center"] == default_model()["center"]
-    assert (setup.options["threshold"], setup.merge_threshold, setup.window_days) == \
-        (0.4, 0.95, 30.0)
+    assert (setup.options["threshold"], setup.options["short_threshold"],
+            setup.merge_threshold, setup.window_days) == (0.4, 0.6, 0.95, 30.0)
 
     explicit = load_settings(overrides={"cluster.model": str(path)},
                              environ={"NEWSDESK_CLUSTER_THRESHOLD": "0.3",
@@ -158,8 +162,10 @@ def test_the_pipeline_clusters_with_the_model_file_it_is_given(tmp_path: Path) -
     # a model that never accepts a story (a huge negative intercept) leaves every report
     # that is not a near-copy on its own. So the file is what decides.
     same = tmp_path / "same.json"
-    save_model(same, _model(threshold=DEFAULT_THRESHOLD, merge_threshold=0.95,
-                            window_days=365.0))
+    builtin = default_model()
+    save_model(same, _model(threshold=builtin["threshold"],
+                            short_threshold=builtin["short_threshold"],
+                            merge_threshold=builtin["merge_threshold"], window_days=365.0))
     assert _demo_stories(tmp_path / "a", **{"cluster.model": str(same)})[:2] == (1.0, 1.0)
 
     never = tmp_path / "never.json"

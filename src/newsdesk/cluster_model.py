@@ -10,17 +10,18 @@ at the file::
     newsdesk eval cluster --dataset my-stream/ --tune --save-model cluster-model.json
     NEWSDESK_CLUSTER_MODEL=cluster-model.json newsdesk run
 
-The file gives the model, and the threshold, merge threshold and window it was tuned
-with. ``cluster.threshold``, ``cluster.merge_threshold`` and ``cluster.window_days`` set
-explicitly (config file, environment or command line) still win over the file's
-values; left at their defaults, the file's are used.
+The file gives the model, and the thresholds and window it was tuned with.
+``cluster.threshold``, ``cluster.short_threshold``, ``cluster.merge_threshold`` and
+``cluster.window_days`` set explicitly (config file, environment or command line) still
+win over the file's values; left at their defaults, the file's are used.
 
 Format (version 2)::
 
     {"format": "newsdesk-cluster-model", "version": 2,
      "features": {"dense": {"center": 0.41, "scale": 0.19}, ...},  # one per feature
      "weights": {"intercept": -4.1, "dense": 0.7, "dense*gap_days": -0.2, ...},
-     "threshold": 0.5, "merge_threshold": 0.95, "window_days": 365.0,
+     "threshold": 0.4, "short_threshold": 0.65, "merge_threshold": 0.95,
+     "window_days": 365.0,
      "tuned_on": ["my-stream/train.jsonl"], "train_bcubed_f1": 0.91,
      "created": "2026-12-05T21:00:00+00:00"}
 
@@ -55,6 +56,7 @@ class ClusterModel:
     scale: list[float]
     weights: list[float]
     threshold: float
+    short_threshold: float
     merge_threshold: float
     window_days: float
     tuned_on: list[str] = field(default_factory=list)
@@ -79,7 +81,8 @@ def save_model(path: str | Path, model: ClusterModel) -> None:
         "features": {n: {"center": c, "scale": s}
                      for n, c, s in zip(FEATURES, model.center, model.scale, strict=True)},
         "weights": dict(zip(MODEL_TERMS, model.weights, strict=True)),
-        "threshold": model.threshold, "merge_threshold": model.merge_threshold,
+        "threshold": model.threshold, "short_threshold": model.short_threshold,
+        "merge_threshold": model.merge_threshold,
         "window_days": model.window_days, "tuned_on": model.tuned_on,
         "train_bcubed_f1": model.train_bcubed_f1,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -129,6 +132,7 @@ def load_model(path: str | Path) -> ClusterModel:
     features = _names_match(where, "features", record.get("features"), FEATURES)
     weights = _names_match(where, "weights", record.get("weights"), MODEL_TERMS)
     values: dict[str, Any] = {"threshold": record.get("threshold"),
+                              "short_threshold": record.get("short_threshold"),
                               "merge_threshold": record.get("merge_threshold"),
                               "window_days": record.get("window_days"),
                               **{f"weights.{n}": weights[n] for n in MODEL_TERMS}}
@@ -143,8 +147,9 @@ def load_model(path: str | Path) -> ClusterModel:
     for n in FEATURES:
         if values[f"features.{n}.scale"] <= 0:
             raise ConfigError(f"{where}: features.{n}.scale must be positive")
-    if not 0.0 < values["threshold"] < 1.0:
-        raise ConfigError(f"{where}: threshold must lie between 0 and 1")
+    for key in ("threshold", "short_threshold"):
+        if not 0.0 < values[key] < 1.0:
+            raise ConfigError(f"{where}: {key} must lie between 0 and 1")
     if not 0.0 < values["merge_threshold"] <= 1.0:
         raise ConfigError(f"{where}: merge_threshold must lie in (0, 1]")
     if values["window_days"] <= 0:
@@ -156,6 +161,7 @@ def load_model(path: str | Path) -> ClusterModel:
         scale=[float(values[f"features.{n}.scale"]) for n in FEATURES],
         weights=[float(weights[n]) for n in MODEL_TERMS],
         threshold=float(values["threshold"]),
+        short_threshold=float(values["short_threshold"]),
         merge_threshold=float(values["merge_threshold"]),
         window_days=float(values["window_days"]),
         tuned_on=[str(t) for t in tuned_on] if isinstance(tuned_on, list) else [],
@@ -185,10 +191,13 @@ def cluster_setup(settings: Any) -> ClusterSetup:
     if model_path:
         model = load_model(model_path)
         options.update(model.options())
-        explicit = {name for name in ("threshold", "merge_threshold", "window_days")
+        explicit = {name for name in ("threshold", "short_threshold", "merge_threshold",
+                                      "window_days")
                     if settings.origins.get(f"cluster.{name}", "default") != "default"}
         if "threshold" not in explicit:
             options["threshold"] = model.threshold
+        if "short_threshold" not in explicit:
+            options["short_threshold"] = model.short_threshold
         if "window_days" not in explicit:
             options["window_days"] = model.window_days
         if "merge_threshold" not in explicit:

@@ -75,9 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("entities.backend", "spacy", str,
             "Named-entity recogniser (entry point entities.<name>); people, organisations, "
             "places and dates feed clustering, story threads and the story pages."),
-    Setting("cluster.threshold", 0.65, float,
-            "Modelled probability that a document reports a story's event above which it "
-            "joins the story; lower joins more. The built-in model was tuned with 0.65."),
+    Setting("cluster.threshold", 0.3, float,
+            "Modelled probability that a full report (cluster.full_report_words or longer) "
+            "reports a story's event above which it joins the story; lower joins more."),
+    Setting("cluster.short_threshold", 0.65, float,
+            "The same for shorter items (a headline with an excerpt), which carry less "
+            "evidence."),
     Setting("cluster.window_days", 365.0, float,
             "A document only joins stories whose latest source is at most this many days "
             "older (the model's time decay does the finer work)."),
@@ -85,17 +88,19 @@ SETTINGS: tuple[Setting, ...] = (
             "When the document that joined a story gave another story at least this "
             "probability as well (in the same comparison), the two stories merge; 1 never "
             "merges."),
-    Setting("cluster.shared_name_words", 150, int,
-            "A report at least this many words long that names people, organisations or "
-            "places never joins a story that names some but shares none of them (two "
-            "look-alike events in two cities stay apart); 0 turns the rule off."),
+    Setting("cluster.full_report_words", 150, int,
+            "Words from which a document counts as a full report: it joins at "
+            "cluster.threshold (shorter items at cluster.short_threshold), and when it "
+            "names people, organisations or places it never joins a story that names some "
+            "but shares none of them (two look-alike events in two cities stay apart); 0 "
+            "treats every document as short."),
     Setting("cluster.model", "", str,
             "JSON file of clustering weights and thresholds written by `newsdesk eval "
             "cluster --tune --save-model FILE`, fitted on your own labelled stream. Empty: "
             "the built-in model (fitted on full articles and on headline-and-excerpt "
             "items: the clustering-gva and clustering-allsides train splits). "
-            "cluster.threshold, merge_threshold and window_days set explicitly still win "
-            "over the file's."),
+            "cluster.threshold, short_threshold, merge_threshold and window_days set "
+            "explicitly still win over the file's."),
     Setting("timeline.min_score", 0.3, float,
             "Similarity of an earlier story (shared names, keywords and meaning) above which "
             "a story page lists it under Background."),

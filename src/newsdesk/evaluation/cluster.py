@@ -12,8 +12,9 @@ newsdesk would hold); the test stream itself is read once, in order.
 
 --tune fits the clusterer's model on the train split(s) only (a quadratic logistic
 regression on each train document against its candidate stories, with the true story
-known) and picks the threshold and merge threshold by B-cubed F1 on replays of the last
-40% of each train split, with the model fitted on the first 60%; the model is then
+known) and picks the thresholds (for full reports and for short items) and the merge
+threshold by B-cubed F1 on replays of the last 40% of each train split, with the model
+fitted on the first 60%; the model is then
 refitted on the whole train split(s) and the eval split scored once with the result.
 Give --dataset more than once to tune on several train splits together, each weighing
 the same (that is how the built-in model was made). --save-model FILE writes what was
@@ -66,6 +67,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="score with a model file written by --save-model (default: "
                              "cluster.model, else the built-in weights)")
     parser.add_argument("--threshold", type=float, help="override cluster.threshold")
+    parser.add_argument("--short-threshold", type=float,
+                        help="override cluster.short_threshold")
     parser.add_argument("--window-days", type=float, help="override cluster.window_days")
     parser.add_argument("--merge-threshold", type=float,
                         help="override cluster.merge_threshold (1 = never merge)")
@@ -350,12 +353,14 @@ def fit_model(parts: list[tuple[Any, Any]], l2: float = L2) -> dict[str, list[fl
 
 
 def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float) -> dict[str, Any]:
-    """Model, threshold and merge threshold chosen on the train streams only.
+    """Model, thresholds and merge threshold chosen on the train streams only.
 
     Each train stream is cut in time: the model is fitted on the first
-    ``1 - HELD_OUT`` of every stream, and the threshold (with merging off), then the
-    merge threshold, are chosen by the mean B-cubed F1 of replays of the held-out rest.
-    The model is then refitted on the whole train streams with those thresholds.
+    ``1 - HELD_OUT`` of every stream, and the thresholds are chosen by the mean B-cubed
+    F1 of replays of the held-out rest, with merging off: one threshold for every
+    document first, then the full-report threshold with the short one held there, then
+    the short threshold (each moves only when that raises the F1); then the merge
+    threshold. The model is then refitted on the whole train streams.
     """
     from newsdesk.builtin.cluster_online import OnlineClusterer
 
@@ -365,27 +370,37 @@ def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float) -> d
     held_out = [(f[cut:], g[cut:]) for (f, g), cut in zip(train_sets, cuts, strict=True)
                 if len(f) > cut]
     dev_model = fit_model(heads)
+    scores: dict[tuple[float, float, float], float] = {}
 
-    def mean_f1(threshold: float, merge: float) -> float:
-        clusterer = OnlineClusterer(threshold=threshold, window_days=window_days, **dev_model)
-        f1s = [bcubed(replay(f, clusterer, window_days, merge), g)[2] for f, g in held_out]
-        log.info("threshold %.2f, merge %.2f: held-out train F1 %s", threshold, merge,
-                 " ".join(f"{v:.4f}" for v in f1s))
-        return sum(f1s) / len(f1s) if f1s else 0.0
+    def mean_f1(full: float, short: float, merge: float) -> float:
+        if (full, short, merge) not in scores:
+            clusterer = OnlineClusterer(threshold=full, short_threshold=short,
+                                        window_days=window_days, **dev_model)
+            f1s = [bcubed(replay(f, clusterer, window_days, merge), g)[2]
+                   for f, g in held_out]
+            log.info("thresholds %.2f (full reports) %.2f (short items), merge %.2f: "
+                     "held-out train F1 %s", full, short, merge,
+                     " ".join(f"{v:.4f}" for v in f1s))
+            scores[(full, short, merge)] = round(sum(f1s) / len(f1s), 4) if f1s else 0.0
+        return scores[(full, short, merge)]
 
-    grid = {(t, 1.0): mean_f1(t, 1.0) for t in THRESHOLDS}
-    threshold = max(grid, key=lambda k: grid[k])[0]
-    for merge in MERGE_THRESHOLDS:
-        if merge > threshold:
-            grid[(threshold, merge)] = mean_f1(threshold, merge)
+    def best_of(options: list[float], current: float, score: Any) -> float:
+        # the current value stays unless another one scores strictly higher
+        return max(options, key=lambda v: (score(v), v == current))
+
+    common = best_of(THRESHOLDS, THRESHOLDS[0], lambda t: mean_f1(t, t, 1.0))
+    full = best_of(THRESHOLDS, common, lambda t: mean_f1(t, common, 1.0))
+    short = best_of(THRESHOLDS, common, lambda t: mean_f1(full, t, 1.0))
     # On a tie, merging stays on (a story first told two ways should become one) at the
     # highest merge threshold that ties: the most cautious one.
-    best = max(grid, key=lambda k: (round(grid[k], 4), k[1] < 1.0, k[1]))
+    merges = [m for m in MERGE_THRESHOLDS if m > max(full, short)]
+    merge = max([1.0, *merges], key=lambda m: (mean_f1(full, short, m), m < 1.0, m))
     parts = [training_examples(f, g, window_days) for f, g in train_sets]
     model = fit_model(parts)
-    return {**model, "threshold": best[0], "merge_threshold": best[1],
-            "train_f1": round(grid[best], 4), "examples": sum(len(p[1]) for p in parts),
-            "grid": {f"{t}/{m}": round(v, 4) for (t, m), v in grid.items()}}
+    return {**model, "threshold": full, "short_threshold": short, "merge_threshold": merge,
+            "train_f1": mean_f1(full, short, merge),
+            "examples": sum(len(p[1]) for p in parts),
+            "grid": {f"{a}/{b}/{c}": v for (a, b, c), v in scores.items()}}
 
 
 # -- the command -----------------------------------------------------------------------
@@ -442,13 +457,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"--tune needs a {args.train_split} split next to the dataset")
         tuned = tune(train_sets, window)
         options.update(center=tuned["center"], scale=tuned["scale"], weights=tuned["weights"],
-                       threshold=tuned["threshold"])
+                       threshold=tuned["threshold"],
+                       short_threshold=tuned["short_threshold"])
         merge = tuned["merge_threshold"]
     else:
         options.update({k: v for k, v in setup.options.items() if k != "window_days"})
         merge = setup.merge_threshold
     if args.threshold is not None:
         options["threshold"] = args.threshold
+    if args.short_threshold is not None:
+        options["short_threshold"] = args.short_threshold
     if args.merge_threshold is not None:
         merge = args.merge_threshold
     clusterer = OnlineClusterer(**options)
@@ -456,6 +474,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         save_model(args.save_model, ClusterModel(
             center=list(clusterer.options.center), scale=list(clusterer.options.scale),
             weights=list(clusterer.options.weights), threshold=clusterer.options.threshold,
+            short_threshold=clusterer.options.short_threshold,
             merge_threshold=merge, window_days=window,
             tuned_on=[str(x[2]) for x in loaded if x[2]], train_bcubed_f1=tuned["train_f1"]))
         log.info("wrote the tuned model to %s", args.save_model)
@@ -480,6 +499,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results[dataset.name or str(dataset)] = figures
     report = {
         "clusterer": {"threshold": clusterer.options.threshold,
+                      "short_threshold": clusterer.options.short_threshold,
+                      "full_report_words": clusterer.options.full_report_words,
                       "window_days": clusterer.options.window_days,
                       "merge_threshold": merge,
                       "weights": dict(zip(MODEL_TERMS,
@@ -500,8 +521,10 @@ def print_report(report: dict[str, Any], split: str) -> None:
     clusterer = report["clusterer"]
     if report.get("model"):
         print(f"model file: {report['model']}")
-    print(f"clusterer: threshold {clusterer['threshold']}, window {clusterer['window_days']} "
-          f"days, merge threshold {clusterer['merge_threshold']}")
+    print(f"clusterer: threshold {clusterer['threshold']} (reports of "
+          f"{clusterer['full_report_words']}+ words), {clusterer['short_threshold']} (shorter "
+          f"items), window {clusterer['window_days']} days, merge threshold "
+          f"{clusterer['merge_threshold']}")
     weights = clusterer["weights"]
     strongest = sorted((k for k in weights if k != "intercept"), key=lambda k: -abs(weights[k]))
     print(f"model: quadratic logistic, {len(weights)} terms; intercept "
