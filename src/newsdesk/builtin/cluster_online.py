@@ -215,17 +215,6 @@ def candidate_features(doc: DocumentFeatures, candidates: list[StoryState]) -> n
     return _with_margins(np.array([_pair(view, story) for story in candidates]))
 
 
-def features(doc: DocumentFeatures, story: StoryState) -> list[float]:
-    """The model's inputs for ``doc`` against ``story`` alone (no other candidate)."""
-    return [float(v) for v in candidate_features(doc, [story])[0]]
-
-
-def shared_weight(doc: DocumentFeatures, story: StoryState) -> float:
-    """Summed IDF of the names document and story share, in tens and capped at 3: one
-    rare shared name (a victim, a small town) is strong evidence whatever else differs."""
-    return features(doc, story)[PAIR_FEATURES.index("shared_weight")]
-
-
 class OnlineClusterer(Clusterer):
     """Quadratic logistic story-membership model over dense, keyword, name, time and
     length signals and the candidates' margins (see the module docstring)."""
