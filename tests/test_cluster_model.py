@@ -28,9 +28,9 @@ from demo_corpus import bcubed, make_context, story_of_url, wave_sources
 
 def _model(**changes: object) -> ClusterModel:
     builtin = default_model()
-    values: dict[str, object] = {"center": list(builtin["center"]),
-                                 "scale": list(builtin["scale"]),
-                                 "weights": list(builtin["weights"]), "threshold": 0.4,
+    values: dict[str, object] = {"center": list(builtin.center),
+                                 "scale": list(builtin.scale),
+                                 "weights": list(builtin.weights), "threshold": 0.4,
                                  "short_threshold": 0.6,
                                  "merge_threshold": 0.95, "window_days": 30.0,
                                  "tuned_on": ["mine/train.jsonl"], "train_bcubed_f1": 0.9}
@@ -56,7 +56,7 @@ def test_the_built_in_model_is_a_valid_model_file_tuned_with_the_default_setting
 
     packaged = load_model(Path(newsdesk.__file__).parent / DEFAULT_MODEL_FILE)
     builtin = default_model()
-    assert packaged.weights == builtin["weights"]
+    assert packaged.weights == builtin.weights
     settings = load_settings(environ={})
     assert packaged.threshold == settings["cluster.threshold"] == DEFAULT_THRESHOLD
     assert packaged.short_threshold == settings["cluster.short_threshold"]
@@ -127,7 +127,7 @@ def test_the_files_thresholds_apply_unless_a_setting_is_given(tmp_path: Path) ->
     save_model(path, _model(weights=[-1.0] * len(MODEL_TERMS)))
     setup = cluster_setup(load_settings(overrides={"cluster.model": str(path)}, environ={}))
     assert setup.options["weights"] == [-1.0] * len(MODEL_TERMS)
-    assert setup.options["center"] == default_model()["center"]
+    assert setup.options["center"] == default_model().center
     assert (setup.options["threshold"], setup.options["short_threshold"],
             setup.merge_threshold, setup.window_days) == (0.4, 0.6, 0.95, 30.0)
 
@@ -163,9 +163,9 @@ def test_the_pipeline_clusters_with_the_model_file_it_is_given(tmp_path: Path) -
     # that is not a near-copy on its own. So the file is what decides.
     same = tmp_path / "same.json"
     builtin = default_model()
-    save_model(same, _model(threshold=builtin["threshold"],
-                            short_threshold=builtin["short_threshold"],
-                            merge_threshold=builtin["merge_threshold"], window_days=365.0))
+    save_model(same, _model(threshold=builtin.threshold,
+                            short_threshold=builtin.short_threshold,
+                            merge_threshold=builtin.merge_threshold, window_days=365.0))
     assert _demo_stories(tmp_path / "a", **{"cluster.model": str(same)})[:2] == (1.0, 1.0)
 
     never = tmp_path / "never.json"

@@ -77,12 +77,11 @@ for the fitting.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -91,6 +90,9 @@ from newsdesk import tfidf
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
 from newsdesk.settings import BY_NAME
+
+if TYPE_CHECKING:
+    from newsdesk.cluster_model import ClusterModel
 
 #: Signals of one (document, story) pair, in order.
 PAIR_FEATURES = ("dense", "dense_max", "keywords", "names", "shared_weight", "gap_days",
@@ -122,18 +124,11 @@ DEFAULT_MODEL_FILE = "cluster_default.json"
 
 
 @cache
-def default_model() -> dict[str, Any]:
-    """The built-in model (package data): ``center``, ``scale`` and ``weights`` lists in
-    :data:`FEATURES` / :data:`MODEL_TERMS` order, plus the thresholds it was tuned with."""
-    record = json.loads(resources.files("newsdesk").joinpath(DEFAULT_MODEL_FILE)
-                        .read_text(encoding="utf-8"))
-    return {"center": [float(record["features"][n]["center"]) for n in FEATURES],
-            "scale": [float(record["features"][n]["scale"]) for n in FEATURES],
-            "weights": [float(record["weights"][n]) for n in MODEL_TERMS],
-            "threshold": float(record["threshold"]),
-            "short_threshold": float(record["short_threshold"]),
-            "merge_threshold": float(record["merge_threshold"]),
-            "window_days": float(record["window_days"])}
+def default_model() -> ClusterModel:
+    """The built-in model (package data), read and checked like any saved model file."""
+    from newsdesk.cluster_model import load_model
+
+    return load_model(Path(__file__).resolve().parent.parent / DEFAULT_MODEL_FILE)
 
 
 def expand(scaled: np.ndarray) -> np.ndarray:
@@ -229,11 +224,11 @@ class OnlineClusterer(Clusterer):
         short_threshold: float = DEFAULT_SHORT_THRESHOLD
         window_days: float = DEFAULT_WINDOW_DAYS
         full_report_words: int = Field(default=DEFAULT_FULL_REPORT_WORDS, ge=0)
-        center: list[float] = Field(default_factory=lambda: list(default_model()["center"]),
+        center: list[float] = Field(default_factory=lambda: list(default_model().center),
                                     min_length=len(FEATURES), max_length=len(FEATURES))
-        scale: list[float] = Field(default_factory=lambda: list(default_model()["scale"]),
+        scale: list[float] = Field(default_factory=lambda: list(default_model().scale),
                                    min_length=len(FEATURES), max_length=len(FEATURES))
-        weights: list[float] = Field(default_factory=lambda: list(default_model()["weights"]),
+        weights: list[float] = Field(default_factory=lambda: list(default_model().weights),
                                      min_length=len(MODEL_TERMS),
                                      max_length=len(MODEL_TERMS))
 
