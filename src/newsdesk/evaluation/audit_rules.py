@@ -1,0 +1,512 @@
+"""The sentence audit's rules, one function per defect class (documented in
+newsdesk.evaluation.audit). Each returns the reasons a sentence breaks the rule; an
+empty list means it passes."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from newsdesk.evaluation.audit_text import (
+    NOUN_ABBREVIATIONS,
+    PERSON_TITLES,
+    ROMAN,
+    SENTENCE_FINAL_ABBREVIATIONS,
+    SPEECH,
+    STOPWORDS,
+    TITLE_ABBREVIATIONS,
+    TITLE_WORDS,
+    CaseEvidence,
+    content_words,
+    locate,
+    norm,
+    outside_quotes,
+    plain,
+    preceding_sentence,
+    quoted_passages,
+    speaker_credit,
+    split_frame,
+    word_set,
+    words,
+)
+
+if TYPE_CHECKING:
+    from newsdesk.evaluation.audit import AuditSentence
+
+_TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
+_DATELINE = re.compile(r"^(?:\([A-Z][^)]{1,30}\)|[A-Za-z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,3}"
+                       r"(?:\s*\([^)]{1,40}\))?)\s+[-—–]{1,2}\s+(?=[A-Z“\"])")
+# "Why it matters: ...", "Driving the news: ..." - a publication's section label.
+_LABEL = re.compile(r"^[A-Za-z][a-z'’]*(?:\s+[a-z'’]+){1,3}:\s+(?=[A-Z“\"])")
+# "... with the U.S.Officials also said ..." - no space after a full stop.
+_RUN_TOGETHER = re.compile(r"\b\w+[a-z)\]”\"]?[.!?](?=[A-Z][a-z]+\b)\w+")
+_GLUED = re.compile(r"^(?:[A-Z][\w.'’]*\s+){0,2}(?P<first>[A-Z][a-z]{2,}|[A-Z]{2,})"
+                    r"(?P<second>[A-Z][a-z]+)\b")
+
+
+def _last_token(body: str) -> str:
+    tokens = body.split()
+    return tokens[-1].strip("\"“”'’(),;:") if tokens else ""
+
+
+def _abbreviation_end(body: str) -> str | None:
+    """The title abbreviation or initial ``body`` ends on, if any."""
+    tokens = body.split()
+    last = _last_token(body)
+    bare = last.rstrip(".")
+    if not bare:
+        return None
+    if bare.lower() in TITLE_ABBREVIATIONS:
+        return last
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", bare):
+        previous = tokens[-2].lower() if len(tokens) > 1 else ""
+        # "the U.S." ends a sentence; "that U.S." is cut before "U.S. officials"
+        if bare not in SENTENCE_FINAL_ABBREVIATIONS or (
+                bare in NOUN_ABBREVIATIONS and previous != "the"):
+            return last
+    if re.fullmatch(r"[A-Z]", bare) and bare not in ROMAN and len(tokens) > 1:
+        previous = tokens[-2].strip("\"“”'’(),;:")
+        if previous[:1].isupper() and previous.rstrip(".").lower() not in STOPWORDS:
+            return last  # "John J." - an initial after a name
+    return None
+
+
+def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = False
+             ) -> list[str]:
+    """Why ``text`` is not a whole sentence (see ``fragment`` in the audit's rules)."""
+    reasons: list[str] = []
+    text = text.strip()
+    framed = split_frame(text, outlet)
+    core = framed.core.strip()
+    if not headline and not _TERMINAL.search(text):
+        reasons.append("ends without terminal punctuation")
+    body = _TERMINAL.sub("", core).rstrip()
+    cut = _abbreviation_end(body)
+    if cut and not headline:
+        reasons.append(f"cut after the abbreviation or initial {cut!r}")
+    dateline = _DATELINE.match(core)
+    if dateline and not re.search(r"\s[-—–]{1,2}\s", core[dateline.end():]):
+        reasons.append(f"a dateline left in: {dateline.group(0).strip()!r}")
+    glued = _GLUED.match(core)
+    if glued and _glued_dateline(glued, source):
+        reasons.append(f"a dateline glued to the sentence: "
+                       f"{glued.group('first') + glued.group('second')!r}")
+    label = _LABEL.match(core)
+    if label and not headline:
+        reasons.append(f"a label left in: {label.group(0).strip()!r}")
+    joined = _RUN_TOGETHER.search(text)
+    if joined:
+        reasons.append(f"two sentences run together: {joined.group(0)!r}")
+    if text[:1].islower():
+        reasons.append("starts lower-case")
+    elif framed.form == "suffix" and core[:1].islower():
+        reasons.append("the sentence before the frame starts lower-case")
+    opener = core.split()[0].lower().strip(",") if core.split() else ""
+    if opener in {"which", "who", "whom", "whose"}:
+        reasons.append(f"opens with the relative pronoun {opener!r}: a piece of a sentence")
+    elif framed.form == "prefix" and opener in {"and", "or", "but", "nor"}:
+        reasons.append(f"the frame is followed by {opener!r}: a piece of a sentence")
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        reasons.append("unbalanced quotation marks")
+    if text.count("(") != text.count(")"):
+        reasons.append("unbalanced parentheses")
+    if source and not headline:
+        reasons.extend(_piece_of_source(body, source, cut))
+    return reasons
+
+
+def _glued_dateline(match: re.Match[str], source: str) -> bool:
+    """A camel-case join at the start is a glued dateline unless the joined word is a
+    name the source uses again later on (YouTube, LinkedIn)."""
+    joined = match.group("first") + match.group("second")
+    if not source:
+        return True
+    later = source.split(maxsplit=8)[-1] if len(source.split()) > 8 else ""
+    if re.search(rf"\b{re.escape(joined)}\b", later):
+        return False
+    second = match.group("second")
+    return bool(match.group("first").isupper() or second.lower() in STOPWORDS
+                or re.search(rf"(?<![A-Za-z]){re.escape(second)}\b", source))
+
+
+_CONNECTIVES = {"and", "but", "so", "yet", "still", "also", "meanwhile", "however", "now",
+                "then", "instead", "plus", "and,", "but,", "meanwhile,", "however,",
+                "still,", "instead,"}
+
+
+def _piece_of_source(body: str, source: str, cut: str | None) -> list[str]:
+    """Where the core stands in its source: does it start or stop in mid-sentence?"""
+    found = locate(body, source)
+    if found is None:
+        return []
+    reasons = []
+    after = source[found.end():]
+    if not cut and re.match(r"(?:[ \t]+[a-z0-9]|[A-Za-z0-9])", after):
+        reasons.append(f"stops where the source sentence goes on: "
+                       f"'...{' '.join(after.split()[:4])}'")
+    before = source[:found.start()]
+    if before.strip():
+        previous = before.split()[-1]
+        if previous.endswith(".") and _abbreviation_end(" ".join(before.split()[-2:])):
+            reasons.append(f"starts after the abbreviation {previous!r} in the source")
+        elif re.search(r"\n\s*$", before):
+            pass  # a new paragraph
+        elif previous.lower() in _CONNECTIVES and re.search(r"[.!?\"”]\s+\S+\s*$", before):
+            pass  # a dropped opener ("And", "But") before a whole sentence
+        elif previous[-1:].isalnum():
+            reasons.append(f"starts in the middle of a source sentence, after "
+                           f"'{' '.join(before.split()[-3:])}'")
+    return reasons
+
+
+# -- lower-cased names ---------------------------------------------------------------------
+
+
+def lowercased_names(text: str, evidence: CaseEvidence, outlet: str = "",
+                     source_sentence: str = "") -> list[str]:
+    """Names that ``text`` lower-cases although the sources write them capitalised.
+    Words the cited ``source_sentence`` itself writes that way are left alone."""
+    core = split_frame(text, outlet).core
+    own = f" {plain(source_sentence)} " if source_sentence else ""
+    spaced = core.split()
+    tokens = [t.strip("\"“”(),;:!?") for t in spaced]
+    reasons = []
+    for index, raw in enumerate(tokens):
+        bare = re.sub(r"['’]s?$", "", raw.rstrip("."))
+        if not bare or not bare.isalpha() or not bare.islower():
+            continue
+        # the next word counts only when nothing but a space stands between them
+        joined = index + 1 < len(tokens) and spaced[index] == raw
+        following = tokens[index + 1] if joined else ""
+        second = re.sub(r"['’]s?$", "", following.rstrip("."))
+        pair = f"{bare.capitalize()} {second}"
+        # a lower-case next word ("health and ...") says little: compare three words
+        phrase = [second] + (tokens[index + 2:index + 3] if second.islower() else [])
+        lowered = " ".join([bare, *phrase])
+        if own and re.search(rf"(?<![\w'’-]){re.escape(plain(raw))}(?:\s+"
+                             rf"{re.escape(plain(following))})?(?![\w'’-])", own):
+            continue  # as the source has it
+        if bare in TITLE_ABBREVIATIONS and raw.endswith(".") and following[:1].isupper():
+            reasons.append(f"the title {raw!r} is lower-cased before the name {following!r}")
+        elif following and bare not in {"the", "a", "an"} and (
+                ((bare, second) in evidence.capital_pairs and lowered not in evidence.text
+                 and (not second.islower() or
+                      f"{bare.capitalize()} {' '.join(phrase)}" in evidence.text))
+                or pair in evidence.full_names.get(second, ())):
+            reasons.append(f"{raw + ' ' + following!r}: the sources write "
+                           f"{bare.capitalize() + ' ' + following!r}")
+        elif bare in STOPWORDS or len(bare) < 2:
+            continue
+        elif bare in evidence.mid_capitalised and bare not in evidence.lower:
+            reasons.append(f"{raw!r} is lower-cased; the sources write it capitalised "
+                           f"as a name and never lower-case")
+    return reasons
+
+
+# -- words without their speaker -----------------------------------------------------------
+
+_FIRST_PERSON = re.compile(r"\b(?:I(?:['’](?:m|ve|d|ll))?|[Mm]y|[Mm]e|[Mm]ine|[Mm]yself|"
+                           r"[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur|[Oo]urs|[Oo]urselves|us)"
+                           r"(?![\w'’-])")
+_SECOND_PERSON = re.compile(r"\b(?:[Yy]ou(?:['’](?:re|ve|d|ll))?|[Yy]our(?:s|self|selves)?)"
+                            r"(?![\w'’-])")
+_SUBJECT = (r"(?:he|she|they|it|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}|"
+            r"(?:the|a|an|his|her|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+|[a-z]+)")
+_CREDITS = (
+    re.compile(rf"^\s*(?P<credit>{_SUBJECT}\s+(?:also\s+)?{SPEECH}\b[^,:\"“]{{0,40}}?"
+               rf"(?:\s+that\b|\s*:|\s*,))\s+"),
+    re.compile(rf"^\s*(?P<credit>{_SUBJECT}\s+(?:also\s+)?{SPEECH})\s+(?=[a-z])"),
+    re.compile(r"^\s*(?P<credit>According to [^,]{1,60}),\s+", re.IGNORECASE),
+    re.compile(rf",\s*(?P<credit>{_SUBJECT}\s+{SPEECH}\b[^,]{{0,30}}|{SPEECH}\s+[^,]{{1,40}}),"),
+    re.compile(rf"(?:,|\s[—–-])\s*(?P<credit>{_SUBJECT}\s+(?:also\s+|later\s+)?{SPEECH}\b"
+               rf"[^,;]{{0,60}}?|{SPEECH}\s+[^;]{{1,80}}?|according to [^,;]{{1,60}}?)"
+               r"\s*[.!?]?[\"”’]?\s*$"),
+)
+_NOT_SPEAKER = {"which", "who", "that", "what", "and", "or", "as", "it", "this"}
+
+
+def first_person(text: str) -> str | None:
+    """A first-person word outside quotation marks (not a roman numeral "I")."""
+    rest = outside_quotes(text)
+    for match in _FIRST_PERSON.finditer(rest):
+        word = match.group(0)
+        if word == "I":
+            before = rest[:match.start()].split()
+            if before and before[-1][:1].isupper() and len(before) > 1:
+                continue  # "World War I", "Title I"
+        return word
+    return None
+
+
+def dropped_credit(core: str, source_sentence: str) -> str | None:
+    """The speaker credit of ``source_sentence`` that ``core`` leaves out while keeping
+    the words it credits, or None."""
+    body = _TERMINAL.sub("", core.strip()).rstrip()
+    found = locate(body, source_sentence)
+    for pattern in _CREDITS:
+        match = pattern.search(source_sentence)
+        if match is None:
+            continue
+        credit = match.group("credit").strip(" ,")
+        if credit.split()[0].lower() in _NOT_SPEAKER:
+            continue
+        start, end = match.span("credit")
+        if found is not None:
+            if start < found.end() and end > found.start():
+                continue  # the credit is inside the published words
+        else:
+            rest = source_sentence[:start] + source_sentence[end:]
+            own = content_words(body)
+            if not own or len(own & content_words(rest)) < 0.8 * len(own):
+                continue
+        return credit
+    return None
+
+
+def uncredited_quote(text: str, *, outlet: str = "", source_sentence: str = "") -> list[str]:
+    """Why ``text`` gives someone's words without their speaker."""
+    core = split_frame(text, outlet).core
+    if speaker_credit(core):
+        return []
+    reasons = []
+    mine = first_person(core)
+    if mine:
+        reasons.append(f"first-person {mine!r} outside quotation marks, with no speaker")
+    yours = _SECOND_PERSON.search(outside_quotes(core))
+    if yours:
+        reasons.append(f"second-person {yours.group(0)!r} outside quotation marks, "
+                       f"with no speaker")
+    quotes = [q for q in quoted_passages(core) if len(words(q)) >= 4]
+    quoted = sum(len(words(q)) for q in quotes)
+    opens = bool(re.match(r"^[“\"]", core.strip()))
+    if quotes and (opens or quoted >= 0.5 * len(words(core))):
+        reasons.append(f"a quotation with no speaker: {quotes[0][:60]!r}")
+    if source_sentence:
+        credit = dropped_credit(core, source_sentence)
+        if credit:
+            reasons.append(f"the source credits these words to a speaker ({credit!r}); "
+                           f"published as {outlet or 'the newsroom'}'s own")
+    return reasons
+
+
+# -- references without antecedent ---------------------------------------------------------
+
+_INTRO = r"(?:[A-Z][^,]{1,40},\s+)?"
+_PRONOUN = re.compile(rf"^{_INTRO}(?P<p>he|she|they|it|this|that|these|those|his|her|their|"
+                      r"its)(?![\w-])", re.IGNORECASE)
+# A quotation credited to a pronoun: its speaker needs an antecedent too.
+_PRONOUN_SPEAKER = re.compile(rf"(?:[,”\"]|[.!?][”\"])\s+(?P<p>he|she|they)\s+(?:also\s+)?"
+                              rf"{SPEECH}\b")
+_DEICTIC = re.compile(r"^(?:this|that|these|those)\s+(?:week|weekend|year|month|morning|"
+                      r"afternoon|evening|night|summer|spring|fall|autumn|winter|season|"
+                      r"time|past|coming|decade|century)\b", re.IGNORECASE)
+_EXPLETIVE = re.compile(r"^it\s+(?:is|was|['’]s|has\s+been|had\s+been|remains|seems|appears|"
+                        r"will\s+be|would\s+be)\s+(?:not\s+|still\s+|also\s+)?"
+                        r"(?:yet\s+|immediately\s+|entirely\s+|now\s+)?"
+                        r"(?:unclear|clear|likely|unlikely|possible|impossible|expected|hard|"
+                        r"difficult|easy|important|time|too\s+early|worth|estimated|believed|"
+                        r"understood|reported|known|true|uncertain|to\s+be\s+seen|"
+                        r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+year|"
+                        r"a\s+month|a\s+week)\b", re.IGNORECASE)
+POINTING_NOUNS = word_set("""
+plan bill company agency group measure proposal move decision deal law policy program
+programme report study lawsuit suit order firm committee legislation effort investigation
+probe rule change statement letter announcement vote ruling organization campaign attack
+incident shooting suspect victim woman man agreement package memo video post tweet survey
+poll document indictment complaint network official lawmaker
+""")
+_DEFINITE = re.compile(rf"^{_INTRO}the\s+(?P<noun>{'|'.join(sorted(POINTING_NOUNS))})(?![\w-])",
+                       re.IGNORECASE)
+_PERSONAL = {"he", "she", "his", "her"}
+# Nouns a surname modifies without naming the person ("the Trump administration").
+_MODIFIED = {"administration", "campaign", "era", "family", "presidency", "government",
+             "allies", "aides", "supporters", "camp", "team", "organization", "foundation",
+             "voters", "base", "doctrine", "policies", "policy"}
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words that are not function words, titles or sentence openers."""
+    tokens = [t.strip("\"“”(),;:.!?'’") for t in text.split()]
+    found = set()
+    for index, token in enumerate(tokens):
+        base = re.sub(r"['’]s$", "", token)
+        if not base[:1].isupper() or base.lower() in STOPWORDS or base.lower() in TITLE_WORDS:
+            continue
+        if index == 0 and not (len(tokens) > 1 and tokens[1][:1].isupper()):
+            continue
+        found.add(base)
+    return found
+
+
+def _carried(antecedent: str, previous: str) -> bool:
+    """Whether ``previous`` (the article's last sentence) names someone the source
+    named in ``antecedent``, the sentence before the pronoun."""
+    return bool(_names(antecedent) & _names(previous))
+
+
+def _continues(sentence: AuditSentence, previous: AuditSentence | None, antecedent: str | None
+               ) -> bool:
+    """Whether the article's previous sentence is the source sentence before this one."""
+    if previous is None or not antecedent or previous.source_id != sentence.source_id:
+        return False
+    before = norm(antecedent)
+    prior = norm(split_frame(previous.text, previous.outlet).core)
+    return bool(before) and (before == norm(previous.source_sentence) or
+                             (len(prior.split()) >= 3 and prior in before))
+
+
+def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
+                  evidence: CaseEvidence, introduced: set[str], headline: bool = False
+                  ) -> list[str]:
+    """Why ``sentence`` points at something the article has not introduced.
+    ``introduced`` collects the surnames the article has introduced so far (updated)."""
+    core = split_frame(sentence.text, sentence.outlet).core.strip()
+    previous = earlier[-1] if earlier else None
+    antecedent = None
+    if sentence.source_text and sentence.source_sentence:
+        antecedent = preceding_sentence(sentence.source_text, sentence.source_sentence,
+                                        sentence.source_title)
+    prior_text = " ".join(s.text for s in earlier)
+    reasons = []
+    opening = _PRONOUN.match(core)
+    rest = core[opening.start("p"):] if opening else ""
+    if not opening or _DEICTIC.match(rest) or _EXPLETIVE.match(rest):
+        opening = _PRONOUN_SPEAKER.search(core)  # '"...," he said.'
+    if opening:
+        pronoun = opening.group("p").lower()
+        ok = _continues(sentence, previous, antecedent)
+        if not ok and previous is not None and pronoun in _PERSONAL:
+            context = antecedent if antecedent is not None else prior_text
+            ok = _carried(context, split_frame(previous.text, previous.outlet).core)
+        if not ok:
+            reasons.append(f"{opening.group('p')!r} refers to someone or something the "
+                           f"article has not introduced")
+    definite = _DEFINITE.match(core)
+    if definite:
+        noun = definite.group("noun").lower()
+        used = re.search(rf"\b{noun}s?\b", prior_text, re.IGNORECASE)
+        named = antecedent is not None and any(
+            re.search(rf"\b{re.escape(n)}\b", prior_text) for n in _names(antecedent))
+        if not used and not named and not _continues(sentence, previous, antecedent):
+            reasons.append(f"'the {noun}' points back to something the article has not "
+                           f"introduced")
+    if not headline:
+        reasons.extend(_bare_surnames(core, prior_text, evidence, introduced))
+    return reasons
+
+
+def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, introduced: set[str]
+                   ) -> list[str]:
+    tokens = [t.strip("\"“”(),;:!?") for t in core.split()]
+    reasons = []
+    for index, raw in enumerate(tokens):
+        name = re.sub(r"['’]s?$", "", raw.rstrip("."))
+        if name in introduced:
+            continue
+        full = evidence.full_names.get(name)
+        if not full or not name[:1].isupper() or not name.isalpha():
+            continue
+        before = tokens[index - 1] if index else ""
+        after = tokens[index + 1] if index + 1 < len(tokens) else ""
+        context = prior + " " + " ".join(tokens[:index])
+        titled = re.search(rf"\b(?:{'|'.join(sorted(PERSON_TITLES | TITLE_ABBREVIATIONS))})"
+                           rf"\.?\s+{re.escape(name)}\b", context + f" {before} {name}",
+                           re.IGNORECASE)
+        if any(f in context for f in full) or titled:
+            introduced.add(name)
+            continue
+        if before[:1].isupper() and index > 0:
+            continue  # part of a longer name
+        if before.lower() in {"the", "a", "an"} or after[:1].isupper() or \
+                after.lower() in _MODIFIED or raw.endswith(("'", "’")):
+            continue
+        introduced.add(name)
+        reasons.append(f"first mention of {name!r} by surname only; the sources give "
+                       f"{sorted(full)[0]!r}")
+    return reasons
+
+
+# -- headings ------------------------------------------------------------------------------
+
+_TEMPLATES = ((re.compile(r"^The latest on (?P<x>.+)$"), True),
+              (re.compile(r"^(?P<x>.+): (?:what we know|how it unfolded|the background)$"),
+               False),
+              (re.compile(r"^What (?P<x>.+) said$"), True),
+              (re.compile(r"^More on (?P<x>.+)$"), True))
+_HEADING_OPENERS = {"what", "more", "the", "how", "why", "who", "where", "when"}
+_ADJECTIVE = re.compile(r"(?:ian|ean|ese|ish|can|ic|ern)$")
+_VERBISH = re.compile(rf"^(?:{SPEECH}|has|have|had|is|was|were|are|will|would|could|"
+                      r"should|can|did|does|do|may|might|must|also|then|now)$")
+
+
+def _slots(heading: str) -> list[tuple[str, bool]]:
+    for pattern, in_phrase in _TEMPLATES:
+        match = pattern.match(heading)
+        if match:
+            return [(match.group("x").strip(), in_phrase)]
+    runs: list[list[str]] = []
+    previous_capital = False
+    for index, token in enumerate(heading.split()):
+        capital = token[:1].isupper() and not (index == 0 and
+                                               token.lower() in _HEADING_OPENERS)
+        if capital and previous_capital:
+            runs[-1].append(token)
+        elif capital:
+            runs.append([token])
+        previous_capital = capital and not token.endswith((":", ","))
+    return [(" ".join(run).strip(":,"), False) for run in runs]
+
+
+def _uses(name: str, sources: list[str]) -> list[tuple[str, str]]:
+    """(word before, what follows) for each mention of ``name`` in the sources."""
+    found = []
+    pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+    for text in sources:
+        for match in pattern.finditer(plain(text)):
+            before = text[:match.start()].split()[-1:] or [""]
+            found.append((before[0], text[match.end():match.end() + 40]))
+    return found
+
+
+def _follows(after: str) -> str:
+    """How a mention continues: 'punct', 'possessive', 'verb', 'capital' or 'noun'."""
+    if not after or re.match(r"\s*[.,;:!?()\[\]\"”—–-]", after) or re.match(r"\s*$", after):
+        return "punct"
+    if re.match(r"['’]s\b", after):
+        return "possessive"
+    word = after.split(maxsplit=1)[0].strip(".,;:\"”") if after.split() else ""
+    if word[:1].isupper():
+        return "capital"
+    return "verb" if _VERBISH.match(word) else "noun"
+
+
+def heading_problems(heading: str, sources: list[str]) -> list[str]:
+    """Why a section heading is built from a broken span (see the audit's rules)."""
+    reasons = []
+    if heading.count("“") != heading.count("”") or heading.count('"') % 2 or \
+            heading.count("(") != heading.count(")"):
+        reasons.append("unbalanced quotation marks or parentheses")
+    for name, in_phrase in _slots(heading):
+        if not name:
+            continue
+        last = name.split()[-1].rstrip(".")
+        uses = _uses(name, sources)
+        kinds = [_follows(after) for _, after in uses]
+        if last.lower() in TITLE_ABBREVIATIONS or last.lower() in PERSON_TITLES:
+            reasons.append(f"{name!r} ends on a title, not a name")
+        elif kinds and all(k == "capital" for k in kinds):
+            nxt = uses[0][1].split()[0].strip(".,;:\"”")
+            reasons.append(f"{name!r} is cut from a longer name: the sources write "
+                           f"'{name} {nxt}'")
+        elif _ADJECTIVE.search(last) and (
+                (kinds and all(k in {"noun", "capital"} for k in kinds)) or
+                (not kinds and re.search(r"(?:ian|ean|ese|ish)$", last))):
+            reasons.append(f"{name!r} is an adjective standing as a name")
+        elif in_phrase and not name.lower().startswith("the "):
+            with_article = sum(1 for (before, after), kind in zip(uses, kinds, strict=True)
+                               if before.lower() == "the" and kind != "noun")
+            bare = sum(1 for (before, after), kind in zip(uses, kinds, strict=True)
+                       if before.lower() != "the" and kind != "noun")
+            if with_article and with_article >= bare:
+                reasons.append(f"missing article: the sources write 'the {name}'")
+    return reasons

@@ -1,0 +1,373 @@
+"""The sentence audit (newsdesk.evaluation.audit) on hand-written sentences: every defect
+class is caught in the shapes it takes, and clean prose is left alone.
+
+The sentences, outlets and people are made up for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.evaluation import audit_rules as rules
+from newsdesk.evaluation.audit import (
+    AuditArticle,
+    AuditSection,
+    AuditSentence,
+    audit_article,
+    is_verbatim,
+    one_sided,
+    verbatim_runs,
+)
+from newsdesk.evaluation.audit_text import case_evidence, split_frame, split_sentences
+
+LEDGER = ("Sen. Mara Holloway, D-Ore., has won the Kelvport primary. Holloway thanked "
+          "volunteers in New Halden on Tuesday. Donald Brack, her rival, conceded. "
+          "Brack's campaign said it would not contest the count.")
+HILL_DOC = ("Rand Okafor introduced a bill to cap ferry fares on Monday. Okafor's "
+            "legislation would freeze fares for two years. The measure has 12 co-sponsors.")
+
+
+def fragment(text: str, **kwargs: str) -> list[str]:
+    return rules.fragment(text, **kwargs)  # type: ignore[arg-type]
+
+
+# -- frames ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "core", "form"), [
+    ("According to The Ledger, the vote was close.", "the vote was close.", "prefix"),
+    ("The vote was close, The Ledger reported.", "The vote was close.", "suffix"),
+    ("The vote was close, according to The Ledger.", "The vote was close.", "suffix"),
+    ("The Ledger reported that the vote was close.", "the vote was close.", "prefix"),
+    ("The vote was close.", "The vote was close.", ""),
+])
+def test_split_frame(text: str, core: str, form: str) -> None:
+    framed = split_frame(text, "The Ledger")
+    assert (framed.core, framed.form) == (core, form)
+
+
+def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
+    text = "Publisher A.G. Brenner met Sen. Holloway. They spoke for an hour."
+    assert split_sentences(text) == ["Publisher A.G. Brenner met Sen. Holloway.",
+                                     "They spoke for an hour."]
+
+
+# -- fragment ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "source", "expected"), [
+    ("In a letter to Coast Times publisher A.G, The Ledger reported.",
+     "In a letter to Coast Times publisher A.G. Brenner, the mayor objected.", "A.G"),
+    ("New HaldenFerrylink announced Thursday that fares would rise.",
+     "New HaldenFerrylink announced Thursday that fares would rise. Ferrylink runs 12 boats.",
+     "glued"),
+    ("According to The Ledger, new Halden - Fares rose by 4% in June.",
+     "New Halden - Fares rose by 4% in June.", "dateline"),
+    ("(Wire) - Fares rose by 4% in June.", "", "dateline"),
+    ("The mayor signed the order on", "", "terminal punctuation"),
+    ("the mayor signed the order.", "", "lower-case"),
+    ("which the council approved on Monday, The Ledger reported.", "", "relative pronoun"),
+    ("According to The Ledger, and the council approved it.", "", "piece of a sentence"),
+    ("“We will not stop the ferries.", "", "quotation marks"),
+    ("The vote, held on Monday (the second in a week, was close.", "", "parentheses"),
+    ("According to The Ledger, the council approved it.",
+     "Residents said the council approved it without a debate.", "middle of a source"),
+    ("The council approved the plan.",
+     "The council approved the plan in a late-night vote.", "goes on"),
+    ("The mayor met Gov.", "", "abbreviation"),
+    ("Police are investigating claims that U.S.", "", "abbreviation"),
+    ("Brenner which was posted on Tuesday, the mayor wrote that he was bullied.",
+     "In a letter to Coast Times publisher A.G.\nBrenner which was posted on Tuesday, "
+     "the mayor wrote that he was bullied.", "abbreviation"),
+    ("According to The Ledger, why it matters: The vote sets fares for a decade.", "",
+     "label"),
+    ("Fares will rise with the U.S.Officials also said boats would be sold.", "",
+     "run together"),
+])
+def test_fragments_are_found(text: str, source: str, expected: str) -> None:
+    reasons = fragment(text, outlet="The Ledger", source=source)
+    assert any(expected in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("According to The Ledger, the council approved the ferry plan on Monday.",
+     "The council approved the ferry plan on Monday, after a long debate."),
+    ("The council approved the ferry plan on Monday, The Ledger reported.",
+     "Kelvport - The council approved the ferry plan on Monday."),
+    ("Troops returned to the U.S.", "Troops returned to the U.S. on Friday."),
+    ("Veterans of World War I were honoured.", ""),
+    ("“We will keep the ferries running,” the mayor said.", ""),
+    ("YouTube said it would remove the video.", "YouTube said it would remove the video. "
+     "A YouTube spokesperson declined to comment."),
+    ("Holloway — who won by 400 votes — thanked volunteers.", ""),
+    ("Fares will rise at 12 p.m. ET on Friday.", ""),
+    ("Troops returned to the U.S. on Friday, The Ledger reported.",
+     "Troops returned to the U.S. on Friday."),
+    ("Fares rose by 4% in June.", "Ferry use fell in the U.S. Fares rose by 4% in June."),
+    ("Fares rose by 4% in June.", "Riders were angry.\nFares rose by 4% in June."),
+    ("Fares rose by 4% in June.", "Riders were angry. And fares rose by 4% in June."),
+    ("The mayor: a profile of Kelvport's leader.", ""),
+])
+def test_whole_sentences_are_not_fragments(text: str, source: str) -> None:
+    assert fragment(text, outlet="The Ledger", source=source) == []
+
+
+def test_headlines_need_no_full_stop() -> None:
+    assert fragment("Holloway wins Kelvport primary", headline=True) == []
+    assert fragment("“Holloway wins Kelvport primary", headline=True) != []
+
+
+# -- lower-cased names ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("According to The Ledger, donald Brack conceded on Tuesday.", "Donald Brack"),
+    ("According to The Ledger, sen. Mara Holloway, D-Ore., has won.", "sen."),
+    ("According to The Hill, okafor's legislation would freeze fares.", "okafor's"),
+    ("According to The Ledger, new Halden volunteers cheered.", "New Halden"),
+])
+def test_lowercased_names_are_found(text: str, expected: str) -> None:
+    evidence = case_evidence([LEDGER, HILL_DOC, "Fares in New Halden rose."])
+    reasons = rules.lowercased_names(text, evidence, text.split(",", maxsplit=1)[0][13:])
+    assert any(expected in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("text", [
+    "According to The Ledger, the measure has 12 co-sponsors.",
+    "According to The Ledger, volunteers in New Halden cheered.",
+    "According to The Ledger, her rival conceded.",
+    "According to The Ledger, the new rules apply to every ferry.",
+])
+def test_lowercase_words_are_not_names(text: str) -> None:
+    evidence = case_evidence([LEDGER, HILL_DOC, "The new rules apply to every ferry."])
+    assert rules.lowercased_names(text, evidence, "The Ledger") == []
+
+
+# -- uncredited quotes ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "source", "expected"), [
+    ("On Tuesday, the high court will hear arguments on which my future hangs.", "",
+     "first-person 'my'"),
+    ("I'm afraid that might be the case.", "", "first-person"),
+    ("According to The Ledger, we have never seen fares this high.", "", "first-person 'we'"),
+    ("According to The Ledger, you'd be surprised at how many riders pay cash.", "",
+     "second-person"),
+    ("According to The Ledger, “the ferries will run on time from now on.”", "",
+     "quotation with no speaker"),
+    ("According to The Ledger, the plan is dead.",
+     "The plan is dead, Holloway said on Tuesday.", "Holloway said"),
+    ("According to The Ledger, the plan is dead.",
+     "Holloway told reporters on Tuesday that the plan is dead.", "Holloway told"),
+    ("The fares will rise in May, The Ledger reported.",
+     "The fares will rise in May, according to port officials.", "according to port officials"),
+])
+def test_uncredited_words_are_found(text: str, source: str, expected: str) -> None:
+    reasons = rules.uncredited_quote(text, outlet="The Ledger", source_sentence=source)
+    assert any(expected in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("“I will keep fighting for riders,” Holloway said.", ""),
+    ("Holloway said she would keep fighting for riders, The Ledger reported.", ""),
+    ("According to The Ledger, Holloway said: “We will win this.”", ""),
+    ("Sen. Mara Holloway, D-Ore., has won the primary.", ""),
+    ("Veterans of World War I were honoured in Kelvport.", ""),
+    ("According to The Ledger, the company, which said last year it would expand, "
+     "closed two plants.", "The company, which said last year it would expand, closed "
+     "two plants."),
+    ("According to The Ledger, the measure has 12 co-sponsors.",
+     "The measure has 12 co-sponsors."),
+    ("According to The Ledger, US fares rose.", ""),
+    ("The so-called “ferry tax” was dropped.", ""),
+])
+def test_credited_or_own_reporting_is_not_flagged(text: str, source: str) -> None:
+    assert rules.uncredited_quote(text, outlet="The Ledger", source_sentence=source) == []
+
+
+# -- references without antecedent ---------------------------------------------------------
+
+
+def sentence(text: str, source: str = "", source_sentence: str = "", doc: str = "1",
+             outlet: str = "The Ledger") -> AuditSentence:
+    return AuditSentence(text=text, outlet=outlet, source_sentence=source_sentence or text,
+                         source_text=source, source_id=doc)
+
+
+PRICES = ("Ferry fares rose again in June. They are about 30% higher than they were in "
+          "February 2020. Riders have complained.")
+PROGRAM = ("The council created the night-ferry scheme in 2019. It is a program that the "
+           "mayor tried to end.")
+
+
+def antecedent(target: AuditSentence, earlier: list[AuditSentence], sources: list[str]
+               ) -> list[str]:
+    return rules.no_antecedent(target, earlier, case_evidence(sources), set())
+
+
+def test_a_pronoun_without_its_sentence_is_flagged() -> None:
+    earlier = [sentence("The council met on Monday to discuss the budget.", doc="2")]
+    target = sentence("They are about 30% higher than they were in February 2020.", PRICES,
+                      "They are about 30% higher than they were in February 2020.")
+    assert antecedent(target, earlier, [PRICES]) != []
+    program = sentence("It is a program that the mayor tried to end.", PROGRAM)
+    assert antecedent(program, earlier, [PROGRAM]) != []
+
+
+def test_a_pronoun_after_its_antecedent_passes() -> None:
+    previous = sentence("Ferry fares rose again in June.", PRICES)
+    target = sentence("They are about 30% higher than they were in February 2020.", PRICES)
+    assert antecedent(target, [previous], [PRICES]) == []
+    # "it" and "they" need the source's own sentence before them: another outlet's
+    # sentence may be about something else, and the audit cannot tell
+    other = sentence("Ferry fares climbed in June, the port authority said.", doc="3")
+    assert antecedent(target, [other], [PRICES]) != []
+
+
+def test_he_needs_the_person_introduced() -> None:
+    source = "Rand Okafor introduced a bill on Monday. He said fares were too high."
+    target = sentence("He said fares were too high.", source)
+    unrelated = sentence("The council met on Monday to discuss the budget.", doc="2")
+    assert antecedent(target, [unrelated], [source]) != []
+    named = sentence("Rand Okafor, a councillor, introduced a bill on Monday.", doc="2")
+    assert antecedent(target, [named], [source]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "It is unclear whether the ferries will run on Sunday.",
+    "This week the council will vote again.",
+    "It was not immediately clear how many riders were affected.",
+])
+def test_expletives_and_time_words_need_no_antecedent(text: str) -> None:
+    assert antecedent(sentence(text), [], []) == []
+
+
+def test_a_quotation_credited_to_a_pronoun_needs_its_speaker() -> None:
+    source = ("Rand Okafor spoke to riders on Monday. “We will freeze fares,” he said.")
+    target = sentence("“We will freeze fares,” he said.", source)
+    assert antecedent(target, [sentence("Fares rose in June.", doc="2")], [source]) != []
+    introduced = sentence("Rand Okafor spoke to riders on Monday.", source)
+    assert antecedent(target, [introduced], [source]) == []
+
+
+def test_the_plan_needs_a_plan() -> None:
+    source = "The mayor unveiled a ferry plan. The plan would cost $4 million."
+    target = sentence("The plan would cost $4 million.", source)
+    assert antecedent(target, [sentence("Fares rose in June.", doc="2")], [source]) != []
+    earlier = [sentence("The mayor unveiled a plan to expand ferry service.", doc="2")]
+    assert antecedent(target, earlier, [source]) == []
+
+
+def test_first_mention_by_surname_only() -> None:
+    target = sentence("Okafor said fares were too high.", HILL_DOC)
+    reasons = antecedent(target, [sentence("Fares rose in June.", doc="2")], [HILL_DOC])
+    assert any("Rand Okafor" in r for r in reasons), reasons
+    for earlier in ("Rand Okafor introduced a bill on Monday.",
+                    "Councillor Okafor introduced a bill on Monday."):
+        assert antecedent(target, [sentence(earlier, doc="2")], [HILL_DOC]) == []
+    modifier = sentence("The Okafor plan would freeze fares.", HILL_DOC)
+    assert antecedent(modifier, [], [HILL_DOC]) == []
+
+
+# -- verbatim runs -------------------------------------------------------------------------
+
+
+def test_three_copied_sentences_in_a_row_are_a_run() -> None:
+    doc = ("Fares rose by 4% in June. The council blamed fuel costs. Riders protested at "
+           "the pier on Friday. The mayor promised a review.")
+    copied = [sentence(s, doc) for s in split_sentences(doc)[:3]]
+    assert all(is_verbatim(s) for s in copied)
+    assert verbatim_runs(copied) == [[0, 1, 2]]
+    framed = [sentence("According to The Ledger, fares rose by 4% in June.", doc), copied[1],
+              sentence("Riders protested at the pier on Friday, The Ledger reported.", doc)]
+    assert verbatim_runs(framed) == [[0, 1, 2]]
+    mixed = [copied[0], sentence("Fuel costs doubled this year.", "Fuel costs doubled this "
+                                 "year.", doc="2"), copied[2]]
+    assert verbatim_runs(mixed) == []
+    reworded = [copied[0], copied[1], sentence("Riders held a protest on Friday.", doc)]
+    assert verbatim_runs(reworded) == []
+
+
+# -- headings ------------------------------------------------------------------------------
+
+
+SOURCES = ["North Vellia fired a missile on Monday. North Vellia said it was a test.",
+           "The Iranian Gen. Farid Karimi was killed. Eastern European countries protested.",
+           "The State Department said it was monitoring. The State Department's envoy left.",
+           "Rand Okafor said the talks would go on. Okafor spoke in Kelvport."]
+
+
+@pytest.mark.parametrize(("heading", "expected"), [
+    ("More on North", "cut from a longer name"),
+    ("Iranian Gen: what we know", "title"),
+    ("Eastern European: the background", "adjective"),
+    ("What State Department said", "missing article"),
+    ("What President said", "title"),
+    ("The latest on “talks", "unbalanced"),
+])
+def test_malformed_headings_are_found(heading: str, expected: str) -> None:
+    reasons = rules.heading_problems(heading, SOURCES)
+    assert any(expected in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("heading", [
+    "More on North Vellia", "What Rand Okafor said", "What the State Department said",
+    "Okafor: what we know", "The latest on Kelvport", "Background", "What happened",
+])
+def test_sound_headings_pass(heading: str) -> None:
+    assert rules.heading_problems(heading, SOURCES) == []
+
+
+# -- one-sided summaries -------------------------------------------------------------------
+
+
+def test_a_one_sided_summary_needs_its_outlet_named() -> None:
+    taken = AuditSentence(text="Radical councillors rammed through a ferry tax.",
+                          outlet="Harbor Sentinel",
+                          source_sentence="Radical councillors rammed through a ferry tax "
+                                          "on Monday.", side="right")
+    assert "Harbor Sentinel" in (one_sided(taken) or "")
+    credited = AuditSentence(text="Radical councillors rammed through a ferry tax, the "
+                                  "Harbor Sentinel reported.", outlet="Harbor Sentinel",
+                             source_sentence=taken.source_sentence, side="right")
+    assert one_sided(credited) is None
+    centre = AuditSentence(text=taken.text, outlet="Wire", side="center",
+                           source_sentence=taken.source_sentence)
+    assert one_sided(centre) is None
+    unknown = AuditSentence(text=taken.text, outlet="Harbor Sentinel",
+                            source_sentence=taken.source_sentence)
+    assert one_sided(unknown) is None
+    written = AuditSentence(text="The council approved a new levy on ferry tickets.",
+                            outlet="Harbor Sentinel", source_sentence=taken.source_sentence,
+                            side="right")
+    assert one_sided(written) is None
+
+
+# -- a whole article -----------------------------------------------------------------------
+
+
+def test_an_article_is_audited_in_reading_order() -> None:
+    holloway = LEDGER
+    article = AuditArticle(
+        headline=AuditSentence("Holloway wins Kelvport primary", "The Ledger",
+                               "Holloway wins Kelvport primary", holloway, "1",
+                               side="left"),
+        summary=AuditSentence("Sen. Mara Holloway, D-Ore., has won the Kelvport primary.",
+                              "The Ledger", "Sen. Mara Holloway, D-Ore., has won the "
+                              "Kelvport primary.", holloway, "1", side="left"),
+        lead=[AuditSentence("According to The Ledger, donald Brack, her rival, conceded.",
+                            "The Ledger", "Donald Brack, her rival, conceded.", holloway,
+                            "1", side="left")],
+        sections=[AuditSection("More on New", [
+            AuditSentence("I'm afraid that might be the case.", "Coast Times",
+                          "I'm afraid that might be the case.", "I'm afraid that might be "
+                          "the case.", "2", side="center")])])
+    report = audit_article(article)
+    found = {(f.defect, f.where) for f in report.findings}
+    assert ("unattributed_one_sided", "headline") in found
+    assert ("unattributed_one_sided", "summary") in found
+    assert ("lowercased_name", "lead") in found
+    assert ("uncredited_quote", "section 1") in found
+    assert ("malformed_heading", "heading 1") in found
+    assert ("verbatim_run", "summary") not in found  # two copied, then another source
+    assert report.sentences == 4
