@@ -18,6 +18,7 @@ from newsdesk.evaluation.audit import (
     one_sided,
     verbatim_runs,
 )
+from newsdesk.evaluation.audit_headings import heading_problems
 from newsdesk.evaluation.audit_text import case_evidence, split_frame, split_sentences
 
 LEDGER = ("Sen. Mara Holloway, D-Ore., has won the Kelvport primary. Holloway thanked "
@@ -83,6 +84,8 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
      "label"),
     ("Fares will rise with the U.S.Officials also said boats would be sold.", "",
      "run together"),
+    ("According to The Ledger, RIDERS AROUND THE harbour are angry about fares.", "",
+     "capitals"),
 ])
 def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     reasons = fragment(text, outlet="The Ledger", source=source)
@@ -107,6 +110,7 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("Fares rose by 4% in June.", "Riders were angry.\nFares rose by 4% in June."),
     ("Fares rose by 4% in June.", "Riders were angry. And fares rose by 4% in June."),
     ("The mayor: a profile of Kelvport's leader.", ""),
+    ("NATO and EU ministers met in Kelvport.", ""),
 ])
 def test_whole_sentences_are_not_fragments(text: str, source: str) -> None:
     assert fragment(text, outlet="The Ledger", source=source) == []
@@ -224,6 +228,16 @@ def test_a_pronoun_after_its_antecedent_passes() -> None:
     assert antecedent(target, [other], [PRICES]) != []
 
 
+def test_a_quantifier_needs_its_group() -> None:
+    source = ("Councillors put forward 11 amendments to the fare plan. All were defeated in "
+              "the council on Monday.")
+    target = sentence("All were defeated in the council on Monday.", source)
+    assert antecedent(target, [sentence("Fares rose in June.", doc="2")], [source]) != []
+    carried = sentence("Councillors put forward 11 amendments to the fare plan.", source)
+    assert antecedent(target, [carried], [source]) == []
+    assert antecedent(sentence("All ferries will run on Sunday."), [], []) == []
+
+
 def test_he_needs_the_person_introduced() -> None:
     source = "Rand Okafor introduced a bill on Monday. He said fares were too high."
     target = sentence("He said fares were too high.", source)
@@ -267,6 +281,9 @@ def test_first_mention_by_surname_only() -> None:
         assert antecedent(target, [sentence(earlier, doc="2")], [HILL_DOC]) == []
     modifier = sentence("The Okafor plan would freeze fares.", HILL_DOC)
     assert antecedent(modifier, [], [HILL_DOC]) == []
+    council = "Council Republicans opposed the plan. A Republican spoke."
+    group = sentence("Republicans opposed the plan.", council)
+    assert antecedent(group, [], [council]) == []
 
 
 # -- verbatim runs -------------------------------------------------------------------------
@@ -306,7 +323,7 @@ SOURCES = ["North Vellia fired a missile on Monday. North Vellia said it was a t
     ("The latest on “talks", "unbalanced"),
 ])
 def test_malformed_headings_are_found(heading: str, expected: str) -> None:
-    reasons = rules.heading_problems(heading, SOURCES)
+    reasons = heading_problems(heading, SOURCES)
     assert any(expected in r for r in reasons), reasons
 
 
@@ -315,7 +332,7 @@ def test_malformed_headings_are_found(heading: str, expected: str) -> None:
     "Okafor: what we know", "The latest on Kelvport", "Background", "What happened",
 ])
 def test_sound_headings_pass(heading: str) -> None:
-    assert rules.heading_problems(heading, SOURCES) == []
+    assert heading_problems(heading, SOURCES) == []
 
 
 # -- one-sided summaries -------------------------------------------------------------------

@@ -24,6 +24,8 @@ fragment: not a whole sentence.
     wrapped around a piece of a sentence) or after a title abbreviation or initial;
   - a dateline is left in or glued on ("New YorkFacebook announced ...", "new York -
     Consumer prices ...", "(CNN) - ...");
+  - a page's lead-in in capitals ("RESEARCHERS AROUND THE world ..."), a section label
+    ("Why it matters: ...") or two sentences run together ("the U.S.Officials said");
   - the sentence starts lower-case, or the core does after a suffix frame; the core
     opens with a relative pronoun (which, who, whose) or, after "According to X,", with
     and/or/but;
@@ -53,8 +55,10 @@ uncredited_quote: someone's words without their speaker. Unless the core credits
 
 no_antecedent: a reference the article has not introduced.
   - the core opens (or opens after a short introductory phrase and comma) with he, she,
-    they, it, this, that, these, those, his, her, their or its, or credits a quotation
-    to he, she or they ('"...," he said.'); not "this week"-like time words or an
+    they, it, this, that, these, those, his, her, their or its, with a quantifier
+    standing for a group named before ("All were defeated", "Both of them said"), or
+    credits a quotation to he, she or they ('"...," he said.'); not "this week"-like
+    time words or an
     expletive "it" ("It is unclear whether ..."). Accepted when the article's previous
     sentence is the source sentence just before the cited one in the same document
     (the referent travels with it); for he, she, his and her also when that source
@@ -67,7 +71,8 @@ no_antecedent: a reference the article has not introduced.
   - a person's first mention by surname only (not in the headline) when the sources
     give a full name: "Paul said" with "Rand Paul" in the sources and no "Rand Paul"
     or title with the surname ("Sen. Paul") earlier in the article. A surname used as
-    a modifier ("the Trump administration") is not a mention.
+    a modifier ("the Trump administration") is not a mention, nor is a plural group
+    name ("Senate Republicans" gives no surname "Republicans").
 
 verbatim_run: 3 or more consecutive sentences of the summary and body (reading order)
   whose cores each appear word for word in the same source document.
@@ -94,6 +99,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.evaluation import audit_rules as rules
+from newsdesk.evaluation.audit_headings import heading_problems
 from newsdesk.evaluation.audit_text import (
     CaseEvidence,
     case_evidence,
@@ -257,7 +263,7 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
         add("uncredited_quote", where, sentence.text, rules.uncredited_quote(
             sentence.text, outlet=sentence.outlet, source_sentence=sentence.source_sentence))
         add("no_antecedent", where, sentence.text, rules.no_antecedent(
-            sentence, earlier, evidence, introduced, headline=headline))
+            sentence, earlier, evidence, introduced, headline=headline, case=case))
         if where in {"headline", "summary"}:
             reason = one_sided(sentence)
             add("unattributed_one_sided", where, sentence.text, [reason] if reason else [])
@@ -274,7 +280,7 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
     texts = article.source_texts()
     for number, section in enumerate(article.sections, 1):
         add("malformed_heading", f"heading {number}", section.heading,
-            rules.heading_problems(section.heading, texts))
+            heading_problems(section.heading, texts))
 
     order = {d: i for i, d in enumerate(DEFECTS)}
     places = {where: i for i, (where, _) in enumerate(article.placed())}

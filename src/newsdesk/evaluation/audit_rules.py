@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 _DATELINE = re.compile(r"^(?:\([A-Z][^)]{1,30}\)|[A-Za-z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,3}"
                        r"(?:\s*\([^)]{1,40}\))?)\s+[-—–]{1,2}\s+(?=[A-Z“\"])")
+# "RESEARCHERS AROUND THE world ...": a page's typographic lead-in, not acronyms.
+_CAPITALS = re.compile(r"^(?=(?:\S+\s+){0,3}(?:THE|AND|OF|AS|A|IN|TO|ON|FOR|AT)\s)"
+                       r"(?:[A-Z][A-Z'’.,-]*\s+){2,}")
 # "Why it matters: ...", "Driving the news: ..." - a publication's section label.
 _LABEL = re.compile(r"^[A-Za-z][a-z'’]*(?:\s+[a-z'’]+){1,3}:\s+(?=[A-Z“\"])")
 # "... with the U.S.Officials also said ..." - no space after a full stop.
@@ -91,6 +94,9 @@ def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = 
     if glued and _glued_dateline(glued, source):
         reasons.append(f"a dateline glued to the sentence: "
                        f"{glued.group('first') + glued.group('second')!r}")
+    capitals = _CAPITALS.match(core)
+    if capitals and not headline:
+        reasons.append(f"a page's lead-in in capitals left in: {capitals.group(0).strip()!r}")
     label = _LABEL.match(core)
     if label and not headline:
         reasons.append(f"a label left in: {label.group(0).strip()!r}")
@@ -292,8 +298,10 @@ def uncredited_quote(text: str, *, outlet: str = "", source_sentence: str = "") 
 # -- references without antecedent ---------------------------------------------------------
 
 _INTRO = r"(?:[A-Z][^,]{1,40},\s+)?"
-_PRONOUN = re.compile(rf"^{_INTRO}(?P<p>he|she|they|it|this|that|these|those|his|her|their|"
-                      r"its)(?![\w-])", re.IGNORECASE)
+_PRONOUN = re.compile(rf"^{_INTRO}(?:(?P<p>he|she|they|it|this|that|these|those|his|her|"
+                      r"their|its)(?![\w-])|(?P<q>all|both|each|neither|none|most|many|"
+                      r"several|others|some)(?=\s+(?:of\s+(?:them|these|those)|were|was|are|"
+                      r"is|have|had|has|will|would|could|said|say)\b))", re.IGNORECASE)
 # A quotation credited to a pronoun: its speaker needs an antecedent too.
 _PRONOUN_SPEAKER = re.compile(rf"(?:[,”\"]|[.!?][”\"])\s+(?P<p>he|she|they)\s+(?:also\s+)?"
                               rf"{SPEECH}\b")
@@ -356,10 +364,12 @@ def _continues(sentence: AuditSentence, previous: AuditSentence | None, antecede
 
 
 def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
-                  evidence: CaseEvidence, introduced: set[str], headline: bool = False
-                  ) -> list[str]:
+                  evidence: CaseEvidence, introduced: set[str], *, headline: bool = False,
+                  case: CaseEvidence | None = None) -> list[str]:
     """Why ``sentence`` points at something the article has not introduced.
-    ``introduced`` collects the surnames the article has introduced so far (updated)."""
+    ``evidence`` gives the full names of the article's sources, ``case`` (default: the
+    same) how a wider corpus capitalises words; ``introduced`` collects the surnames
+    the article has introduced so far (updated)."""
     core = split_frame(sentence.text, sentence.outlet).core.strip()
     previous = earlier[-1] if earlier else None
     antecedent = None
@@ -369,17 +379,18 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
     prior_text = " ".join(s.text for s in earlier)
     reasons = []
     opening = _PRONOUN.match(core)
-    rest = core[opening.start("p"):] if opening else ""
+    group = "p" if opening and opening.group("p") else "q"
+    rest = core[opening.start(group):] if opening else ""
     if not opening or _DEICTIC.match(rest) or _EXPLETIVE.match(rest):
-        opening = _PRONOUN_SPEAKER.search(core)  # '"...," he said.'
+        opening, group = _PRONOUN_SPEAKER.search(core), "p"  # '"...," he said.'
     if opening:
-        pronoun = opening.group("p").lower()
+        pronoun = opening.group(group).lower()
         ok = _continues(sentence, previous, antecedent)
         if not ok and previous is not None and pronoun in _PERSONAL:
             context = antecedent if antecedent is not None else prior_text
             ok = _carried(context, split_frame(previous.text, previous.outlet).core)
         if not ok:
-            reasons.append(f"{opening.group('p')!r} refers to someone or something the "
+            reasons.append(f"{opening.group(group)!r} refers to someone or something the "
                            f"article has not introduced")
     definite = _DEFINITE.match(core)
     if definite:
@@ -391,12 +402,13 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
             reasons.append(f"'the {noun}' points back to something the article has not "
                            f"introduced")
     if not headline:
-        reasons.extend(_bare_surnames(core, prior_text, evidence, introduced))
+        reasons.extend(_bare_surnames(core, prior_text, evidence, case or evidence,
+                                      introduced))
     return reasons
 
 
-def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, introduced: set[str]
-                   ) -> list[str]:
+def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvidence,
+                   introduced: set[str]) -> list[str]:
     tokens = [t.strip("\"“”(),;:!?") for t in core.split()]
     reasons = []
     for index, raw in enumerate(tokens):
@@ -406,6 +418,8 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, introduced: se
         full = evidence.full_names.get(name)
         if not full or not name[:1].isupper() or not name.isalpha():
             continue
+        if name.endswith("s") and name[:-1].lower() in case.mid_capitalised:
+            continue  # "Republicans", "Democrats": a group, not a surname
         before = tokens[index - 1] if index else ""
         after = tokens[index + 1] if index + 1 < len(tokens) else ""
         context = prior + " " + " ".join(tokens[:index])
@@ -423,90 +437,4 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, introduced: se
         introduced.add(name)
         reasons.append(f"first mention of {name!r} by surname only; the sources give "
                        f"{sorted(full)[0]!r}")
-    return reasons
-
-
-# -- headings ------------------------------------------------------------------------------
-
-_TEMPLATES = ((re.compile(r"^The latest on (?P<x>.+)$"), True),
-              (re.compile(r"^(?P<x>.+): (?:what we know|how it unfolded|the background)$"),
-               False),
-              (re.compile(r"^What (?P<x>.+) said$"), True),
-              (re.compile(r"^More on (?P<x>.+)$"), True))
-_HEADING_OPENERS = {"what", "more", "the", "how", "why", "who", "where", "when"}
-_ADJECTIVE = re.compile(r"(?:ian|ean|ese|ish|can|ic|ern)$")
-_VERBISH = re.compile(rf"^(?:{SPEECH}|has|have|had|is|was|were|are|will|would|could|"
-                      r"should|can|did|does|do|may|might|must|also|then|now)$")
-
-
-def _slots(heading: str) -> list[tuple[str, bool]]:
-    for pattern, in_phrase in _TEMPLATES:
-        match = pattern.match(heading)
-        if match:
-            return [(match.group("x").strip(), in_phrase)]
-    runs: list[list[str]] = []
-    previous_capital = False
-    for index, token in enumerate(heading.split()):
-        capital = token[:1].isupper() and not (index == 0 and
-                                               token.lower() in _HEADING_OPENERS)
-        if capital and previous_capital:
-            runs[-1].append(token)
-        elif capital:
-            runs.append([token])
-        previous_capital = capital and not token.endswith((":", ","))
-    return [(" ".join(run).strip(":,"), False) for run in runs]
-
-
-def _uses(name: str, sources: list[str]) -> list[tuple[str, str]]:
-    """(word before, what follows) for each mention of ``name`` in the sources."""
-    found = []
-    pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-    for text in sources:
-        for match in pattern.finditer(plain(text)):
-            before = text[:match.start()].split()[-1:] or [""]
-            found.append((before[0], text[match.end():match.end() + 40]))
-    return found
-
-
-def _follows(after: str) -> str:
-    """How a mention continues: 'punct', 'possessive', 'verb', 'capital' or 'noun'."""
-    if not after or re.match(r"\s*[.,;:!?()\[\]\"”—–-]", after) or re.match(r"\s*$", after):
-        return "punct"
-    if re.match(r"['’]s\b", after):
-        return "possessive"
-    word = after.split(maxsplit=1)[0].strip(".,;:\"”") if after.split() else ""
-    if word[:1].isupper():
-        return "capital"
-    return "verb" if _VERBISH.match(word) else "noun"
-
-
-def heading_problems(heading: str, sources: list[str]) -> list[str]:
-    """Why a section heading is built from a broken span (see the audit's rules)."""
-    reasons = []
-    if heading.count("“") != heading.count("”") or heading.count('"') % 2 or \
-            heading.count("(") != heading.count(")"):
-        reasons.append("unbalanced quotation marks or parentheses")
-    for name, in_phrase in _slots(heading):
-        if not name:
-            continue
-        last = name.split()[-1].rstrip(".")
-        uses = _uses(name, sources)
-        kinds = [_follows(after) for _, after in uses]
-        if last.lower() in TITLE_ABBREVIATIONS or last.lower() in PERSON_TITLES:
-            reasons.append(f"{name!r} ends on a title, not a name")
-        elif kinds and all(k == "capital" for k in kinds):
-            nxt = uses[0][1].split()[0].strip(".,;:\"”")
-            reasons.append(f"{name!r} is cut from a longer name: the sources write "
-                           f"'{name} {nxt}'")
-        elif _ADJECTIVE.search(last) and (
-                (kinds and all(k in {"noun", "capital"} for k in kinds)) or
-                (not kinds and re.search(r"(?:ian|ean|ese|ish)$", last))):
-            reasons.append(f"{name!r} is an adjective standing as a name")
-        elif in_phrase and not name.lower().startswith("the "):
-            with_article = sum(1 for (before, after), kind in zip(uses, kinds, strict=True)
-                               if before.lower() == "the" and kind != "noun")
-            bare = sum(1 for (before, after), kind in zip(uses, kinds, strict=True)
-                       if before.lower() != "the" and kind != "noun")
-            if with_article and with_article >= bare:
-                reasons.append(f"missing article: the sources write 'the {name}'")
     return reasons

@@ -80,7 +80,8 @@ def print_report(figures: dict[str, Any], rows: list[dict[str, Any]]) -> None:
           f"{cluster['predicted_stories']} stories formed")
     status = ", ".join(f"{k or 'not written'} {v}" for k, v in stories["write_status"].items())
     print(f"stories: {stories['gold_published']}/{stories['gold_with_2_outlets']} gold stories "
-          f"with 2+ outlets got an article; {stories['articles']} articles published; "
+          f"with 2+ outlets got an article ({stories['gold_published_all']}/"
+          f"{figures['gold_stories']} of all); {stories['articles']} articles published; "
           f"writer: {status}")
     mixed = figures["mixed_articles"]
     print(f"articles mixing 2+ gold stories: {len(mixed)}")
