@@ -102,6 +102,7 @@ def print_report(figures: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     for defect in DEFECTS:
         examples = [f.sentence for row in rows for f in row["audit"].findings
                     if f.defect == defect][:1]
-        shown = f"  e.g. {examples[0][:90]!r}" if examples else ""
-        print(f"  {defect:<24} {audit['counts'][defect]:>5}{shown}")
+        shown = f"  e.g. {examples[0][:70]!r}" if examples else ""
+        print(f"  {defect:<24} {audit['counts'][defect]:>5} in "
+              f"{audit['articles_per_class'][defect]:>3} articles{shown}")
     print(summary_line(figures))

@@ -256,7 +256,9 @@ def score(site: FeedSite, base: str, view: StoreView, budget: int) -> dict[str, 
         "audit": {"articles": len(rows), "sentences": sentences_audited,
                   "verbatim_sentences": verbatim,
                   "articles_with_findings": sum(1 for row in rows if row["audit"].findings),
-                  "counts": {d: findings_by_class.get(d, 0) for d in DEFECTS}},
+                  "counts": {d: findings_by_class.get(d, 0) for d in DEFECTS},
+                  "articles_per_class": {d: sum(1 for row in rows if d in row["audit"].counts())
+                                         for d in DEFECTS}},
         "articles": rows,
     }
 
