@@ -111,6 +111,8 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("Fares rose by 4% in June.", "Riders were angry. And fares rose by 4% in June."),
     ("The mayor: a profile of Kelvport's leader.", ""),
     ("NATO and EU ministers met in Kelvport.", ""),
+    ("A DNA test confirmed the ferry captain's identity.", ""),
+    ("THE FBI said it was investigating the fire.", ""),
 ])
 def test_whole_sentences_are_not_fragments(text: str, source: str) -> None:
     assert fragment(text, outlet="The Ledger", source=source) == []

@@ -37,8 +37,8 @@ _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 _DATELINE = re.compile(r"^(?:\([A-Z][^)]{1,30}\)|[A-Za-z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,3}"
                        r"(?:\s*\([^)]{1,40}\))?)\s+[-—–]{1,2}\s+(?=[A-Z“\"])")
 # "RESEARCHERS AROUND THE world ...": a page's typographic lead-in, not acronyms.
-_CAPITALS = re.compile(r"^(?=(?:\S+\s+){0,3}(?:THE|AND|OF|AS|A|IN|TO|ON|FOR|AT)\s)"
-                       r"(?:[A-Z][A-Z'’.,-]*\s+){2,}")
+_CAPITALS = re.compile(r"^(?=(?:\S+\s+){0,3}(?:THE|AND|OF|AS|IN|TO|ON|FOR|AT)\s)"
+                       r"(?:[A-Z][A-Z'’.,-]*\s+){3,}")
 # "Why it matters: ...", "Driving the news: ..." - a publication's section label.
 _LABEL = re.compile(r"^[A-Za-z][a-z'’]*(?:\s+[a-z'’]+){1,3}:\s+(?=[A-Z“\"])")
 # "... with the U.S.Officials also said ..." - no space after a full stop.
