@@ -44,10 +44,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from newsdesk.evaluation import feed_report
-from newsdesk.evaluation.feed_site import FeedSite, load_site, serve_site
+from newsdesk.evaluation.feed_site import FeedSite, Label, load_site, serve_site
 
 if TYPE_CHECKING:
     from newsdesk.builtin.store_sql import SqlStore
+    from newsdesk.evaluation.audit_text import CaseEvidence
     from newsdesk.records import Article
 
 log = logging.getLogger(__name__)
@@ -168,10 +169,39 @@ def article_text(article: Article) -> list[str]:
     return [s.text for s in sentences]
 
 
+def _article_row(article: Article, site: FeedSite, view: StoreView, *,
+                 label_of_doc: dict[int, Label], scorer: Any, corpus: CaseEvidence,
+                 budget: int) -> dict[str, Any]:
+    """One published article: its gold stories, ROUGE and audit."""
+    from newsdesk.evaluation.audit import audit_article, from_record
+    from newsdesk.evaluation.write import truncate_words
+
+    members = [d for d, doc in view.documents.items() if doc["story"] == article.story_id]
+    stories = Counter(label_of_doc[d].cluster for d in members if d in label_of_doc)
+    majority = stories.most_common(1)[0][0] if stories else None
+    texts = {d: view.documents[d]["text"] for d in members}
+    texts.update({s.doc_id: view.documents[s.doc_id]["text"] for s in article.sources
+                  if s.doc_id in view.documents})
+    sides = {d: label_of_doc[d].side for d in texts if d in label_of_doc}
+    audited = from_record(article, texts, sides,
+                          {d: view.documents[d]["title"] for d in texts})
+    sentences = article_text(article)
+    reference = [site.references[majority]] if majority in site.references else []
+    return {
+        "story_id": article.story_id, "slug": article.slug, "gold": majority,
+        "gold_stories": dict(stories), "mixed": len(stories) >= 2,
+        "words": sum(len(t.split()) for t in sentences),
+        "rouge_full": scorer.score(sentences, reference) if reference else None,
+        "rouge_cut": (scorer.score(truncate_words(sentences, budget), reference)
+                      if reference else None),
+        "audit": audit_article(audited, corpus), "audited": audited,
+    }
+
+
 def score(site: FeedSite, base: str, view: StoreView, budget: int) -> dict[str, Any]:
     """Every figure of the report (the audit included), plus per-article details under
     ``articles`` for the dump."""
-    from newsdesk.evaluation.audit import DEFECTS, audit_article, from_record
+    from newsdesk.evaluation.audit import DEFECTS
     from newsdesk.evaluation.audit_text import case_evidence
     from newsdesk.evaluation.write import Scorer, truncate_words
 
@@ -190,37 +220,13 @@ def score(site: FeedSite, base: str, view: StoreView, budget: int) -> dict[str, 
 
     scorer = Scorer()
     corpus = case_evidence(doc["text"] for doc in view.documents.values())
-    rows: list[dict[str, Any]] = []
-    findings_by_class: Counter[str] = Counter()
-    sentences_audited = verbatim = 0
-    covered: set[str] = set()
-    for article in view.articles:
-        members = [d for d, doc in view.documents.items() if doc["story"] == article.story_id]
-        stories = Counter(label_of_doc[d].cluster for d in members if d in label_of_doc)
-        majority = stories.most_common(1)[0][0] if stories else None
-        if majority:
-            covered.add(majority)
-        texts = {d: view.documents[d]["text"] for d in members}
-        texts.update({s.doc_id: view.documents[s.doc_id]["text"] for s in article.sources
-                      if s.doc_id in view.documents})
-        sides = {d: label_of_doc[d].side for d in texts if d in label_of_doc}
-        audited = from_record(article, texts, sides,
-                              {d: view.documents[d]["title"] for d in texts})
-        report = audit_article(audited, corpus)
-        findings_by_class.update(f.defect for f in report.findings)
-        sentences_audited += report.sentences
-        verbatim += report.verbatim_sentences
-        sentences = article_text(article)
-        reference = [site.references[majority]] if majority in site.references else []
-        rows.append({
-            "story_id": article.story_id, "slug": article.slug, "gold": majority,
-            "gold_stories": dict(stories), "mixed": len(stories) >= 2,
-            "words": sum(len(t.split()) for t in sentences),
-            "rouge_full": scorer.score(sentences, reference) if reference else None,
-            "rouge_cut": (scorer.score(truncate_words(sentences, budget), reference)
-                          if reference else None),
-            "audit": report, "audited": audited,
-        })
+    rows = [_article_row(article, site, view, label_of_doc=label_of_doc, scorer=scorer,
+                         corpus=corpus, budget=budget) for article in view.articles]
+    covered = {row["gold"] for row in rows if row["gold"]}
+    findings_by_class: Counter[str] = Counter(
+        f.defect for row in rows for f in row["audit"].findings)
+    sentences_audited = sum(row["audit"].sentences for row in rows)
+    verbatim = sum(row["audit"].verbatim_sentences for row in rows)
 
     reasons = Counter(missing.values())
     scored = [row for row in rows if row["rouge_full"] is not None]
