@@ -155,14 +155,17 @@ def source_stamp() -> float:
 
 
 def settings_for(work: Path) -> tuple[Settings, dict[str, Any]]:
-    """Default settings with only the data folder moved into ``work``.
+    """Default settings with the data folder moved into ``work`` and the loopback corpus
+    server allowed.
 
     An empty config file stands in for ./newsdesk.toml and the environment is not read,
     so a developer's own configuration cannot change what is measured.
     """
     config = work / "newsdesk.toml"
     config.write_text("# the benchmark runs on the defaults\n", encoding="utf-8")
-    settings = load_settings(config, {"data_dir": str(work / "data")}, environ={})
+    # The corpus is served on 127.0.0.1, which the fetch policy refuses unless listed.
+    settings = load_settings(config, {"data_dir": str(work / "data"),
+                                      "fetch.allow_networks": ["127.0.0.1"]}, environ={})
     differ = {name: value for name, value, _origin, _help in settings.rows()
               if value != BY_NAME[name].default}
     return settings, differ

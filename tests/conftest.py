@@ -172,8 +172,11 @@ def make_context(tmp_path: Path, **overrides: Any) -> Context:
     """A pipeline context whose data folder and SQLite database live in ``tmp_path``.
 
     The process environment is ignored so a developer's NEWSDESK_* variables cannot
-    change what a test sees.
+    change what a test sees. The tests' own servers run on 127.0.0.1, which the fetch
+    policy refuses unless listed, so it is listed unless the test sets
+    ``fetch.allow_networks`` itself.
     """
+    overrides = {"fetch.allow_networks": ["127.0.0.1"], **overrides}
     settings = load_settings(overrides={"data_dir": str(tmp_path), **overrides}, environ={})
     store = SqlStore.open(f"sqlite:///{tmp_path / 'newsdesk.db'}")
     return Context(settings=settings, store=store, show_progress=False)

@@ -36,7 +36,9 @@ def wave_sources(wave: int) -> list[str]:
 
 
 def make_context(tmp: Path, **overrides: object) -> Context:
-    """A context with its own SQLite store and site folder under ``tmp``."""
+    """A context with its own SQLite store and site folder under ``tmp``; the demo feeds
+    (named one by one) may link to the demo pages beside them."""
+    overrides = {"fetch.local_folders": [str(DEMO)], **overrides}
     settings = load_settings(overrides={"data_dir": str(tmp), **overrides}, environ={})
     return Context(settings=settings, store=SqlStore.open(settings.database_url),
                    show_progress=False)

@@ -20,7 +20,8 @@ PAGE = b"<html><body><p>Harbour news.</p></body></html>"
 
 @pytest.fixture
 def fetcher() -> Iterator[HttpFetcher]:
-    client = HttpFetcher(timeout=5.0, max_bytes=1000, retries=2)
+    # The test server is on 127.0.0.1, refused unless listed (see test_fetch_policy.py).
+    client = HttpFetcher(timeout=5.0, max_bytes=1000, retries=2, allow_networks=["127.0.0.1"])
     yield client
     client.close()
 
@@ -83,7 +84,7 @@ def test_a_body_of_exactly_max_bytes_is_accepted(
 
 def test_a_server_slower_than_the_timeout_gives_timeout(local_server: LocalServer) -> None:
     local_server.routes["/slow.html"] = Reply(body=PAGE, delay=10)
-    client = HttpFetcher(timeout=0.3, retries=0)
+    client = HttpFetcher(timeout=0.3, retries=0, allow_networks=["127.0.0.1"])
     try:
         assert reason_of(client, local_server.url("/slow.html")) == "timeout"
     finally:
@@ -160,7 +161,7 @@ def test_a_failing_robots_txt_means_disallow(
 def test_robots_can_be_switched_off(local_server: LocalServer) -> None:
     local_server.routes["/robots.txt"] = Reply(body=ROBOTS)
     local_server.routes["/private/memo.html"] = Reply(body=PAGE)
-    client = HttpFetcher(respect_robots=False)
+    client = HttpFetcher(respect_robots=False, allow_networks=["127.0.0.1"])
     try:
         assert client.fetch(local_server.url("/private/memo.html")).content == PAGE
     finally:
@@ -185,6 +186,7 @@ def test_retries_stop_after_the_configured_number(
 
 
 def test_local_files_by_file_url_and_by_plain_path(fetcher: HttpFetcher, tmp_path: Path) -> None:
+    fetcher.allow_local(tmp_path)  # as for a folder the operator named
     page = tmp_path / "my pages" / "story.html"
     page.parent.mkdir()
     page.write_bytes(PAGE)
@@ -195,11 +197,13 @@ def test_local_files_by_file_url_and_by_plain_path(fetcher: HttpFetcher, tmp_pat
 
 
 def test_a_missing_local_file_is_not_found(fetcher: HttpFetcher, tmp_path: Path) -> None:
+    fetcher.allow_local(tmp_path)
     assert reason_of(fetcher, (tmp_path / "nope.html").as_uri()) == "not_found"
     assert reason_of(fetcher, str(tmp_path / "nope.html")) == "not_found"
 
 
 def test_a_local_file_over_max_bytes_is_too_large(fetcher: HttpFetcher, tmp_path: Path) -> None:
+    fetcher.allow_local(tmp_path)
     big = tmp_path / "big.html"
     big.write_bytes(b"z" * 1001)
     assert reason_of(fetcher, big.as_uri()) == "too_large"

@@ -27,6 +27,15 @@ PAGES = DATA / "pages"
 MOJIBAKE = ("â€", "Ã©", "Ã¤", "\ufffd")
 
 
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[Context]:
+    """A fresh context whose feeds (named one by one) may link to the test pages beside
+    them: the test data folder is listed in fetch.local_folders."""
+    context = make_context(tmp_path, **{"fetch.local_folders": [str(DATA)]})
+    yield context
+    close_context(context)
+
+
 def page_uri(name: str) -> str:
     return (PAGES / name).as_uri()
 
@@ -348,7 +357,7 @@ def test_an_unchanged_feed_is_not_read_again(ctx: Context, local_server: LocalSe
 
 
 def test_ingesting_the_same_sources_twice_changes_nothing(tmp_path: Path) -> None:
-    ctx = make_context(tmp_path)
+    ctx = make_context(tmp_path, **{"fetch.local_folders": [str(DATA)]})
     try:
         first = ingest([str(FEEDS)], ctx)
         stats = ctx.store.stats()
@@ -382,10 +391,13 @@ class CrashingFetcher:
                 raise KeyboardInterrupt
         return self.real.fetch(url, etag, last_modified)
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)  # allow_local, local_root
+
 
 @pytest.fixture
 def crash_ctx(tmp_path: Path) -> Iterator[Context]:
-    context = make_context(tmp_path)
+    context = make_context(tmp_path, **{"fetch.local_folders": [str(DATA)]})
     yield context
     close_context(context)
 

@@ -50,7 +50,7 @@ def test_opening_creates_the_schema(tmp_path: Path) -> None:
         assert set(inspect(store.engine).get_table_names()) >= TABLES
         with store.engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert [row[0] for row in version] == ["0002"]
+            assert [row[0] for row in version] == ["0003_entry_retry"]
     finally:
         store.close()
 

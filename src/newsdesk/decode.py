@@ -56,6 +56,9 @@ _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp125
 # whose bytes cannot be mistaken for UTF-8.
 _UNICODE_CODECS = {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
                    "utf-32-le", "utf-32-be"}
+# Codecs Python accepts as text encodings that no document is written in (see _known).
+_NOT_DOCUMENT_CODECS = {"undefined", "unicode-escape", "raw-unicode-escape", "idna",
+                        "punycode", "utf-7", "charmap", "mbcs", "oem", "cp65001"}
 # A lead byte of a well-formed UTF-8 sequence followed by its continuation bytes.
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -102,14 +105,27 @@ class Decoded:
 
 
 def _known(label: str | None) -> str | None:
+    """The Python codec for a declared charset label, or ``None`` when the label names no
+    text encoding a web page can be in.
+
+    Python accepts labels that are not charsets at all: bytes-to-bytes and text-to-text
+    transforms (``hex``, ``base64``, ``rot13``, ``zlib``), codecs that always fail
+    (``undefined``) and codecs that interpret escapes or are not for documents
+    (``unicode_escape``, ``idna``, ``punycode``). Browsers ignore UTF-7 for safety (it
+    smuggles markup past filters). Each is treated as no declaration at all, so the
+    charset is detected instead.
+    """
     if not label:
         return None
-    label = label.strip().lower()
+    label = label.strip().lower()[:40]
     label = _WHATWG_ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_DOCUMENT_CODECS:
+        return None
+    return info.name
 
 
 def _detect(content: bytes) -> str | None:
@@ -162,6 +178,10 @@ def detect_charset(content: bytes, header_charset: str | None = None) -> tuple[s
         match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
         if match:
             declared, how = _known(match.group(1).decode("ascii", "ignore")), "document"
+            if declared and declared.startswith(("utf-16", "utf-32")):
+                # A declaration readable as ASCII cannot be in UTF-16/32 (WHATWG: such a
+                # <meta charset> means UTF-8).
+                declared = "utf-8"
     try:
         content.decode("utf-8")
         valid_utf8 = True
@@ -199,13 +219,17 @@ def decode_document(content: bytes, header_charset: str | None = None) -> Decode
     if text is None:
         try:
             text = content.decode(charset)
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError, ValueError, TypeError):
             fallback = _detect(content) if how in {"http-header", "document"} else None
             if fallback and fallback != charset:
                 charset, how = fallback, "detected"
-                text = content.decode(fallback, errors="replace")
-            else:
+            try:
                 text = content.decode(charset, errors="replace")
+            except (UnicodeError, LookupError, ValueError, TypeError):
+                # A codec that fails even in "replace" mode: the bytes as windows-1252,
+                # which decodes anything.
+                charset, how = "cp1252", "fallback"
+                text = content.decode("cp1252", errors=STRAY_BYTES_HANDLER)
             repairs["replaced"] = text.count("\ufffd")
     if text.startswith("\ufeff"):
         text = text[1:]

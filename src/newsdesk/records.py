@@ -90,13 +90,17 @@ class Entry(Record):
     site_name: str = ""
     language: str = ""
     fetch: bool = True  # False when the source already carries the full article (JSONL)
+    #: For a local file: the folder the operator named that holds it (only files inside a
+    #: named folder are ever read; see newsdesk.fetch_policy). Empty for web URLs.
+    local_root: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
         """Rebuild from :meth:`to_dict` output."""
         data = dict(data)
         data["published_at"] = parse_iso(data.get("published_at"))
-        return cls(**data)
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass

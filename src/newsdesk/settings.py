@@ -52,6 +52,42 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch.respect_robots", True, bool,
             "Obey robots.txt Disallow rules for article pages."),
     Setting("fetch.retries", 2, int, "Retries after a connection error or a 5xx/429 answer."),
+    Setting("fetch.deadline", 60.0, float,
+            "Seconds one whole fetch may take, robots.txt, redirects and retries included; a "
+            "server that trickles bytes is cut off here and recorded as 'timeout'."),
+    Setting("fetch.robots_max_bytes", 512_000, int,
+            "Most bytes of robots.txt read (after decompression); rules past it are ignored."),
+    Setting("fetch.max_redirects", 10, int,
+            "Redirects followed per fetch; more are recorded as 'too_many_redirects'."),
+    Setting("fetch.allow_private", False, bool,
+            "Fetch from loopback, private, link-local and other non-public addresses (an "
+            "intranet newsroom). Off: such addresses are refused after DNS resolution and "
+            "after every redirect, recorded as 'private_address'."),
+    Setting("fetch.allow_networks", [], list,
+            "Hosts or networks fetched even though their addresses are not public: "
+            "'127.0.0.1', '127.0.0.1:8765', '[::1]:8080', '10.1.0.0/16', 'intranet.example'. "
+            "Pages from a listed host may also name another site as their canonical URL "
+            "(an offline mirror you serve). `run --demo` lists its own server."),
+    Setting("fetch.local_folders", [], list,
+            "Folders local sources may link into besides the folders of the sources named "
+            "(a feed in archive/feeds/ whose items are pages in archive/pages/: list "
+            "'archive'). No other local file is ever read; a remote document may never "
+            "link to a local file."),
+    Setting("ingest.max_items_per_feed", 1000, int,
+            "Items read from one feed or OPML list; the rest are recorded as "
+            "'too_many_items' and not read."),
+    Setting("ingest.max_opml_depth", 3, int,
+            "How many OPML lists deep lists of lists are followed ('too_deep' past it)."),
+    Setting("ingest.max_json_depth", 64, int,
+            "Deepest nesting of arrays and objects read in JSON Feeds and JSONL records "
+            "('too_deep' past it)."),
+    Setting("ingest.max_attempts", 4, int,
+            "Tries of one article entry before it stays failed (until --retry-failed); a run "
+            "that died while handling the entry counts as a try."),
+    Setting("ingest.retry_backoff", 3600.0, float,
+            "Seconds before a later run tries again an entry that failed for a passing "
+            "reason (timeout, connection error, 429/5xx, an error in newsdesk); doubled "
+            "after every failed try."),
     Setting("extract.min_chars", 250, int,
             "Shortest extracted text accepted as an article; shorter pages are recorded as "
             "'no_article_text' (and the feed's own content is tried instead)."),

@@ -53,7 +53,11 @@ class SourceRow(Base):
 
 
 class EntryRow(Base):
-    """An article URL waiting to be fetched (the resumable work queue of a run)."""
+    """An article URL waiting to be fetched (the resumable work queue of a run).
+
+    ``status`` is ``pending``, ``fetching`` (being handled; left so by a run that died),
+    ``done``, ``failed`` or ``skipped``; ``attempts`` counts finished and interrupted tries.
+    """
 
     __tablename__ = "entries"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -64,6 +68,8 @@ class EntryRow(Base):
     reason: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: When a failed entry is due for another try (``None``: never by itself).
+    retry_at: Mapped[datetime | None] = mapped_column(nullable=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
     discovered_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -229,13 +229,55 @@ class SqlStore(EntityStore):
             s.add_all(EntryRow(url=e.url, source_url=e.source_url, data=e.to_dict()) for e in new)
             return len(new)
 
-    def pending_entries(self, limit: int | None = None) -> list[Entry]:
-        """Entries still to fetch, oldest first (includes those a crashed run left behind)."""
+    def pending_entries(self, limit: int | None = None,
+                        now: datetime | None = None) -> list[Entry]:
+        """Entries to fetch, oldest first: those never tried (including those a crashed
+        run left behind) and failed ones whose ``retry_at`` has come."""
+        now = now or utcnow()
         with self.session() as s:
-            query = select(EntryRow).where(EntryRow.status == "pending").order_by(EntryRow.id)
+            due = (EntryRow.status == "failed") & EntryRow.retry_at.is_not(None) & (
+                EntryRow.retry_at <= now)
+            query = (select(EntryRow).where((EntryRow.status == "pending") | due)
+                     .order_by(EntryRow.id))
             if limit:
                 query = query.limit(limit)
             return [Entry.from_dict(r.data) for r in s.scalars(query)]
+
+    def start_entry(self, url: str) -> None:
+        """Mark an entry as being handled (``fetching``). A run that dies leaves it so, and
+        :meth:`recover_interrupted_entries` counts that as an attempt."""
+        with self.session() as s:
+            s.execute(update(EntryRow).where(EntryRow.url == url)
+                      .values(status="fetching", updated_at=utcnow()))
+
+    def release_entry(self, url: str) -> None:
+        """Put an entry being handled back in the queue, counting no attempt (the run was
+        interrupted by the operator, not by the entry)."""
+        with self.session() as s:
+            s.execute(update(EntryRow).where(EntryRow.url == url, EntryRow.status == "fetching")
+                      .values(status="pending", updated_at=utcnow()))
+
+    def recover_interrupted_entries(self, max_attempts: int) -> tuple[int, int]:
+        """Entries left ``fetching`` by a run that died: each counts an attempt; those with
+        attempts left go back to the queue, the rest fail as ``interrupted``.
+
+        Returns ``(queued again, given up)``.
+        """
+        with self.session() as s:
+            rows = list(s.scalars(select(EntryRow).where(EntryRow.status == "fetching")))
+            given_up = 0
+            for row in rows:
+                row.attempts = (row.attempts or 0) + 1
+                row.updated_at = utcnow()
+                if row.attempts >= max_attempts:
+                    row.status, row.reason = "failed", "interrupted"
+                    row.detail = (f"the process stopped {row.attempts} times while handling "
+                                  "this entry; newsdesk ingest --retry-failed tries it again")
+                    row.retry_at = None
+                    given_up += 1
+                else:
+                    row.status = "pending"
+            return len(rows) - given_up, given_up
 
     def finish_entry(self, url: str, status: str, reason: str = "", detail: str = "",
                      document_id: int | None = None) -> None:
@@ -243,17 +285,35 @@ class SqlStore(EntityStore):
         with self.session() as s:
             s.execute(
                 update(EntryRow).where(EntryRow.url == url).values(
-                    status=status, reason=reason, detail=detail[:4000],
+                    status=status, reason=reason[:64], detail=detail[:4000],
                     document_id=document_id, attempts=EntryRow.attempts + 1,
-                    updated_at=utcnow(),
+                    updated_at=utcnow(), retry_at=None,
                 )
             )
+
+    def fail_entry(self, url: str, reason: str, detail: str = "", *, backoff: float = 0.0,
+                   max_attempts: int = 1) -> datetime | None:
+        """Mark an entry ``failed`` and count the attempt. With ``backoff`` (seconds) and
+        attempts left (fewer than ``max_attempts``), it is due again after ``backoff``
+        doubled for every earlier attempt; returns that time, or ``None`` (no retry)."""
+        with self.session() as s:
+            row = s.scalar(select(EntryRow).where(EntryRow.url == url))
+            if row is None:
+                return None
+            row.attempts = (row.attempts or 0) + 1
+            row.status, row.reason, row.detail = "failed", reason[:64], detail[:4000]
+            row.updated_at = utcnow()
+            row.retry_at = None
+            if backoff > 0 and row.attempts < max_attempts:
+                row.retry_at = utcnow() + timedelta(seconds=backoff * 2 ** (row.attempts - 1))
+            return row.retry_at
 
     def retry_failed_entries(self) -> int:
         """Put failed entries back in the queue; returns how many."""
         with self.session() as s:
             result = s.execute(
-                update(EntryRow).where(EntryRow.status == "failed").values(status="pending")
+                update(EntryRow).where(EntryRow.status == "failed")
+                .values(status="pending", retry_at=None)
             )
             return int(getattr(result, "rowcount", 0) or 0)
 

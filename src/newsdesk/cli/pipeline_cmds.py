@@ -5,20 +5,31 @@ from __future__ import annotations
 import argparse
 import contextlib
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsdesk.cli.common import open_context, print_counts
 from newsdesk.errors import ConfigError
+from newsdesk.pipeline import Context
 
 SOURCES_HELP = ("feed URLs (RSS, Atom, JSON Feed), OPML files, article URLs, local HTML or "
                 "JSONL files, or folders of them (default: the `sources` setting)")
 
 
-def _sources(args: argparse.Namespace, configured: list[str], stack: contextlib.ExitStack
+def _sources(args: argparse.Namespace, ctx: Context, stack: contextlib.ExitStack
              ) -> list[str]:
+    configured: list[str] = ctx.settings["sources"]
     if getattr(args, "demo", False):
         from newsdesk.demo_server import demo_sources
 
-        return list(args.sources) + stack.enter_context(demo_sources())
+        served = stack.enter_context(demo_sources())
+        # The demo server is on 127.0.0.1, which the fetch policy refuses unless listed:
+        # exactly its host and port are allowed, nothing else on the machine.
+        server = urlsplit(served[0]).netloc
+        ctx.settings = ctx.settings.with_overrides(
+            {"fetch.allow_networks": [*ctx.settings["fetch.allow_networks"], server]},
+            origin="--demo")
+        ctx.__dict__.pop("fetcher", None)  # made again with the demo server allowed
+        return list(args.sources) + served
     sources = list(args.sources) or configured
     if not sources:
         raise ConfigError("no sources given: pass feed URLs or files, set `sources` in "
@@ -34,7 +45,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         ctx = stack.enter_context(open_context(args, "ingest"))
         if args.retry_failed:
             ctx.count("entries_requeued", ctx.store.retry_failed_entries())
-        ingest(_sources(args, ctx.settings["sources"], stack), ctx)
+        ingest(_sources(args, ctx, stack), ctx)
         print_counts("ingest finished:", ctx.counts)
     return 0
 
@@ -76,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     with contextlib.ExitStack() as stack:
         ctx = stack.enter_context(open_context(args, "run", site_dir=args.out))
-        run_all(ctx, _sources(args, ctx.settings["sources"], stack))
+        run_all(ctx, _sources(args, ctx, stack))
         print_counts("run finished:", ctx.counts)
         site = ctx.settings.site_dir.resolve()
         print(f"\nsite: {site / 'index.html'}")
