@@ -145,10 +145,10 @@ def test_loopback_services_are_refused_directly_and_through_a_redirect(
 def test_opml_and_json_feed_links_pass_the_same_policy(hostile: HostileServer,
                                                        ctx_for: Any) -> None:
     hostile.routes["/list.opml"] = Answer(body=(
-        '<opml version="2.0"><body>'
-        '<outline text="a" xmlUrl="file:///etc/passwd"/>'
-        '<outline text="b" xmlUrl="javascript:alert(1)"/>'
-        '<outline text="c" xmlUrl="/feed.json"/></body></opml>').encode())
+        b'<opml version="2.0"><body>'
+        b'<outline text="a" xmlUrl="file:///etc/passwd"/>'
+        b'<outline text="b" xmlUrl="javascript:alert(1)"/>'
+        b'<outline text="c" xmlUrl="/feed.json"/></body></opml>'))
     hostile.routes["/feed.json"] = Answer(body=json.dumps({
         "version": "https://jsonfeed.org/version/1.1", "title": "J",
         "items": [{"id": "1", "url": "file:///etc/passwd", "content_text": "x"},
@@ -431,3 +431,27 @@ def test_earlier_data_stays_when_a_hostile_run_follows(hostile: HostileServer,
     assert after[before.canonical_url].text == before.text  # never overwritten
     assert strict.counts["canonical_other_site"] == 1
     assert "Forged words" in after[hostile.url("/evil")].text  # kept under its own URL
+
+
+# -- what the fuzz run found ---------------------------------------------------------------------
+
+
+def test_character_references_to_no_character_do_not_lose_the_feed(
+        hostile: HostileServer, ctx_for: Any) -> None:
+    hostile.routes["/refs.xml"] = Answer(body=rss(
+        GOOD_PATH, extra="<description>&#2000000; &#xD800; &#0; &#99999999999;</description>"))
+    ctx = ctx_for(hostile)
+    ingest([hostile.url("/refs.xml")], ctx)
+    assert good_stored(ctx, hostile)
+    assert not any(p.reason in {"internal_error", "malformed_feed"} for p in ctx.problems)
+
+
+def test_a_page_with_deeply_nested_json_ld_is_stored(hostile: HostileServer,
+                                                     ctx_for: Any) -> None:
+    deep = b'<script type="application/ld+json">' + b"[" * 50_000 + b"]" * 50_000 + b"</script>"
+    page = ARTICLE.replace(b"port-talks", b"deep-ld")
+    hostile.routes["/deep-ld"] = Answer(body=page.replace(b"</head>", deep + b"</head>"),
+                                        headers=HTML)
+    ctx = ctx_for(hostile)
+    feed_run(ctx, hostile, ["/deep-ld"])
+    assert hostile.url("/deep-ld") in stored(ctx)

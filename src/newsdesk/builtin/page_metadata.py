@@ -7,7 +7,6 @@ words about its title, author, date, site, language and address.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -15,6 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsdesk.backends.extractor import Extracted
+from newsdesk.safe_json import loads_bounded
 
 # lxml refuses a str that starts with an encoding declaration (XHTML pages often do); the
 # text is already decoded, so the declaration is dropped before parsing.
@@ -25,6 +25,7 @@ _PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished
 _AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.author",
                 "parsely-author")
 _WS = re.compile(r"\s+")
+JSON_LD_MAX_DEPTH = 32
 _TOKEN = re.compile(r"\w+")
 # Separators between a headline and the site or section names in a <title>. Not ":",
 # which headlines use themselves ("Algeria: ministers resign").
@@ -56,8 +57,8 @@ def _json_ld_items(tree: Any) -> list[dict[str, Any]]:
         if (node.get("type") or "").lower() != "application/ld+json" or not node.text:
             continue
         try:
-            data = json.loads(node.text)
-        except ValueError:
+            data = loads_bounded(node.text, JSON_LD_MAX_DEPTH)
+        except ValueError:  # not JSON, or nested deeper than any real JSON-LD
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:

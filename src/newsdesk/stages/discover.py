@@ -15,7 +15,6 @@ while reading one source is recorded against it while the others are read.
 from __future__ import annotations
 
 import calendar
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -26,7 +25,6 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import feedparser
-import numpy as np
 
 from newsdesk.content_types import unsupported_reason
 from newsdesk.decode import decode_bytes
@@ -34,12 +32,12 @@ from newsdesk.errors import FetchError
 from newsdesk.fetch_policy import check_link, file_url_path, scheme_of
 from newsdesk.pipeline import Context
 from newsdesk.records import Entry, parse_iso
+from newsdesk.safe_json import TooDeep, loads_bounded
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".json", ".rdf"}
 HTML_SUFFIXES = {".html", ".htm"}
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _ITEM_START = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?(?:item|entry)[\s>/]", re.IGNORECASE)
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 #: Item-level problems recorded per source before the rest are only counted.
 PROBLEMS_PER_SOURCE = 20
 #: Publication times further ahead than this are a source's error, not news.
@@ -48,41 +46,11 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 log = logging.getLogger(__name__)
 
 
-class TooDeep(ValueError):
-    """JSON nested deeper than the limit."""
-
-
 def to_url(spec: str) -> str:
     """A source given as a path becomes a file:// URL; URLs pass through."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", spec) and not re.match(r"^[a-zA-Z]:[\\/]", spec):
         return spec
     return Path(spec).expanduser().resolve().as_uri()
-
-
-def json_depth(text: str) -> int:
-    """How deeply arrays and objects nest in the JSON ``text`` (strings ignored)."""
-    brackets = re.sub(r"[^\[\]{}]", "", _JSON_STRING.sub("", text))
-    if not brackets:
-        return 0
-    codes = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
-    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
-    return int(np.cumsum(steps).max())
-
-
-def loads_bounded(text: str, max_depth: int) -> Any:
-    """``json.loads`` that refuses nesting deeper than ``max_depth`` before parsing.
-
-    Raises:
-        TooDeep: the text nests deeper than ``max_depth``.
-        ValueError: the text is not JSON.
-    """
-    depth = json_depth(text)
-    if depth > max_depth:
-        raise TooDeep(f"JSON nested {depth} deep, limit {max_depth} (ingest.max_json_depth)")
-    try:
-        return json.loads(text)
-    except RecursionError as exc:  # a limit above what the parser itself can take
-        raise TooDeep(f"JSON nested too deep to parse ({depth})") from exc
 
 
 def plausible_date(value: datetime | None, ctx: Context | None = None) -> datetime | None:
@@ -350,6 +318,21 @@ def parse_json_feed(content: bytes, base_url: str, source: str, ctx: Context,
     return entries, title
 
 
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+
+
+def _defuse_char_refs(content: bytes) -> bytes:
+    """Character references to no character (``&#2000000;``, ``&#xD800;``) become U+FFFD:
+    feedparser raises on them instead of reporting a malformed feed."""
+    def fix(match: re.Match[bytes]) -> bytes:
+        value = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF or value == 0:
+            return b"&#xFFFD;"
+        return match.group(0)
+
+    return _CHAR_REF.sub(fix, content) if b"&#" in content else content
+
+
 def _cut_items(content: bytes, limit: int) -> tuple[bytes, int]:
     """The feed cut before its ``limit + 1``-th item, and how many items it had.
 
@@ -386,8 +369,14 @@ def parse_feed(content: bytes, base_url: str, source: str, headers: dict[str, st
     # feedparser turns a file:// base into "file://a/..." (host "a"), so it only gets an
     # http(s) base; every link is joined with the feed's URL below anyway.
     base = {"content-location": base_url} if base_url.startswith(("http://", "https://")) else {}
-    parsed = feedparser.parse(content, response_headers={
-        **base, **{k.lower(): v for k, v in headers.items()}})
+    try:
+        parsed = feedparser.parse(_defuse_char_refs(content), response_headers={
+            **base, **{k.lower(): v for k, v in headers.items()}})
+    except (ValueError, TypeError, LookupError, AttributeError, RecursionError,
+            UnicodeError) as exc:
+        ctx.problem("ingest", source, "malformed_feed",
+                    f"the feed parser failed: {type(exc).__name__}: {exc}"[:500])
+        return [], ""
     # A missing or non-XML Content-Type (every local file) and a charset header that the
     # XML declaration overrides are normal on the web, not a broken feed.
     bozo = parsed.bozo and not isinstance(parsed.get("bozo_exception"), _HARMLESS_BOZO)
