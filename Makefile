@@ -12,7 +12,7 @@ export CMAKE_ARGS
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv browser demo test lint bench serve clean
+.PHONY: help venv browser demo test lint bench serve audit clean
 
 help:
 	@echo "make demo   - set up .venv, run the pipeline on the bundled demo sources, build the site"
@@ -20,6 +20,7 @@ help:
 	@echo "make serve  - serve the demo site and JSON API on http://127.0.0.1:8000/"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - ingest-to-publish throughput benchmark (2,000+ articles)"
+	@echo "make audit  - pip-audit over the installed (locked) dependencies"
 
 # The virtual environment, stamped so it is rebuilt when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -62,5 +63,18 @@ lint: venv
 bench: venv
 	$(BIN)/python bench/throughput.py --articles 2000
 
+# Known vulnerabilities in the exact versions installed in .venv, from PyPI's advisory
+# data (pip-audit's default service). pip-audit lives in a venv of its own so that its
+# dependencies never change what the tests run with. --strict fails when a package could
+# not be audited, so an unreachable advisory service is a failure, never a silent pass.
+# Not part of `make test`: see "Reliability and security" in README.md.
+AUDIT_VENV ?= .venv-audit
+audit: venv
+	test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+	  $(AUDIT_VENV)/bin/python -m pip install --quiet pip-audit==2.10.1; }
+	$(BIN)/python -m pip freeze --exclude-editable --all > .audit-requirements.txt
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+	  -r .audit-requirements.txt
+
 clean:
-	rm -rf $(VENV) $(DATA_DIR) .pytest_cache
+	rm -rf $(VENV) $(AUDIT_VENV) $(DATA_DIR) .pytest_cache .audit-requirements.txt
