@@ -174,9 +174,11 @@ def make_context(tmp_path: Path, **overrides: Any) -> Context:
     The process environment is ignored so a developer's NEWSDESK_* variables cannot
     change what a test sees. The tests' own servers run on 127.0.0.1, which the fetch
     policy refuses unless listed, so it is listed unless the test sets
-    ``fetch.allow_networks`` itself.
+    ``fetch.allow_networks`` itself; likewise the test data folder is one local files
+    may be read from (``fetch.local_folders``), as an operator's archive would be.
     """
-    overrides = {"fetch.allow_networks": ["127.0.0.1"], **overrides}
+    overrides = {"fetch.allow_networks": ["127.0.0.1"], "fetch.local_folders": [str(DATA)],
+                 **overrides}
     settings = load_settings(overrides={"data_dir": str(tmp_path), **overrides}, environ={})
     store = SqlStore.open(f"sqlite:///{tmp_path / 'newsdesk.db'}")
     return Context(settings=settings, store=store, show_progress=False)

@@ -289,6 +289,7 @@ def test_fetch_entry_strips_lines_learned_from_the_archive(ctx: Context,
         ctx.store.save_document(_stored(
             f"https://gazette.example/2026/11/{n}/b",
             article(n, "Read more: Harbour Gazette newsletters, every morning.")))
+    ctx.fetcher.allow_local(tmp_path)  # as for a folder named as a source
     doc = fetch_entry(Entry(url=page.as_uri(), source_url="feed"), ctx)
     assert doc is not None
     assert "Read more: Harbour Gazette newsletters" not in doc.text

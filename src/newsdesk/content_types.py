@@ -81,9 +81,9 @@ def unsupported_reason(content: bytes, content_type: str = "") -> str | None:
     declared = media_type(content_type)
     if declared and _BINARY_TYPES.match(declared):
         return f"{declared} is not a text document"
-    if head.startswith(_BOM_PREFIXES) or head[:4] in {b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"}:
+    if head.startswith(_BOM_PREFIXES) or head[:4] == b"\x00\x00\xfe\xff":
         return None  # UTF-16/32 text carries NUL bytes by nature
-    if b"\x00" in head and _looks_utf16(head):
+    if b"\x00" in head and _looks_wide_text(head):
         return None
     if b"\x00" in head:
         return f"binary data ({declared or 'no Content-Type'}: NUL bytes in the first "\
@@ -95,7 +95,19 @@ def unsupported_reason(content: bytes, content_type: str = "") -> str | None:
     return None
 
 
-def _looks_utf16(head: bytes) -> bool:
-    """UTF-16 without a BOM: ASCII markup with a NUL beside every character."""
-    even, odd = head[0::2], head[1::2]
-    return (even.count(0) > len(even) * 0.4) != (odd.count(0) > len(odd) * 0.4)
+def _looks_wide_text(head: bytes) -> bool:
+    """UTF-16 or UTF-32 without a BOM: the bytes decode in one of them to printable text
+    that is mostly ASCII (markup carries a NUL beside every ASCII character in these
+    encodings)."""
+    for codec, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        sample = head[: len(head) - len(head) % unit]
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(1 for c in text if c.isprintable() or c in "\t\r\n")
+        ascii_share = sum(1 for c in text if c < "\x80") / max(1, len(text))
+        # Markup is mostly ASCII: random bytes can decode as printable CJK, never as this.
+        if text and printable >= 0.95 * len(text) and ascii_share >= 0.5:
+            return True
+    return False

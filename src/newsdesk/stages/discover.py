@@ -318,7 +318,7 @@ def parse_json_feed(content: bytes, base_url: str, source: str, ctx: Context,
     return entries, title
 
 
-_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));?")
 
 
 def _defuse_char_refs(content: bytes) -> bytes:
