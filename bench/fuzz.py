@@ -57,7 +57,8 @@ def main() -> int:
     # Every refused link and broken feed is logged as a warning; thousands would drown
     # the figures.
     logging.getLogger("newsdesk").setLevel(logging.ERROR)
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    for noisy in ("trafilatura", "readability", "readability.readability"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     targets = Targets()
     failed = 0
     total = 0

@@ -220,7 +220,7 @@ def check_link(link: str, base: str, local_root: Callable[[Path], Path | None]) 
         if not path.is_absolute() or local_root(path) is None:
             raise FetchError(joined[:300], "local_file_refused",
                              "not inside a folder named as a source; name the folder (or a "
-                             "file in it) on the command line or in the sources setting")
+                             "file in it) as a source, or list it in fetch.local_folders")
         parts = urlsplit(joined)
         return (Path(os.path.normpath(path)).as_uri() + (f"?{parts.query}" if parts.query else "")
                 + (f"#{parts.fragment}" if parts.fragment else ""))

@@ -273,7 +273,8 @@ class HttpFetcher(Fetcher):
             path = Path(os.path.abspath(path))
         if self.local_root(path) is None:
             raise FetchError(url, "local_file_refused",
-                             "not inside a folder named as a source")
+                             "not inside a folder named as a source or listed in "
+                             "fetch.local_folders")
         if not path.is_file():
             raise FetchError(url, "not_found", f"no such file: {path}")
         limit = self.options.max_bytes
