@@ -254,3 +254,8 @@ def match_key(key: str) -> str:
     if kind == "person":
         return "person:" + value.split()[-1]
     return key
+
+
+def names_of_kind(entities: Iterable[Entity], kind: str) -> list[str]:
+    """The display names of the ``kind`` entities ("person", "place", ...), in order."""
+    return [e.name for e in entities if e.kind == kind]

@@ -162,6 +162,8 @@ class Sentence(Record):
     text: str
     citation: Citation
     verdict: Verdict | None = None
+    #: A headline: checked for what it says and whom it credits, not as a sentence.
+    headline: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Sentence:
@@ -171,6 +173,7 @@ class Sentence(Record):
             text=data["text"],
             citation=Citation(**data["citation"]),
             verdict=Verdict(**verdict) if verdict else None,
+            headline=bool(data.get("headline", False)),
         )
 
 
@@ -278,6 +281,11 @@ class Article(Record):
     keywords: list[str]
     sources: list[SourceRef]
     writer: str
+    #: Whose words the headline is when it is taken from a source ("Reuters", "one
+    #: report"); shown beside it. Empty when the headline is the newsroom's own.
+    headline_credit: str = ""
+    #: "article" (sections with subheadings) or "brief" (one paragraph: short sources).
+    kind: str = "article"
     version: int = 1
     written_at: datetime = field(default_factory=utcnow)
     updated_at: datetime | None = None
@@ -309,6 +317,8 @@ class Article(Record):
             keywords=list(data["keywords"]),
             sources=[SourceRef(**s) for s in data["sources"]],
             writer=data["writer"],
+            headline_credit=data.get("headline_credit", ""),
+            kind=data.get("kind", "article"),
             version=data.get("version", 1),
             written_at=parse_iso(data.get("written_at")) or utcnow(),
             updated_at=parse_iso(data.get("updated_at")),

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
-import punkt
+from newsdesk.segment import split_sentences
+
+__all__ = ["split_sentences"]  # and every public name below; re-exported for its users
 
 STOPWORDS = frozenset(
     """
@@ -52,24 +53,6 @@ _NAME = re.compile(r"\b[A-ZÀ-Ö][\w’'\-]*(?:\s+(?:of|de|van|von|der|la|du|al|
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 _SPACE = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=1)
-def _punkt_ready() -> bool:
-    punkt.sent_tokenize("Warm up.", language="english")
-    return True
-
-
-def split_sentences(text: str, language: str = "english") -> list[str]:
-    """Sentences of ``text``, paragraph by paragraph (newlines end paragraphs)."""
-    _punkt_ready()
-    sentences: list[str] = []
-    for raw in text.split("\n"):
-        paragraph = _SPACE.sub(" ", raw).strip()
-        if paragraph:
-            sentences.extend(s.strip() for s in punkt.sent_tokenize(paragraph, language=language)
-                             if s.strip())
-    return sentences
 
 
 def normalize_quotes(text: str) -> str:

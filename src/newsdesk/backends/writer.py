@@ -15,7 +15,10 @@ class WriteRequest:
     """Everything a writer gets for one story.
 
     ``documents`` are the independent sources (oldest first); ``duplicates`` maps an
-    original's id to the outlets that carried a copy of it.
+    original's id to the outlets that carried a copy of it. ``people`` and ``places``
+    map a document's id to the whole names a named-entity recogniser found in it
+    ("Lori Lightfoot", "Hanoi"); a writer uses them to introduce people by their full
+    name and to name sections, and copes without them.
     """
 
     story_id: int
@@ -24,6 +27,8 @@ class WriteRequest:
     duplicates: dict[int, list[str]] = field(default_factory=dict)
     max_sentences: int = 14
     sentences_per_doc: int = 20
+    people: dict[int, list[str]] = field(default_factory=dict)
+    places: dict[int, list[str]] = field(default_factory=dict)
 
 
 class Writer(Backend, abc.ABC):

@@ -42,9 +42,11 @@ from itertools import pairwise
 
 import numpy as np
 
+from newsdesk.attribution import unframe
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.verifier import Verifier
+from newsdesk.published_form import form_problems, speaker_problems
 from newsdesk.records import Sentence, Verdict, VerdictStatus
 from newsdesk.text import (
     MONTHS,
@@ -305,8 +307,8 @@ class AlignmentVerifier(Verifier):
         """
         if not sentences:
             return []
-        claims = [split_sentences(strip_attribution(s.text, s.citation.outlet))
-                  or [s.text] for s in sentences]
+        claims = [[s.text] if s.headline else split_sentences(unframe(s.text).claim) or [s.text]
+                  for s in sentences]
         cited = [Source([s.citation.source_text]) if s.citation.source_text.strip() else None
                  for s in sentences]
         vectors = _Vectors(embedder)
@@ -336,7 +338,19 @@ class AlignmentVerifier(Verifier):
             previous = results[i]
             if previous is None or _overall(found) > _overall(previous):
                 results[i] = found
-        return [self._conclude(found) for found in results]
+        assessments = [self._conclude(found) for found in results]
+        for sentence, assessment, parts in zip(sentences, assessments, claims, strict=True):
+            problems = form_problems(sentence)
+            for part in parts:
+                problems += speaker_problems(part, " ".join(assessment.verdict.evidence)
+                                             or sentence.citation.source_text)
+            if problems:
+                verdict = assessment.verdict
+                verdict.checks["form"] = False
+                verdict.missing = problems + verdict.missing
+                if verdict.status == "supported":
+                    verdict.status = "unsupported"
+        return assessments
 
     def _conclude(self, found: list[Finding] | None) -> Assessment:
         if not found:

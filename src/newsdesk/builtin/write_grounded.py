@@ -2,60 +2,72 @@
 
 No language model is involved, so nothing can be invented. The writer
 
-1. collects candidate sentences from every source, skipping page furniture (photo
-   credits and captions, sign-up, cookie and advertising notices, embedded-tweet and
-   web-archive prompts) and sentences that cannot stand alone (too short or long, a
-   question, cut off mid-sentence, or opening with a pronoun that needs the sentence
-   before it);
+1. collects candidate sentences from every news source (opinion and commentary are
+   listed as sources but never speak in the article), keeping only sentences that can
+   stand alone in the newsroom's voice (:mod:`newsdesk.writing.candidates`: whole
+   sentences, no one's first person, no quotation without its speaker, no pronoun or
+   connective pointing back, no page furniture);
 2. scores each for centrality: its similarity to the story's centroid, half in embedding
    and half in TF-IDF space, its position in its source (reports put what matters
    first), how many other sources say the same and, where the sources have titles, its
    closeness to them;
 3. selects greedily by maximal marginal relevance: central sentences that add something
    the sentences already chosen do not, skipping near-repeats and sentences whose
-   figures are all given already, until the sentence or word budget is spent. LexRank
-   over the same similarity graph and a reward for covering word pairs that several
-   sources share (after Gillick and Favre 2009) are options, off by default: neither
-   helped on the tuning data;
-4. compresses where it is safe: drops datelines, leading connectives ("But",
-   "Meanwhile,") and short parentheticals outside quotations, and keeps the shorter form
-   only when it stays close in meaning to the source sentence;
-5. orders and groups: the lead, then the latest developments, what happened, the
-   background and the reactions, each section under a heading that names its key person,
-   place or organisation (the speakers, for reactions);
-6. attributes the first sentence it takes from each outlet to that outlet.
+   figures are all given already, until the sentence or word budget is spent;
+4. compresses where it is safe: drops datelines, leading connectives and short
+   parentheticals outside quotations, keeping the shorter form only when it stays close
+   in meaning to the source sentence;
+5. reads the article in order and keeps its references true
+   (:mod:`newsdesk.writing.references`): a person's first mention gives the full name,
+   a sentence about "the base" needs the base before it, or it is left out;
+6. orders and groups: a story whose sources are short becomes a brief (a lead paragraph
+   and no subheadings); a longer one gets the lead, then the latest developments, what
+   happened, the background and the reactions, each under a heading that names a whole
+   person or place (:mod:`newsdesk.writing.headings`). No more than two consecutive
+   sentences come from one source;
+7. credits the outlet (:mod:`newsdesk.attribution`): the summary always, and the first
+   body sentence taken from each outlet ("According to X, ..." / "..., X reported.");
+   a sentence that already says who said it keeps its own attribution. An unnamed
+   outlet is "one report".
 
+The headline is the plainest of the sources' own headlines that is closest to every
+other source (fair to every side the story has), credited to its outlet on the article
+(``headline_credit``); without a usable headline, the lead cut to headline length.
 Each sentence carries a citation to the exact source sentence; the verifier then checks
-the written sentence against it. Sources without an outlet, title or date are handled:
-no attribution, a headline taken from the lead, no "latest" split.
+the written sentence against it.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
-from urllib.parse import urlsplit
 
 import numpy as np
 
+from newsdesk.attribution import credit_name, frame, word_case
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.writer import Writer, WriteRequest
+from newsdesk.outlets import is_opinion, outlet_name
 from newsdesk.records import Article, Citation, Document, Section, Sentence, SourceRef, iso
-from newsdesk.text import (
-    STOPWORDS,
-    content_words,
-    looks_like_instruction,
-    names,
-    numbers,
-    slugify,
-    split_sentences,
-    words,
+from newsdesk.standalone import speaker_names
+from newsdesk.text import content_words, names, numbers, slugify, split_sentences
+from newsdesk.writing.candidates import (
+    CREDIT,
+    drop_parentheticals,
+    has_own_attribution,
+    is_quote,
+    light_form,
+    rejection,
 )
+from newsdesk.writing.headings import ROLE_HEADINGS, section_heading
+from newsdesk.writing.headlines import headline_options, plain_title
+from newsdesk.writing.references import ReferenceTracker
+from newsdesk.writing.similarity import bigrams, centroid_similarity, lexrank, tfidf_matrix
+
+__all__ = ["ROLE_HEADINGS", "Candidate", "GroundedWriter", "role_of"]
 
 REDUNDANT = 0.80      # cosine above which a candidate repeats a chosen sentence
 REPEATS_FIGURES = 0.55  # a fairly similar sentence whose figures are all already given
@@ -63,91 +75,19 @@ CORROBORATED = 0.65   # cosine above which another source's sentence reports the
 COMPRESSED_SIMILARITY = 0.85  # a shortened sentence must stay this close to its source
 HEADLINE_SIMILARITY = 0.80    # and a headline cut from a sentence, this close
 HEADLINE_WORDS = 20   # longest headline taken from a sentence
-_BOILERPLATE = re.compile(
-    r"(additional reporting|reporting by|editing by|writing by|all rights reserved|"
-    r"sign up|subscribe|newsletter|click here|read more|follow us|copyright|©|https?://|"
-    r"@\w|this article|photo:|image:|caption|\bfile photo\b|^FILE\b|\bAP Photo\b|"
-    r"\bphoto(graph)? (by|credit|courtesy)\b|getty images|\bcookies?\b|privacy policy|"
-    r"terms of (use|service)|javascript|your browser|advertisement|continue(s|d)? "
-    r"(reading|below)|story continued|article excerpt|your tweets|tweet with a location|"
-    r"wayback machine|internet archive|archive-it|web collections|crawl data|"
-    r"try again later|is not available right now|interactive transcript|reprints|"
-    r"non-commercial use|"
-    r"^\d+ of \d+\b)", re.IGNORECASE)
-# A picture caption ends with its credit: "(David M Warren / Staff Photographer)".
-_CREDIT = re.compile(r"\((?:[^()]*/[^()]*|AP|Associated Press|Reuters|AFP|Getty)\)\s*$")
-_DANGLING = frozenset({"They", "He", "She", "It", "This", "These", "Those", "That", "Its",
-                       "His", "Her", "Their", "We", "Our", "I", "There", "Here", "Such",
-                       "Both", "Neither", "Then", "So", "Thus", "Nor", "Others"})
-# Connectives that tie a sentence to the one before it in its source; out of that
-# context they mislead, so they are dropped. "But" and "And" need no comma; the others
-# do ("Still, ..." is a connective, "Still more ..." is not).
-_OPENERS = re.compile(
-    r"^(?:(?:But|And)\s+(?=[\w“\"‘'])|(?:Meanwhile|However|But|And|Also|Still|Separately|"
-    r"In addition|Additionally|Elsewhere|Instead|Yet|Moreover|Furthermore|Indeed|In fact|"
-    r"Now|Of course|At the same time|Nonetheless|Nevertheless|Then|Plus|Again),\s+)")
-_ENDS = re.compile(r"[.!][\"”’')]*$")
-_PARENTHETICAL = re.compile(r"\s*\(([^()“”\"]{1,80})\)")
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-_SAID = re.compile(r"\b(said|says|told|added|stated|according to|announced|warned|insisted|"
-                   r"wrote|writes|argued|asked|noted|explained|claimed|described)\b",
-                   re.IGNORECASE)
-# "said X" names the speaker; "told X" names the listener
-_SAID_BEFORE = re.compile(r"\b(said|says|added|stated|according to|announced|warned|insisted|"
-                          r"wrote|writes|argued|noted|explained|claimed)\s+(\S+\s+){0,3}$",
-                          re.IGNORECASE)
-_QUOTE_MARK = re.compile(r"[“”\"]")
-_BACKGROUND = re.compile(
-    r"\b(last (year|month|spring|summer|autumn|winter)|previously|earlier this year|"
-    r"for decades|for years|years ago|was founded|dating back|the first since|"
-    r"for the first time (in|since))\b", re.IGNORECASE)
+MAX_RUN = 2           # consecutive sentences from one source, at most
+_BACKGROUND_WORDS = ("last year", "last month", "previously", "earlier this year",
+                     "for decades", "for years", "years ago", "was founded", "dating back",
+                     "the first since", "for the first time in", "for the first time since")
+_ADDITIVE = re.compile(r"\b(?:also|too|again|another|as well|further|likewise)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-# "HALDEN, Nov 19 (Allied Wire) — ", "SYCAMORE, Ill. --", "CAIRO—", "(CNN) - ": place names
-# in capitals (two letters or more, so "A US-led" is no dateline), a dash that is spaced,
-# doubled or long (so "US-led" is none either), and a capital after it ("NASA — the
-# agency — said" keeps its subject).
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*(?:,\s*[A-Z][A-Za-z.]{1,12})?"
-    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{2,40}\))?"
-    r"|\([A-Z][\w .]{1,30}\))\s*(?:\s[-–—]{1,2}|--|[—–])\s*(?=[A-Z0-9“\"‘'])")
-_OWN_ATTRIBUTION = re.compile(r"\b(said|says|told|according to|reported|announced|wrote|"
-                              r"argued|noted|claimed|warned|insisted)\b", re.IGNORECASE)
-# A relative clause or age between commas right after the subject:
-# "Mikhail Kalashnikov, who died last month aged 94, wrote ..." -> "Mikhail Kalashnikov wrote"
-_ASIDE = re.compile(r"^([^,“”\"]{3,60}?),\s+(?:(?:who|which|whose)\b[^,“”\"]{3,90}|\d{1,3}),\s+")
-
-_TRAILING_MODIFIER = re.compile(
-    r",\s+(?=(?:the|a|an|who|which|whose|where|when|after|as|while|with|including|"
-    r"according|amid|but|and|even|in|on|at|than|[a-z]+ing)\b)")
-# Nationality and party adjectives ("Egyptian", "Republican") are capitalised but name
-# no one; a heading needs a person, place or organisation.
-_ADJECTIVE_NAME = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ern|can|ic)$")
-
-ROLE_HEADINGS = {
-    "latest": "The latest",
-    "details": "What happened",
-    "earlier": "How it unfolded",
-    "background": "Background",
-    "reactions": "What they said",
-    "more": "The details",
-}
-# Headings that name the section's key person, place or organisation; each reads as a
-# phrase whatever the name is.
-ROLE_TEMPLATES = {
-    "latest": "The latest on {}",
-    "details": "{}: what we know",
-    "earlier": "{}: how it unfolded",
-    "background": "{}: the background",
-    "reactions": "What {} said",
-    "more": "More on {}",
-}
-ROLE_ORDER = ("latest", "details", "earlier", "background", "reactions")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ROLE_ORDER = ("latest", "details", "earlier", "background", "reactions")
 LATEST_WINDOW = timedelta(hours=30)  # sources this close to the newest one are "the latest"
 NEWEST_WINDOW = timedelta(hours=12)  # the lead and headline come from reports this recent
 
 
-@dataclass
+@dataclass(eq=False)
 class Candidate:
     """A source sentence the writer may use."""
 
@@ -168,76 +108,13 @@ class Candidate:
         return len((self.written or self.text).split())
 
 
-def outlet_name(doc: Document) -> str:
-    """The outlet a document is attributed to: its site name, else the host of its URL,
-    else ``""`` (no outlet known: nothing is attributed)."""
-    return doc.site_name or urlsplit(doc.canonical_url or doc.url).netloc
-
-
-def strip_dateline(sentence: str) -> str:
-    """Drop a wire dateline ("HALDEN, Nov 19 (Allied Wire) — ", "(CNN) - ")."""
-    stripped = _DATELINE.sub("", sentence, count=1)
-    return stripped[0].upper() + stripped[1:] if stripped else sentence
-
-
-def strip_opener(sentence: str) -> str:
-    """Drop a leading connective ("But", "Meanwhile,") that points at a missing context."""
-    stripped = _OPENERS.sub("", sentence, count=1)
-    return stripped[0].upper() + stripped[1:] if stripped else sentence
-
-
-def drop_parentheticals(sentence: str) -> str:
-    """Remove short parentheticals that sit outside quotations (pronunciations, party
-    labels, picture credits, translations)."""
-    quoted = [m.span() for m in _QUOTED.finditer(sentence)]
-
-    def keep_or_drop(match: re.Match[str]) -> str:
-        start, end = match.span()
-        if start == 0 or any(a <= start < b or a < end <= b for a, b in quoted):
-            return match.group(0)
-        return ""
-
-    text = _PARENTHETICAL.sub(keep_or_drop, sentence)
-    return re.sub(r"\s+([,.;:!?])", r"\1", text).strip()
-
-
-def compress(sentence: str) -> str:
-    """The shortest safe form of a source sentence: dateline, leading connective and
-    parentheticals outside quotes removed (see :func:`strip_dateline`,
-    :func:`strip_opener`, :func:`drop_parentheticals`)."""
-    return drop_parentheticals(strip_opener(strip_dateline(sentence)))
-
-
-def usable(sentence: str) -> bool:
-    """Whether a source sentence can stand in an article on its own."""
-    n_words = len(sentence.split())
-    if n_words < 7 or n_words > 60:
-        return False
-    if _BOILERPLATE.search(sentence) or _CREDIT.search(sentence):
-        return False
-    if looks_like_instruction(sentence):
-        return False  # text addressed to a language model is not news
-    if sentence.endswith((":", "?")) or not _ENDS.search(sentence):
-        return False  # a question, a lead-in, or text cut off mid-sentence
-    if not sentence[0].isupper() and sentence[0] not in "“\"‘'(":
-        return False
-    first = strip_opener(strip_dateline(sentence)).split(maxsplit=1)[0].strip(",")
-    if first in _DANGLING:
-        return False  # "They sang..." means nothing without the sentence before it
-    # unbalanced quotes mean the sentence splitter cut inside a quotation
-    return not (sentence.count("“") != sentence.count("”") or sentence.count('"') % 2)
-
-
-def is_quote(text: str) -> bool:
-    """A sentence that reports someone's words."""
-    return bool(_QUOTE_MARK.search(text) and _SAID.search(text))
-
-
 def is_background(text: str, story_year: int | None) -> bool:
     """Context from before the story: a past year, or words such as "last year"."""
-    if _BACKGROUND.search(text):
+    lowered = text.lower()
+    if any(phrase in lowered for phrase in _BACKGROUND_WORDS):
         return True
-    return story_year is not None and any(int(y) < story_year for y in _YEAR.findall(text))
+    years = [int(y) for y in _YEAR.findall(lowered)]
+    return story_year is not None and any(y < story_year for y in years)
 
 
 def role_of(candidate: Candidate, has_updates: bool, story_year: int | None = None) -> str:
@@ -271,50 +148,53 @@ class GroundedWriter(Writer):
         diversity: float = 0.7  # MMR lambda: 1 = pure centrality, 0 = pure novelty
         compress: bool = True   # shorten sentences where safe
         max_words: int = 0      # stop selecting past this many words (0: no word limit)
+        brief_sentences: int = 4  # at most this many body sentences: a brief, no subheadings
 
     options: Options
 
     def write(self, request: WriteRequest) -> Article | None:
         """See :meth:`Writer.write`."""
         docs = [d for d in request.documents if d.id is not None]
-        if not docs:
+        news = [d for d in docs if not is_opinion(d)]
+        if not news:
             return None
         numbers_of = {d.id: i for i, d in enumerate(docs, 1)}
-        candidates = self._candidates(docs, request.sentences_per_doc)
+        candidates = self._candidates(news, request.sentences_per_doc)
         if len(candidates) < 2:  # a summary and a lead at the least
             return None
         vectors = request.embedder.embed_batch([c.text for c in candidates])
         for cand, vec in zip(candidates, vectors, strict=True):
             cand.vector = vec
         self._compress(candidates, request.embedder)
-        self._score(candidates, vectors, docs, request.embedder)
-        weights = self._mark_concepts(candidates, docs)
+        self._score(candidates, vectors, news, request.embedder)
+        weights = self._mark_concepts(candidates, news)
         has_updates = not all(c.latest for c in candidates)
-        proper = self._proper_words(docs)
+        people = [n for d in news for n in request.people.get(d.id or 0, [])]
+        places = list(dict.fromkeys(n for d in news for n in request.places.get(d.id or 0, [])))
+        tracker = ReferenceTracker(people)
 
-        # The lead and summary state the news as it stands now: from the newest sources.
+        # The summary and the lead state the news as it stands now: from the newest
+        # sources, the summary from another outlet than the lead where one can.
         current = [c for c in candidates if c.latest] or candidates
         newest = max((c.doc.published_at for c in current if c.doc.published_at), default=None)
         freshest = [c for c in current if newest is None or c.doc.published_at is None
                     or newest - c.doc.published_at <= NEWEST_WINDOW]
+        ranked = sorted(candidates, key=lambda c: -c.score)
         lead_pool = [c for c in freshest if c.rank <= 1 and not is_quote(c.text)]
-        lead = max(lead_pool or current, key=lambda c: c.score)
-        # The summary adds to the lead rather than repeating it.
-        summary_pool = [c for pool in (freshest, current) for c in pool
-                        if c is not lead and c.rank <= 2 and c.length <= 40
-                        and not is_quote(c.text) and _similarity(c, lead) < REDUNDANT]
-        fresh_pool = [c for c in summary_pool if c in freshest]
-        summary = max(fresh_pool or summary_pool or [c for c in candidates if c is not lead],
-                      key=lambda c: (c.doc is not lead.doc, c.score))
+        summary, lead = self._summary_and_lead(lead_pool, freshest, current, ranked, tracker)
+        if summary is None or lead is None:
+            return None
         chosen = self._select(candidates, [lead, summary], request.max_sentences - 1, weights)
 
         story_year = newest.year if newest else None
-        by_role: dict[str, list[Candidate]] = {role: [] for role in ROLE_ORDER}
-        for cand in chosen:
-            by_role[role_of(cand, has_updates, story_year)].append(cand)
-        sections_src = self._balance(by_role)
+        body = sorted(chosen, key=lambda c: (c.doc.published_at or _EPOCH, c.index))
+        unnamed: list[str] = []  # outlets without a name, in the order first credited
 
-        attributed: set[str] = set()
+        def who(cand: Candidate) -> str:
+            if not cand.outlet and cand.doc.source_url not in unnamed:
+                unnamed.append(cand.doc.source_url)
+            return credit_name(cand.outlet, unnamed.index(cand.doc.source_url)
+                               if not cand.outlet else 0)
 
         def cite(cand: Candidate, text: str) -> Sentence:
             assert cand.doc.id is not None
@@ -322,62 +202,172 @@ class GroundedWriter(Writer):
                 doc_id=cand.doc.id, sentence_index=cand.index, source_text=cand.text,
                 outlet=cand.outlet, url=cand.doc.canonical_url, number=numbers_of[cand.doc.id]))
 
+        credited: set[int] = set()
+
         def render(cand: Candidate) -> Sentence:
+            # The outlet is named on the first of its sentences that does not say who
+            # said it already.
             text = cand.written
-            # A sentence that already names who said it keeps its own attribution; the
-            # outlet is named on the first of its sentences that does not.
-            if (cand.outlet and cand.outlet not in attributed
-                    and not _OWN_ATTRIBUTION.search(text) and not _QUOTE_MARK.match(text)):
-                attributed.add(cand.outlet)
-                text = attribute(text, cand.outlet, len(attributed), proper)
+            if (id(cand.doc) not in credited and not has_own_attribution(text)
+                    and not text.startswith(("“", '"', "‘", "'"))):
+                credited.add(id(cand.doc))
+                text = frame(text, who(cand), trailing=len(credited) % 2 == 0,
+                             case=case)
             return cite(cand, text)
 
-        headline = self._headline(docs, lead, candidates, request.embedder, numbers_of)
-        lead_sentence = render(lead)
-        outlets = {c.outlet for c in candidates}
-        taken: set[str] = set()
-        sections = []
-        for role, members in sections_src:
-            members.sort(key=lambda c: (c.doc.published_at or _EPOCH, c.index))
-            sections.append(Section(heading=section_heading(role, members, taken, outlets),
-                                    sentences=[render(c) for c in members]))
-        summary_sentence = cite(summary, summary.written)
+        case = word_case(d.text for d in news)
+        summary_text = summary.written
+        if not has_own_attribution(summary_text):
+            summary_text = frame(summary_text, who(summary), trailing=True, case=case)
+        summary_sentence = cite(summary, summary_text)
+        headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of)
 
+        layout = self._layout(lead, body, summary, has_updates=has_updates,
+                              story_year=story_year, tracker=tracker)
+        lead_sentences = [render(c) for c in layout[0][1]]
+        sections: list[Section] = []
+        taken: set[str] = set()
+        for role, members in layout[1:]:
+            texts = [c.written for c in members]
+            said = [p for c in members if is_quote(c.text)
+                    for p in speaker_names(c.written, people)]
+            sections.append(Section(
+                heading=section_heading(role, texts, said, people=people, places=places,
+                                        taken=taken),
+                sentences=[render(c) for c in members]))
         sources = [SourceRef(number=numbers_of[d.id], doc_id=d.id, outlet=outlet_name(d),
                              title=d.title, url=d.canonical_url, published_at=iso(d.published_at),
                              also_carried_by=request.duplicates.get(d.id, []))
                    for d in docs if d.id is not None]
         return Article(
             story_id=request.story_id, headline=headline, summary=summary_sentence,
-            lead=[lead_sentence], sections=sections, slug=slugify(headline.text),
-            meta_description=_clip(summary_sentence.text, 155), keywords=self._keywords(docs),
-            sources=sources, writer=self.name,
+            lead=lead_sentences, sections=sections, slug=slugify(headline.text),
+            meta_description=_clip(summary_sentence.text, 155), keywords=self._keywords(news),
+            sources=sources, writer=self.name, headline_credit=credit,
+            kind="brief" if not sections else "article",
         )
 
-    # -- headline ------------------------------------------------------------------------
+    # -- choosing what the article says ---------------------------------------------------
+
+    @staticmethod
+    def _summary_and_lead(lead_pool: list[Candidate], freshest: list[Candidate],
+                          current: list[Candidate], ranked: list[Candidate],
+                          tracker: ReferenceTracker
+                          ) -> tuple[Candidate | None, Candidate | None]:
+        """The summary (read first, right under the headline) and the lead: each must
+        read on its own at its place; the summary adds to the lead rather than repeat it.
+        Both trackers' state is advanced for the two chosen."""
+        def readable(cand: Candidate, probe: ReferenceTracker) -> str | None:
+            return probe.resolve(cand.written, cand.doc.text)
+
+        # The first sentences a reader meets must not lean on others: "also", "again",
+        # "another" add to something said before.
+        opening = [c for c in ranked if not _ADDITIVE.search(c.written)] or ranked
+        lead_pool = [c for c in lead_pool if c in opening]
+        current = [c for c in current if c in opening] or current
+        freshest = [c for c in freshest if c in opening]
+        ranked = opening
+        leads = sorted(lead_pool or current, key=lambda c: -c.score) + ranked
+        for lead in dict.fromkeys(leads):
+            pool = [c for group in (freshest, current, ranked) for c in group
+                    if c is not lead and c.rank <= 2 and c.length <= 40
+                    and not is_quote(c.text) and _similarity(c, lead) < REDUNDANT]
+            pool = pool or [c for c in ranked if c is not lead and _similarity(c, lead) < REDUNDANT]
+            fresh = [c for c in pool if c in freshest]
+            order = sorted(dict.fromkeys(fresh + pool),
+                           key=lambda c: (c.doc is lead.doc, c not in fresh, -c.score))
+            for summary in order:
+                probe = ReferenceTracker([])
+                probe.surnames = dict(tracker.surnames)
+                summary_text = readable(summary, probe)
+                if summary_text is None:
+                    continue
+                probe.accept(summary_text)
+                lead_text = readable(lead, probe)
+                if lead_text is None:
+                    continue
+                summary.written, lead.written = summary_text, lead_text
+                tracker.accept(summary_text)
+                tracker.accept(lead_text)
+                return summary, lead
+        return None, None
+
+    def _layout(self, lead: Candidate, body: list[Candidate], summary: Candidate, *,
+                has_updates: bool, story_year: int | None, tracker: ReferenceTracker
+                ) -> list[tuple[str, list[Candidate]]]:
+        """The body in reading order: ``("lead", [...])`` first, then ``(role, members)``
+        per section (none for a brief). Sentences are grouped by role and ordered by
+        time, then read in that order: a sentence whose references do not hold at its
+        place is left out (a surname is expanded to the full name where its source
+        gives it), and so is one that would make a run of more than :data:`MAX_RUN`
+        sentences from one source."""
+        if len(body) + 1 <= self.options.brief_sentences:
+            planned: list[tuple[str, list[Candidate]]] = [("lead", [lead, *body])]
+        else:
+            by_role: dict[str, list[Candidate]] = {role: [] for role in ROLE_ORDER}
+            for cand in body:
+                by_role[role_of(cand, has_updates, story_year)].append(cand)
+            planned = [("lead", [lead]), *self._balance(by_role)]
+        read: list[Candidate] = [summary, lead]
+        layout: list[tuple[str, list[Candidate]]] = []
+        for role, members in planned:
+            kept = [lead] if role == "lead" else []
+            for cand in members:
+                if cand is lead:
+                    continue
+                tail = read[-MAX_RUN:]
+                if len(tail) == MAX_RUN and all(c.doc is cand.doc for c in tail):
+                    continue
+                text = tracker.resolve(cand.written, cand.doc.text)
+                if text is None:
+                    continue
+                cand.written = text
+                tracker.accept(text)
+                kept.append(cand)
+                read.append(cand)
+            if kept:
+                layout.append((role, kept))
+        sentences = sum(len(m) for _, m in layout)
+        if len(layout) > 1 and sentences <= self.options.brief_sentences:
+            layout = [("lead", [c for _, members in layout for c in members])]
+        return layout
+
+    # -- headline --------------------------------------------------------------------------
 
     def _headline(self, docs: list[Document], lead: Candidate, candidates: list[Candidate],
-                  embedder: Embedder, numbers_of: dict[int | None, int]) -> Sentence:
-        """The title of the lead's source, unless it is a question or a feature line;
-        then the most central plain title. Sources without titles: the news as the most
-        central early sentence states it, cut to headline length."""
-        def plain(title: str) -> bool:
-            return bool(title) and not title.rstrip().endswith("?") and len(title.split()) <= 16
+                  embedder: Embedder, numbers_of: dict[int | None, int]
+                  ) -> tuple[Sentence, str]:
+        """The headline and the outlet it is credited to.
 
-        chosen = lead.doc
-        if not plain(chosen.title):
-            titled = [d for d in docs if plain(d.title)]
-            if not titled:
-                return self._headline_from_text(lead, candidates, embedder, numbers_of)
-            vectors = embedder.embed_batch([d.title for d in titled])
-            target = lead.vector if lead.vector is not None else vectors.mean(axis=0)
-            chosen = titled[int(np.argmax(vectors @ target))]
+        Among the sources' own headlines that read as plain news (see
+        :func:`newsdesk.writing.headlines.plain_title`), the one whose weakest
+        closeness to another source's report is highest: the headline every side of
+        the story would recognise, not one outlet's framing. Outlets with a name are
+        preferred. Sources without a usable headline: the lead cut to headline length.
+        """
+        titled = [d for d in docs if plain_title(d.title)]
+        if not titled:
+            return self._headline_from_text(lead, candidates, embedder, numbers_of)
+        titles = embedder.embed_batch([d.title.strip() for d in titled])
+        reports = embedder.embed_batch([f"{d.title}. {d.text[:600]}" for d in docs])
+
+        def fairness(i: int) -> tuple[bool, float]:
+            doc = titled[i]
+            others = [j for j, d in enumerate(docs) if d is not doc]
+            closeness = [float(titles[i] @ reports[j]) for j in others] or [1.0]
+            return bool(outlet_name(doc)), min(closeness) + 0.25 * float(np.mean(closeness))
+
+        best = max(range(len(titled)), key=fairness)
+        chosen = titled[best]
+        outlet = outlet_name(chosen)
         return Sentence(text=chosen.title.strip(), citation=Citation(
             doc_id=chosen.id or 0, sentence_index=-1, source_text=chosen.title,
-            outlet=outlet_name(chosen), url=chosen.canonical_url, number=numbers_of[chosen.id]))
+            outlet=outlet, url=chosen.canonical_url,
+            number=numbers_of[chosen.id]), headline=True), credit_name(outlet, 0)
 
     def _headline_from_text(self, lead: Candidate, candidates: list[Candidate],
-                            embedder: Embedder, numbers_of: dict[int | None, int]) -> Sentence:
+                            embedder: Embedder, numbers_of: dict[int | None, int]
+                            ) -> tuple[Sentence, str]:
         """The lead cut to headline length; failing that, another early, central
         sentence. A cut is kept only while it stays close in meaning to its sentence."""
         early = sorted((c for c in candidates if c.rank <= 2 and not is_quote(c.text)),
@@ -395,11 +385,12 @@ class GroundedWriter(Writer):
 
     @staticmethod
     def _cite_headline(cand: Candidate, text: str, numbers_of: dict[int | None, int]
-                       ) -> Sentence:
+                       ) -> tuple[Sentence, str]:
         assert cand.doc.id is not None
         return Sentence(text=text, citation=Citation(
             doc_id=cand.doc.id, sentence_index=cand.index, source_text=cand.text,
-            outlet=cand.outlet, url=cand.doc.canonical_url, number=numbers_of[cand.doc.id]))
+            outlet=cand.outlet, url=cand.doc.canonical_url,
+            number=numbers_of[cand.doc.id]), headline=True), credit_name(cand.outlet, 0)
 
     # -- candidates and scores -------------------------------------------------------------
 
@@ -412,11 +403,11 @@ class GroundedWriter(Writer):
                       or newest - doc.published_at <= LATEST_WINDOW)
             # A caption is a paragraph that ends with a picture credit; the credit is
             # a sentence of its own after splitting, so the paragraph is what tells.
-            captions = {s for line in doc.text.split("\n") if _CREDIT.search(line.strip())
+            captions = {s for line in doc.text.split("\n") if CREDIT.search(line.strip())
                         for s in split_sentences(line)}
             rank = 0
             for index, text in enumerate(split_sentences(doc.text)[:per_doc]):
-                if usable(text) and text not in captions:
+                if rejection(text) is None and text not in captions:
                     found.append(Candidate(doc=doc, index=index, text=text, outlet=outlet,
                                            latest=latest, rank=rank))
                     rank += 1
@@ -424,7 +415,7 @@ class GroundedWriter(Writer):
 
     def _compress(self, candidates: list[Candidate], embedder: Embedder) -> None:
         """Set each candidate's written form: compressed where that keeps its meaning."""
-        light = [strip_opener(strip_dateline(c.text)) for c in candidates]
+        light = [light_form(c.text) for c in candidates]
         for cand, text in zip(candidates, light, strict=True):
             cand.written = text
         if not self.options.compress:
@@ -445,8 +436,8 @@ class GroundedWriter(Writer):
         share = opts.embedding_share
         terms = tfidf_matrix([c.text for c in candidates])
         similarity = share * (vectors @ vectors.T) + (1 - share) * (terms @ terms.T)
-        centrality = (share * _centroid_similarity(vectors)
-                      + (1 - share) * _centroid_similarity(terms))
+        centrality = (share * centroid_similarity(vectors)
+                      + (1 - share) * centroid_similarity(terms))
         lex = lexrank(similarity) if opts.lexrank_weight else np.zeros(len(candidates))
         titles = [d.title for d in docs if d.title.strip()]
         if opts.title_weight and titles:
@@ -544,14 +535,6 @@ class GroundedWriter(Writer):
         return sections
 
     @staticmethod
-    def _proper_words(docs: list[Document]) -> set[str]:
-        """Words the sources capitalise mid-sentence (names): never lower-cased."""
-        seen: set[str] = set()
-        for doc in docs:
-            seen.update(re.findall(r"(?<=[a-z,;] )([A-Z][\w'’-]+)", doc.text))
-        return seen
-
-    @staticmethod
     def _keywords(docs: list[Document]) -> list[str]:
         name_counts = Counter(n for d in docs for n in set(names(f"{d.title}. {d.text}")))
         outlets = {outlet_name(d) for d in docs}
@@ -562,162 +545,13 @@ class GroundedWriter(Writer):
         return top_names + top_words
 
 
-# -- similarity and centrality --------------------------------------------------------------
-
-
-def stem(word: str) -> str:
-    """A light suffix-stripping stem, enough to match "protesters"/"protester"."""
-    for suffix, keep in (("'s", 0), ("ies", 0), ("ing", 5), ("ed", 4), ("es", 4), ("s", 3)):
-        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
-def bigrams(text: str) -> list[str]:
-    """Adjacent word pairs (stemmed) that are not both stop words: the "concepts" whose
-    coverage the selection rewards."""
-    tokens = [stem(w) for w in words(text)]
-    return [f"{a} {b}" for a, b in pairwise(tokens)
-            if not (a in STOPWORDS and b in STOPWORDS)]
-
-
-def tfidf_matrix(texts: list[str]) -> np.ndarray:
-    """Unit-length TF-IDF rows (sublinear tf, IDF over ``texts``) of stemmed content words."""
-    docs = [Counter(stem(w) for w in content_words(t)) for t in texts]
-    vocabulary: dict[str, int] = {}
-    for counts in docs:
-        for term in counts:
-            vocabulary.setdefault(term, len(vocabulary))
-    matrix = np.zeros((len(texts), max(len(vocabulary), 1)), dtype=np.float32)
-    df = np.zeros(matrix.shape[1], dtype=np.float32)
-    for row, counts in enumerate(docs):
-        for term, count in counts.items():
-            matrix[row, vocabulary[term]] = 1.0 + math.log(count)
-            df[vocabulary[term]] += 1
-    matrix *= np.log((len(texts) + 1) / (df + 1)) + 1.0
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.asarray(matrix / np.maximum(norms, 1e-9), dtype=np.float32)
-
-
-def _centroid_similarity(vectors: np.ndarray) -> np.ndarray:
-    centroid = vectors.mean(axis=0)
-    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
-    return np.asarray(vectors @ centroid)
-
-
-def lexrank(similarity: np.ndarray, threshold: float = 0.1, damping: float = 0.85,
-            iterations: int = 100) -> np.ndarray:
-    """Continuous LexRank (Erkan and Radev 2004): PageRank over the similarity graph with
-    edges below ``threshold`` removed, scaled so the most central sentence scores 1."""
-    n = len(similarity)
-    weights = np.where(similarity > threshold, similarity, 0.0)
-    np.fill_diagonal(weights, 0.0)
-    degree = weights.sum(axis=1, keepdims=True)
-    transition = np.where(degree > 0, weights / np.maximum(degree, 1e-12), 1.0 / n)
-    rank = np.full(n, 1.0 / n)
-    for _ in range(iterations):
-        updated = (1 - damping) / n + damping * transition.T @ rank
-        if float(np.abs(updated - rank).sum()) < 1e-8:
-            rank = updated
-            break
-        rank = updated
-    return np.asarray(rank / max(float(rank.max()), 1e-12))
-
-
-# -- headings and headlines ---------------------------------------------------------------
-
-
 def _similarity(a: Candidate, b: Candidate) -> float:
     assert a.vector is not None and b.vector is not None
     return float(a.vector @ b.vector)
-
-
-def _bare_name(name: str) -> str:
-    return re.sub(r"['’]s?$", "", name).strip()
-
-
-def speakers(text: str) -> list[str]:
-    """Who is speaking in a sentence: names outside its quotation marks that stand next
-    to a verb of saying ("..., said Mark McDonald", "Nutter told reporters")."""
-    plain = _QUOTED.sub(" ", text)
-    found = []
-    for name in names(plain):
-        at = plain.find(name)
-        before, after = plain[max(0, at - 25):at], plain[at + len(name):at + len(name) + 40]
-        # "said Mark McDonald, spokesman ..." / "Mark McDonald, a spokesman, said"
-        if _SAID_BEFORE.search(before) or _SAID.match(after.lstrip(" ,")) or re.match(
-                r"^,[^,.]{0,30},?\s+" + _SAID.pattern, after, re.IGNORECASE):
-            found.append(_bare_name(name))
-    return found
-
-
-def section_heading(role: str, members: list[Candidate], taken: set[str],
-                    outlets: set[str]) -> str:
-    """A short heading naming the section's key person, place or organisation (for
-    reactions, who spoke), in a phrase that fits the section's role. Names used by an
-    earlier heading are not repeated; with no name to give, the role's plain label."""
-    def usable_name(name: str) -> bool:
-        return (bool(name) and name not in taken and name not in outlets
-                and len(name.split()) <= 4 and len(name) >= 3
-                and not _ADJECTIVE_NAME.match(name)
-                # "Occupy L" from "Occupy L.A.": an initial cut from its full stop
-                and all(len(w) > 1 for w in name.split()))
-
-    if role == "reactions":
-        said = Counter(n for c in members if is_quote(c.text)
-                       for n in dict.fromkeys(speakers(c.text)))
-        people = [n for n, _ in said.most_common() if usable_name(n)][:2]
-        if people:
-            taken.update(people)
-            joined = " and ".join(people)
-            return ROLE_TEMPLATES["reactions"].format(
-                joined if len(joined.split()) <= 6 else people[0])
-    counts: dict[str, float] = {}
-    for order, cand in enumerate(members):
-        for name in dict.fromkeys(_bare_name(n) for n in names(cand.written or cand.text)):
-            # names in more of the section's sentences first, full names before single
-            # words; ties go to the earlier
-            bonus = 0.5 if " " in name and not counts.get(name) else 0.0
-            counts[name] = counts.get(name, 0.0) + 1.0 + bonus - order * 0.01
-    ranked = [n for n in sorted(counts, key=lambda n: -counts[n]) if usable_name(n)]
-    if not ranked:
-        return ROLE_HEADINGS[role]
-    taken.add(ranked[0])
-    return ROLE_TEMPLATES[role].format(ranked[0])
-
-
-def headline_options(sentence: str) -> list[str]:
-    """Ways to state a sentence as a headline, longest first: without its final full
-    stop and a leading aside ("X, who ..., did Y" -> "X did Y"), then cut before each
-    trailing modifier that follows a comma (", the first ...", ", according to ...",
-    ", clearing ...")."""
-    text = _ASIDE.sub(r"\1 ", sentence, count=1).rstrip().rstrip(".").strip()
-    options = [text]
-    for match in reversed(list(_TRAILING_MODIFIER.finditer(text))):
-        prefix = text[:match.start()].rstrip()
-        balanced = prefix.count("“") == prefix.count("”") and prefix.count('"') % 2 == 0
-        if len(prefix.split()) >= 5 and balanced:
-            options.append(prefix)
-    return options
-
-
-def attribute(text: str, outlet: str, turn: int, proper: set[str]) -> str:
-    """Attribute a sentence to its outlet, alternating two natural forms.
-
-    The first word is lower-cased after "According to ..." unless the sources use it
-    as a name (capitalised mid-sentence) or it is an acronym.
-    """
-    first, _, rest = text.partition(" ")
-    if turn % 2 == 0 and text.endswith(".") and not _QUOTE_MARK.search(text[-3:]):
-        return f"{text[:-1]}, {outlet} reported."
-    bare = first.rstrip(",;:")
-    acronym = len(bare) > 1 and bare.isupper()
-    if bare not in proper and not acronym and bare != "I":
-        first = first[0].lower() + first[1:]
-    return f"According to {outlet}, {first} {rest}".rstrip()
 
 
 def _clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+

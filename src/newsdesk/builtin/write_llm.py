@@ -32,15 +32,16 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from newsdesk import backends
+from newsdesk.attribution import frame, unframe
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.llm import LLM, Message
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
-from newsdesk.builtin.write_grounded import attribute, strip_dateline
 from newsdesk.errors import LLMError
 from newsdesk.records import Article, Document, Sentence
 from newsdesk.text import looks_like_instruction
+from newsdesk.writing.candidates import strip_dateline
 
 if TYPE_CHECKING:
     from newsdesk.settings import Settings
@@ -152,17 +153,13 @@ def _proper_words(docs: list[Document]) -> set[str]:
     return {w for d in docs for w in _PROPER.findall(d.text)}
 
 
-def frame_like(text: str, grounded: Sentence, proper: set[str]) -> str:
-    """``text`` attributed to the outlet the same way the grounded sentence it replaces
-    was ("According to X, ..." or "..., X reported."), so no outlet loses its credit."""
-    outlet = grounded.citation.outlet
-    if not outlet or outlet in text:
+def frame_like(text: str, grounded: Sentence, proper: set[str] | None = None) -> str:
+    """``text`` credited the same way the grounded sentence it replaces was ("According
+    to X, ..." or "..., X reported."), so no outlet loses its credit."""
+    credited = unframe(grounded.text).credited
+    if not credited or credited in text:
         return text
-    if grounded.text.startswith(f"According to {outlet}, "):
-        return attribute(text, outlet, 1, proper)
-    if grounded.text.endswith(f", {outlet} reported."):
-        return attribute(text, outlet, 2, proper)
-    return text
+    return frame(text, credited, trailing=not grounded.text.startswith("According to "))
 
 
 class LLMWriter(Writer):

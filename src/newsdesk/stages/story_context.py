@@ -7,8 +7,8 @@ may get its own page after the later one was written) without making a new versi
 
 from __future__ import annotations
 
-from newsdesk.builtin.write_grounded import outlet_name
 from newsdesk.entities import SHOWN_KINDS, fold
+from newsdesk.outlets import outlet_name
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, EntityRef, TimelineRef, TimelineSource, UpdateRef, iso
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.builtin.write_grounded import outlet_name
 from newsdesk.entities import fold
+from newsdesk.outlets import outlet_name
 from newsdesk.pipeline import Context
 from newsdesk.records import Document, iso
 from newsdesk.text import numbers

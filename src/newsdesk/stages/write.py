@@ -8,15 +8,18 @@ import logging
 from newsdesk import backends
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
-from newsdesk.builtin.write_grounded import outlet_name
 from newsdesk.builtin.write_llm import writer_from_settings
+from newsdesk.outlets import outlet_name, source_key
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence
 from newsdesk.stages.relate import relate
 from newsdesk.stages.story_context import attach
 
 log = logging.getLogger(__name__)
-MIN_BODY_SENTENCES = 3
+#: A brief needs its lead; an article with sections needs this many body sentences.
+MIN_BODY_SENTENCES = 1
+#: How many failed sentences a ``failed_verification`` problem lists.
+FAILURES_LISTED = 5
 
 
 def verify_article(article: Article, verifier: Verifier, ctx: Context,
@@ -57,6 +60,24 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
     return article
 
 
+def failure_detail(article: Article) -> str:
+    """Which sentences failed verification and why, for the ``failed_verification``
+    problem: the headline and summary first, then dropped body sentences."""
+    parts = []
+    for label, sentence in (("headline", article.headline), ("summary", article.summary)):
+        if sentence.verdict is not None and sentence.verdict.status != "supported":
+            reasons = "; ".join(sentence.verdict.missing)
+            parts.append(f"{label} {sentence.verdict.status} ({reasons}): {sentence.text}")
+    body = [s for s in article.dropped if s is not article.headline and s is not article.summary]
+    for sentence in body[:FAILURES_LISTED]:
+        reason = "; ".join(sentence.verdict.missing) if sentence.verdict else "not checked"
+        parts.append(f"body sentence {sentence.verdict.status if sentence.verdict else ''}"
+                     f" ({reason}): {sentence.text}")
+    if not parts:
+        parts.append("no body sentence left after verification")
+    return " | ".join(parts)
+
+
 def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context) -> str:
     """Write one story. Returns what happened: ``written`` or the reason it was not."""
     docs = ctx.store.story_documents(story_id)
@@ -65,13 +86,22 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
     for doc in docs:
         if doc.duplicate_of is not None:
             duplicates.setdefault(doc.duplicate_of, []).append(outlet_name(doc))
-    outlets = {outlet_name(d) for d in originals}
-    if len(outlets) < ctx.settings["write.min_sources"]:
+    sources = {source_key(d) for d in originals}
+    if len(sources) < ctx.settings["write.min_sources"]:
         return "waiting_for_sources"
+    people: dict[int, list[str]] = {}
+    places: dict[int, list[str]] = {}
+    for doc in originals:
+        if doc.id is None:
+            continue
+        entities = ctx.store.entities_of_document(doc.id)
+        people[doc.id] = [e.name for e in entities if e.kind == "person"]
+        places[doc.id] = [e.name for e in entities if e.kind == "place"]
     request = WriteRequest(story_id=story_id, documents=originals, embedder=ctx.embedder,
                            duplicates=duplicates,
                            max_sentences=ctx.settings["write.max_sentences"],
-                           sentences_per_doc=ctx.settings["write.sentences_per_doc"])
+                           sentences_per_doc=ctx.settings["write.sentences_per_doc"],
+                           people=people, places=places)
     article = writer.write(request)
     if article is None:
         return "too_little_text"
@@ -80,6 +110,8 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
     ctx.count("sentences_checked", article.verification["checked"])
     ctx.count("sentences_dropped", article.verification["dropped"])
     if checked is None:
+        ctx.problem("write", f"story {story_id}", "failed_verification",
+                    failure_detail(article))
         return "failed_verification"
     base, suffix = checked.slug, 2
     while ctx.store.slug_taken(checked.slug, story_id):
@@ -102,7 +134,7 @@ def write(ctx: Context) -> dict[str, int]:
             log.exception("writing story %s failed", story_id)
             ctx.problem("write", f"story {story_id}", "writer_error", repr(exc))
             status = "writer_error"
-        if status not in {"written", "waiting_for_sources"}:
+        if status not in {"written", "waiting_for_sources", "failed_verification"}:
             ctx.problem("write", f"story {story_id}", status)
         ctx.store.set_write_status(story_id, status, needs_write=status == "writer_error")
         ctx.count(f"stories_{status}")

@@ -1,0 +1,143 @@
+"""Crediting a sentence to the outlet that reported it, and reading the credit back.
+
+The writer frames a source sentence as the outlet's reporting ("According to Reuters,
+..." or "..., Reuters reported."); the verifier takes the frame off again to check the
+claim and to check that the credited outlet is the one the citation points at. Both
+directions live here so that they cannot drift apart.
+
+A frame never changes the sentence's own words except the case of its first word, and
+only for a closed list of function words ("The", "A", "In", ...): a name keeps its
+capital ("According to BBC News, Donald Trump ..."). A sentence that ends with an
+abbreviation keeps its full stop ("... Port St. Lucie, Fla., USA TODAY reported.").
+An outlet without a name is credited as "one report" ("another report" for a second).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newsdesk.segment import ABBREVIATIONS, TITLES
+
+#: First words that may be lower-cased behind "According to X,": articles, prepositions,
+#: determiners and quantifiers, which are never names.
+LOWERABLE = frozenset("""
+The A An In On At For From With By After Before During Since Until Under Over About Nearly
+Almost More Most Some Many Several Few All Each Every Once When While As Amid Despite There
+Today Yesterday Tomorrow Earlier Later Last Next Former
+Without Within Among Between Through Two Three Four Five Six Seven Eight Nine Ten Dozens
+Hundreds Thousands Millions Officials Authorities Police Investigators Researchers Scientists
+Experts Lawmakers Senators Democrats' Republicans' Voters Residents Protesters Critics
+""".split())
+_ARTICLES = frozenset({"the", "a", "an", "in", "on", "at", "for", "from", "with", "by",
+                       "after", "before", "during", "since", "under", "over", "about"})
+UNKNOWN_FIRST = "one report"
+UNKNOWN_OTHER = "another report"
+_LEADING = re.compile(r"^According to (?P<who>[^,]{1,90}), ")
+_TRAILING = re.compile(r", (?P<who>[^,]{1,90}?) reported\.$"
+                       r"|, (?P<unnamed>one report|another report) said\.$")
+# a word after a lower-case word or a comma: not the first of its sentence
+_MID_SENTENCE_WORD = re.compile(r"(?<=[a-z,;] )([A-Za-z][a-z]+)\b")
+_QUOTE_OR_BRACKET_END = re.compile(r"[”\"’')\]]$")
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A frame read back from a published sentence."""
+
+    claim: str  # the sentence without the frame, first letter restored
+    credited: str  # the outlet named by the frame ("" when there is no frame)
+
+
+def credit_name(outlet: str, unnamed_before: int) -> str:
+    """How an outlet is named in a frame: its name, or "one report" / "another report"
+    when it has none (``unnamed_before``: unnamed outlets already credited)."""
+    if outlet:
+        return outlet
+    return UNKNOWN_FIRST if unnamed_before == 0 else UNKNOWN_OTHER
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    last = text.rstrip(".").rsplit(maxsplit=1)[-1].lstrip("(“\"‘'").lower() if text else ""
+    return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", last)) or last in ABBREVIATIONS | TITLES
+
+
+def can_trail(text: str) -> bool:
+    """Whether "..., X reported." can close the sentence: it ends with a plain full
+    stop, not with a quotation, a bracket, a question or an exclamation."""
+    stripped = text.rstrip()
+    return stripped.endswith(".") and not _QUOTE_OR_BRACKET_END.search(stripped[:-1])
+
+
+@dataclass(frozen=True)
+class WordCase:
+    """What the sources say about the case of words: ``lower`` are written in lower
+    case mid-sentence and never capitalised there ("former", "now"); ``proper`` are
+    capitalised mid-sentence (names: "Donald", "American", "New")."""
+
+    lower: frozenset[str] = frozenset()
+    proper: frozenset[str] = frozenset()
+
+
+def word_case(texts: Iterable[str]) -> WordCase:
+    """Learn :class:`WordCase` from source texts."""
+    lower: set[str] = set()
+    upper: set[str] = set()
+    for text in texts:
+        for match in _MID_SENTENCE_WORD.finditer(text):
+            word = match.group(1)
+            (upper if word[0].isupper() else lower).add(word.lower())
+    return WordCase(frozenset(lower - upper), frozenset(upper))
+
+
+def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> str:
+    """``text`` credited to ``who`` ("Reuters", "one report"): "..., who reported." when
+    ``trailing`` and :func:`can_trail`, else "According to who, ...".
+
+    Behind "According to", the first word is lower-cased only when it is a function
+    word (:data:`LOWERABLE`) or the sources write it in lower case (``case``); a name
+    keeps its capital. A first word whose case cannot be told that way takes the
+    trailing form instead where the sentence allows it."""
+    verb = "said" if who in (UNKNOWN_FIRST, UNKNOWN_OTHER) else "reported"
+    if trailing and can_trail(text):
+        body = text.rstrip()
+        if not _ends_with_abbreviation(body):
+            body = body[:-1]
+        return f"{body}, {who} {verb}."
+    first, _, rest = text.partition(" ")
+    bare = first.rstrip(",;:")
+    known = case or WordCase()
+    acronym = len(bare) > 1 and bare.isupper()
+    # a word before a name is its title ("President Trump"): it keeps its capital
+    before_name = rest[:1].isupper() and bare.lower() not in _ARTICLES
+    if not acronym and not before_name and (bare in LOWERABLE or bare.lower() in known.lower):
+        first = first[0].lower() + first[1:]
+    elif not acronym and bare.lower() not in known.proper and can_trail(text) and not trailing:
+        return frame(text, who, trailing=True, case=case)
+    return f"According to {who}, {first} {rest}".rstrip()
+
+
+def unframe(text: str) -> Credit:
+    """The claim inside a framed sentence and the outlet the frame credits."""
+    match = _LEADING.match(text)
+    if match:
+        claim = text[match.end():]
+        return Credit(claim[:1].upper() + claim[1:], match.group("who"))
+    match = _TRAILING.search(text)
+    if match:
+        claim = text[:match.start()]
+        if not _ends_with_abbreviation(claim):
+            claim += "."
+        return Credit(claim, match.group("who") or match.group("unnamed"))
+    return Credit(text, "")
+
+
+def credits_match(credited: str, outlet: str) -> bool:
+    """Whether the outlet a frame names is the one the citation gives (an unnamed
+    outlet is "one report" or "another report")."""
+    if not credited:
+        return True
+    if not outlet:
+        return credited in (UNKNOWN_FIRST, UNKNOWN_OTHER)
+    return credited == outlet

@@ -1,0 +1,150 @@
+"""Can a source sentence stand in an article on its own, in the newsroom's voice?
+
+A sentence lifted out of its source loses what came before it and who was speaking.
+This module says, for one sentence, why it cannot be used alone (``None`` when it
+can). The writer uses it to choose sentences and the verifier to judge a published
+sentence; the rules are about language, not about any one corpus:
+
+- ``incomplete``: not a whole sentence (see :func:`newsdesk.segment.is_complete`);
+- ``first_person`` / ``second_person``: "I", "my", "we", "you" outside quotation
+  marks are a columnist's or a speaker's voice, never the newsroom's;
+- ``quote_without_speaker``: a quotation of several words with nobody named as saying
+  it in the sentence (the speaker was in the sentence before);
+- ``needs_context``: it opens with a pronoun or a connective that points at an earlier
+  sentence ("They ...", "It ...", "This ...", "But ...");
+- ``question``: a question is a lead-in, not a report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from newsdesk.segment import is_complete
+
+# Quoted spans; a straight quote pair or a curly pair (mixed styles end at either mark).
+_QUOTED = re.compile(r"[“\"][^“”\"]*[”\"]")
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|me|my|mine|myself|we|we[’']re|we[’']ve|we[’']d|"
+    r"we[’']ll|our|ours|ourselves)\b|\bWe\b|\bOur\b|\bMy\b|\bus\b")
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves|you[’'](?:re|ve|d|ll))\b",
+                            re.IGNORECASE)
+# Verbs and phrases that name who is speaking.
+SPEECH = re.compile(
+    r"\b(said|says|say|saying|told|tells|tweeted|tweets|wrote|writes|added|adds|asked|asks|"
+    r"stated|states|according to|argued|argues|claimed|claims|insisted|insists|warned|warns|"
+    r"explained|explains|noted|notes|declared|declares|announced|announces|replied|replies|"
+    r"responded|responds|posted|shouted|yelled|continued|recalled|admitted|acknowledged|"
+    r"testified|vowed|promised|urged|called|described|dubbed|quipped|joked|remarked|"
+    r"reads|read|statement|interview|spokesman|spokeswoman|spokesperson)\b",
+    re.IGNORECASE)
+#: Words that point at something said before; a sentence that opens with one cannot
+#: be read on its own.
+DANGLING = frozenset({
+    "They", "He", "She", "It", "This", "These", "Those", "That", "Its", "His", "Her",
+    "Their", "Theirs", "Them", "Him", "Such", "Both", "Neither", "Then", "So", "Thus",
+    "Nor", "Others", "Another", "Also", "Still", "Yet", "Hence", "Therefore", "Likewise",
+    "Similarly", "Instead", "Otherwise", "Here", "Later", "Afterward", "Afterwards",
+})
+# "Crucially, ", "Soon, ", "Separately, ", "In a statement, ": an adverbial opener
+_LEADING_ADVERB = re.compile(r"^(?:[A-Z][a-z]+ly|Soon|Later|Then|Now|Still|Meanwhile|However|"
+                             r"Instead|Also|Yet|So|Again|Earlier|Afterward|Previously)\s*,\s+")
+# An editor's insertion in brackets ("And [he] had ...") marks words lifted from a
+# quotation whose marks were dropped.
+_INSERTION = re.compile(r"\[[^\]]{1,40}\]")
+# "All were defeated", "Many have left", "Two said": a quantifier standing for people or
+# things named before
+_QUANTIFIER_PRONOUN = re.compile(
+    r"^(?:All|Some|Many|Most|Several|None|Each|Few|Either|One|Two|Three|Four|Five|Others)\s+"
+    r"(?:of\s+(?:them|those|these|us)|are|were|was|is|have|has|had|will|would|could|can|did|"
+    r"do|does|said|say|says|also|agreed|remain|remained)\b")
+# "Within seconds, he was ...", "In a statement, they said ...": a short opening phrase,
+# then a pronoun subject
+_PHRASE_THEN_PRONOUN = re.compile(r"^[^,“”\"]{2,60},\s+(?:he|she|they|it|his|her|their|its|"
+                                  r"this|these|those|we|i)\b", re.IGNORECASE)
+#: A quotation this long (in words) is someone's words, not a phrase in scare quotes.
+QUOTE_WORDS = 5
+
+
+def unquoted(text: str) -> str:
+    """``text`` with its quoted passages blanked out."""
+    return _QUOTED.sub(" ", text)
+
+
+def quoted_words(text: str) -> int:
+    """Words inside quotation marks, in the longest quoted passage."""
+    return max((len(m.group(0).split()) for m in _QUOTED.finditer(text)), default=0)
+
+
+def has_speaker(text: str) -> bool:
+    """Whether the sentence names who says what it quotes: a verb of saying (or
+    "according to", "in a statement") outside the quotation marks."""
+    return bool(SPEECH.search(unquoted(text)))
+
+
+def speaker_names(text: str, people: Iterable[str]) -> list[str]:
+    """The people of ``people`` (full names) whom ``text`` gives as speaking: a full
+    name or surname among the four words before a verb of saying outside quotation
+    marks ("Adam Schiff, D-Calif., said", "Schiff told") or the three after it ("said
+    Mark McDonald")."""
+    outside = unquoted(text)
+    found = []
+    for person in dict.fromkeys(people):
+        words = person.split()
+        forms = {person, words[-1]} if len(words) >= 2 else {person}
+        for match in SPEECH.finditer(outside):
+            before = " ".join(outside[:match.start()].split()[-4:])
+            after = " ".join(outside[match.end():].split()[:3])
+            if any(re.search(rf"\b{re.escape(f)}\b", before) or
+                   re.search(rf"\b{re.escape(f)}\b", after) for f in forms):
+                found.append(person)
+                break
+    return found
+
+
+def first_word(text: str) -> str:
+    """The sentence's first word, without quotation marks, brackets, trailing
+    punctuation or a contraction ("It's" -> "It")."""
+    parts = text.lstrip("“\"‘'([ ").split(maxsplit=1)
+    word = parts[0].strip(",;:.!?”\"’')]") if parts else ""
+    return re.split(r"[’'](?:s|re|ve|d|ll)$", word)[0]
+
+
+def subject_word(text: str) -> str:
+    """The first word after a leading adverb or connective and its comma ("Crucially,
+    he ..." -> "he", "Soon, her ..." -> "her"): the word a reader needs to resolve."""
+    match = _LEADING_ADVERB.match(text.lstrip("“\"‘'( "))
+    return first_word(text[match.end():] if match else text)
+
+
+def voice_problem(text: str) -> str | None:
+    """``first_person`` or ``second_person`` when the sentence speaks as "I"/"we" or
+    to "you" outside quotation marks; else ``None``."""
+    outside = unquoted(text)
+    if _FIRST_PERSON.search(outside):
+        return "first_person"
+    if _SECOND_PERSON.search(outside):
+        return "second_person"
+    return None
+
+
+def standalone_problem(text: str) -> str | None:
+    """Why ``text`` cannot be published on its own (see the module docstring), or
+    ``None`` when it can."""
+    sentence = text.strip()
+    if not is_complete(sentence):
+        return "incomplete"
+    if sentence.rstrip("”\"’')").endswith("?"):
+        return "question"
+    voice = voice_problem(sentence)
+    if voice:
+        return voice
+    if quoted_words(sentence) >= QUOTE_WORDS and not has_speaker(sentence):
+        return "quote_without_speaker"
+    if first_word(sentence) in DANGLING or subject_word(sentence).capitalize() in DANGLING:
+        return "needs_context"
+    if _QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence):
+        return "needs_context"
+    if _INSERTION.search(unquoted(sentence)):
+        return "needs_context"
+    return None

@@ -1,0 +1,141 @@
+"""Source sentences a writer may use, and the safe ways to shorten them.
+
+A sentence is a candidate when it is news prose that can stand alone in the newsroom's
+voice: not page furniture (photo credits, sign-up and cookie notices, link labels), not
+text addressed to a language model, between 6 and 60 words, and free of every problem
+:func:`newsdesk.standalone.standalone_problem` names (a fragment, someone's first
+person, a quotation without its speaker, a pronoun pointing back, a question).
+
+Shortening never changes what is said: a wire dateline ("WASHINGTON (AP) —",
+"New York (CNN Business)"), a leading connective ("But", "Meanwhile,") and short
+parentheticals outside quotations are removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsdesk.standalone import standalone_problem
+from newsdesk.text import looks_like_instruction
+
+MIN_WORDS = 6
+MAX_WORDS = 60
+
+_BOILERPLATE = re.compile(
+    r"(additional reporting|reporting by|editing by|writing by|all rights reserved|"
+    r"sign up|subscribe|newsletter|click here|read more|follow us|copyright|©|https?://|"
+    r"@\w|this article|photo:|image:|caption|\bfile photo\b|^FILE\b|\bAP Photo\b|"
+    r"\bphoto(graph)? (by|credit|courtesy)\b|getty images|\bcookies?\b|privacy policy|"
+    r"terms of (use|service)|javascript|your browser|advertisement|continue(s|d)? "
+    r"(reading|below)|story continued|article excerpt|your tweets|tweet with a location|"
+    r"wayback machine|internet archive|archive-it|web collections|crawl data|"
+    r"try again later|is not available right now|interactive transcript|reprints|"
+    r"non-commercial use|opens? (in )?a new (window|tab)|see all results|"
+    r"^\d+ of \d+\b)", re.IGNORECASE)
+# A picture caption ends with its credit: "(David M Warren / Staff Photographer)".
+CREDIT = re.compile(r"\((?:[^()]*/[^()]*|AP|Associated Press|Reuters|AFP|Getty)\)\s*$")
+# Connectives that tie a sentence to the one before it in its source; out of that
+# context they mislead, so they are dropped. "But" and "And" need no comma; the others
+# do ("Still, ..." is a connective, "Still more ..." is not).
+_OPENERS = re.compile(
+    r"^(?:(?:But|And|However)\s+(?=[\w“\"‘'\[])|(?:Meanwhile|However|But|And|Also|Still|Separately|"
+    r"In addition|Additionally|Elsewhere|Instead|Yet|Moreover|Furthermore|Indeed|In fact|"
+    r"Now|Of course|At the same time|Nonetheless|Nevertheless|Then|Plus|Again),\s+)")
+_PARENTHETICAL = re.compile(r"\s*\(([^()“”\"]{1,80})\)")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+# "HALDEN, Nov 19 (Allied Wire) — ", "SYCAMORE, Ill. --", "CAIRO—", "(CNN) - ": place names
+# in capitals (two letters or more, so "A US-led" is no dateline), a dash that is spaced,
+# doubled or long (so "US-led" is none either), and a capital after it ("NASA — the
+# agency — said" keeps its subject).
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*(?:,\s*[A-Z][A-Za-z.]{1,12})?"
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{2,40}\))?"
+    r"|\([A-Z][\w .]{1,30}\))\s*(?:\s[-–—]{1,2}|--|[—–])\s*(?=[A-Z0-9“\"‘'])")
+# "New York (CNN Business)Facebook announced ...", "Seoul, South Korea (CNN)North Korea
+# ...": a place and the outlet in brackets, glued to the first word of the report.
+_GLUED_DATELINE = re.compile(
+    r"^[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,4}\s?\([A-Z][\w .&]{1,30}\)(?=[A-Z“\"‘'])")
+# "Washington - The White House ...", "New York -- Bari Weiss ...": a place in title case
+# and a spaced dash open the report
+_PLACE_DASH = re.compile(r"^[A-Z][a-z]+(?:,? [A-Z][a-z.]+){0,2} (?:-|--|—|–) (?=[A-Z“\"])")
+# "RESEARCHERS AROUND THE world ...": a lead-in set in capitals, as magazines do
+_CAPITALS_LEAD_IN = re.compile(r"^(?:[A-Z]{2,}[’']?[A-Z]*\s+){3}")
+OWN_ATTRIBUTION = re.compile(r"\b(said|says|say|told|according to|reported|announced|wrote|"
+                             r"argued|noted|claimed|warned|insisted|tweeted)\b", re.IGNORECASE)
+_QUOTE_MARK = re.compile(r"[“”\"]")
+_SAID = re.compile(r"\b(said|says|told|added|stated|according to|announced|warned|insisted|"
+                   r"wrote|writes|argued|asked|noted|explained|claimed|described|tweeted)\b",
+                   re.IGNORECASE)
+
+
+def _capitalise(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def strip_dateline(sentence: str) -> str:
+    """Drop a wire dateline ("HALDEN, Nov 19 (Allied Wire) — ", "(CNN) - ",
+    "New York (CNN Business)Facebook ...", "Washington - ")."""
+    stripped = _GLUED_DATELINE.sub("", sentence, count=1)
+    stripped = _PLACE_DASH.sub("", stripped, count=1)
+    stripped = _DATELINE.sub("", stripped, count=1)
+    return _capitalise(stripped) if stripped else sentence
+
+
+def strip_opener(sentence: str) -> str:
+    """Drop a leading connective ("But", "Meanwhile,") that points at a missing context."""
+    stripped = _OPENERS.sub("", sentence, count=1)
+    return _capitalise(stripped) if stripped else sentence
+
+
+def drop_parentheticals(sentence: str) -> str:
+    """Remove short parentheticals that sit outside quotations (pronunciations, party
+    labels, picture credits, translations)."""
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)]
+
+    def keep_or_drop(match: re.Match[str]) -> str:
+        start, end = match.span()
+        if start == 0 or any(a <= start < b or a < end <= b for a, b in quoted):
+            return match.group(0)
+        return ""
+
+    text = _PARENTHETICAL.sub(keep_or_drop, sentence)
+    return re.sub(r"\s+([,.;:!?])", r"\1", text).strip()
+
+
+def light_form(sentence: str) -> str:
+    """The sentence without its dateline and leading connective: the form a writer
+    starts from."""
+    return strip_opener(strip_dateline(sentence))
+
+
+def compress(sentence: str) -> str:
+    """The shortest safe form of a source sentence: dateline, leading connective and
+    parentheticals outside quotes removed."""
+    return drop_parentheticals(light_form(sentence))
+
+
+def rejection(sentence: str) -> str | None:
+    """Why a source sentence is not a candidate (``None``: it is one). Reasons:
+    ``length``, ``boilerplate``, ``instruction`` and those of
+    :func:`newsdesk.standalone.standalone_problem`, judged on the sentence as it
+    would be written (dateline and connective removed)."""
+    n_words = len(sentence.split())
+    if n_words < MIN_WORDS or n_words > MAX_WORDS:
+        return "length"
+    if _BOILERPLATE.search(sentence) or CREDIT.search(sentence):
+        return "boilerplate"
+    if looks_like_instruction(sentence):
+        return "instruction"  # text addressed to a language model is not news
+    if _CAPITALS_LEAD_IN.match(sentence):
+        return "capitals"  # its case cannot be restored safely
+    return standalone_problem(light_form(sentence))
+
+
+def is_quote(text: str) -> bool:
+    """A sentence that reports someone's words: a quotation and a verb of saying."""
+    return bool(_QUOTE_MARK.search(text) and _SAID.search(text))
+
+
+def has_own_attribution(text: str) -> bool:
+    """Whether the sentence already says who said or reported it."""
+    return bool(OWN_ATTRIBUTION.search(text))

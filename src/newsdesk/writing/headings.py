@@ -1,0 +1,96 @@
+"""Section headings: a short phrase for what a section holds.
+
+A heading names a person or a place only when the name is whole: a person's full name
+as a named-entity recogniser gave it ("Toni Preckwinkle", never "Gen" or "North"), a
+place the recogniser found ("Hanoi"), written as the section's sentences write it.
+Reactions are headed by who spoke ("What Kim Jong Un and Donald Trump said"). With no
+such name, the role's plain heading ("What happened", "What they said") is used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+ROLE_HEADINGS = {
+    "latest": "The latest",
+    "details": "What happened",
+    "earlier": "How it unfolded",
+    "background": "Background",
+    "reactions": "What they said",
+    "more": "More details",
+}
+# Each reads as a phrase whatever the (whole) name is.
+ROLE_TEMPLATES = {
+    "latest": "The latest on {}",
+    "details": "{}: what happened",
+    "earlier": "{}: how it unfolded",
+    "background": "{}: the background",
+    "reactions": "What {} said",
+    "more": "More on {}",
+}
+MAX_NAME_WORDS = 4
+# Capitalised at a sentence start, never part of a name ("However Manafort").
+_NOT_NAME_WORDS = frozenset("""
+However Meanwhile But And Also Still Yet Then Now Later Earlier Instead Indeed Thus So
+The A An In On At For From With By After Before During While When As If Although Since
+Mr Mrs Ms Dr Sen Rep Gov President
+""".split())
+
+
+# Compass words stand alone in "the North", "the South's military": never a heading.
+_DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern",
+                         "Western", "Central", "Midwest", "Northeast", "Northwest",
+                         "Southeast", "Southwest"})
+
+
+def whole_place(name: str, texts: Sequence[str]) -> bool:
+    """Whether ``name`` is a place heading can carry: letters only (no "U.S" cut from
+    "U.S."), not a compass word, and written in the sentences as a name of its own,
+    not as the start of a longer one ("South" in "South Korea")."""
+    words = name.split()
+    if not words or name in _DIRECTIONS or not all(w.isalpha() and len(w) > 1 for w in words):
+        return False
+    alone = re.compile(rf"\b{re.escape(name)}\b(?![.’'-]?\s*[A-Z])(?!\.[A-Za-z])")
+    return any(alone.search(t) for t in texts)
+
+
+def _mentions(name: str, text: str) -> bool:
+    """Whether ``text`` names the person or place: the whole name, or for a person of
+    two or more words their surname."""
+    if re.search(rf"\b{re.escape(name)}\b", text):
+        return True
+    words = name.split()
+    return len(words) >= 2 and bool(re.search(rf"\b{re.escape(words[-1])}\b", text))
+
+
+def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
+                    people: Sequence[str], places: Sequence[str], taken: set[str]) -> str:
+    """The heading of a section whose sentences are ``texts`` (in order).
+
+    ``speakers``: full names of the people quoted in the section; ``people`` and
+    ``places``: whole names the recogniser found in the story's sources; ``taken``:
+    names used by earlier headings, not repeated (and updated here)."""
+    def fits(name: str) -> bool:
+        words = name.split()
+        return (name not in taken and 1 <= len(words) <= MAX_NAME_WORDS
+                and all(len(w) > 1 and w[0].isupper() and w not in _NOT_NAME_WORDS
+                        for w in words))
+
+    if role == "reactions":
+        said = [n for n in dict.fromkeys(speakers) if fits(n) and len(n.split()) >= 2][:2]
+        if said:
+            taken.update(said)
+            return ROLE_TEMPLATES["reactions"].format(" and ".join(said))
+        return ROLE_HEADINGS["reactions"]
+    counts: Counter[str] = Counter()
+    for name in [*[p for p in people if len(p.split()) >= 2],
+                 *[p for p in places if whole_place(p, texts)]]:
+        if fits(name):
+            counts[name] = sum(_mentions(name, t) for t in texts)
+    ranked = [n for n, c in counts.most_common() if c >= 1]
+    if not ranked:
+        return ROLE_HEADINGS[role]
+    taken.add(ranked[0])
+    return ROLE_TEMPLATES[role].format(ranked[0])

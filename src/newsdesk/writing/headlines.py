@@ -1,0 +1,52 @@
+"""Headlines: which of the sources' own headlines read as plain news, and how a
+sentence is cut down to headline length."""
+
+from __future__ import annotations
+
+import re
+
+from newsdesk.standalone import voice_problem
+
+MAX_TITLE_WORDS = 16
+MIN_TITLE_WORDS = 4
+# A relative clause or age between commas right after the subject:
+# "Mikhail Kalashnikov, who died last month aged 94, wrote ..." -> "Mikhail Kalashnikov wrote"
+_ASIDE = re.compile(r"^([^,“”\"]{3,60}?),\s+(?:(?:who|which|whose)\b[^,“”\"]{3,90}|\d{1,3}),\s+")
+_TRAILING_MODIFIER = re.compile(
+    r",\s+(?=(?:the|a|an|who|which|whose|where|when|after|as|while|with|including|"
+    r"according|amid|but|and|even|in|on|at|than|[a-z]+ing)\b)")
+# Headlines that frame rather than report: a leading quotation used as a label
+# ("‘Amazing’: Unemployment ..."), a section label ("OPINION: ..."), a site suffix.
+_LABEL = re.compile(r"^\s*(?:[‘'“\"][^’'”\"]{1,60}[’'”\"]\s*:|[A-Z]{3,}\s*:)")
+_SITE_SUFFIX = re.compile(r"\s[|–—-]\s[^|–—-]{2,40}$")
+_INNER_STOP = re.compile(r"[a-z0-9][.!?][”’\"']?\s+[A-Z‘“\"']")
+
+
+def plain_title(title: str) -> bool:
+    """Whether a source's headline reads as plain news: 4-16 words, not a question,
+    not shouted in capitals, no leading label or quotation used as one, no site
+    suffix, and nobody's first person or "you"."""
+    text = title.strip()
+    words = text.split()
+    if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS:
+        return False
+    if text.endswith("?") or text.isupper() or _LABEL.match(text) or _SITE_SUFFIX.search(text):
+        return False
+    if _INNER_STOP.search(text):
+        return False  # two sentences ("... is over. Here's what comes next")
+    return voice_problem(text) is None
+
+
+def headline_options(sentence: str) -> list[str]:
+    """Ways to state a sentence as a headline, longest first: without its final full
+    stop and a leading aside ("X, who ..., did Y" -> "X did Y"), then cut before each
+    trailing modifier that follows a comma (", the first ...", ", according to ...",
+    ", clearing ...")."""
+    text = _ASIDE.sub(r"\1 ", sentence, count=1).rstrip().rstrip(".").strip()
+    options = [text]
+    for match in reversed(list(_TRAILING_MODIFIER.finditer(text))):
+        prefix = text[:match.start()].rstrip()
+        balanced = prefix.count("“") == prefix.count("”") and prefix.count('"') % 2 == 0
+        if len(prefix.split()) >= 5 and balanced:
+            options.append(prefix)
+    return options

@@ -1,0 +1,182 @@
+"""Keeping references true when sentences leave their source.
+
+In its source, "Lightfoot defeated Preckwinkle" follows a sentence that gave both full
+names, and "The base is 130 miles north of the border" follows one about a missile
+base. Lifted into an article, such a sentence must find its referent there, or bring
+it along. :class:`ReferenceTracker` reads an article's sentences in order and, for
+each one:
+
+- **people**: a person's first mention gives the full name. A bare surname ("Weld",
+  "Lightfoot's") that the article has not introduced is replaced by the full name its
+  own source gives ("Bill Weld"), so the sentence still checks against that source; a
+  surname after a title ("Gov. Walker", "President Trump") counts as introduced. When
+  the source gives no full name, the sentence is not used.
+- **things**: a sentence whose subject is a definite description ("The base ...",
+  "The 56-year-old political newcomer ...", "The document, issued ...") needs that
+  noun in the article before it; otherwise it is not used. A description that names
+  its referent itself ("The voters of the United Kingdom", "The official who ...")
+  stands alone.
+
+Pronoun subjects ("He", "They", "It") never reach this point: the candidate rules
+reject them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from newsdesk.standalone import unquoted
+from newsdesk.text import match_tokens, stem
+
+#: Words that may stand before a surname and introduce the person well enough
+#: ("President Trump", "Gov. Walker", "Mr Weld").
+TITLE_WORDS = frozenset("""
+President President-elect Vice Sen Sen. Senator Sens. Rep Rep. Representative Reps. Gov Gov.
+Governor Govs. Mr Mr. Mrs Mrs. Ms Ms. Miss Dr Dr. Gen Gen. General Lt Lt. Col Col. Sgt Sgt.
+Capt Capt. Adm Adm. Prof Prof. Rev Rev. Amb Amb. Ambassador Secretary Mayor Judge Justice
+Speaker Leader Minister Chancellor Premier Attorney Commissioner Chief Director Chairman
+Chairwoman Chair Pope King Queen Prince Princess Congressman Congresswoman Sheriff Officer
+Detective Coach Pastor Bishop Cardinal Rabbi Imam Lord Lady Sir Dame
+""".split())
+# Nouns whose referent everyone knows without an introduction.
+_SELF_EVIDENT = frozenset("""
+economy pandemic coronavirus virus nation country world public government administration
+market markets election elections war military media press weather climate
+""".split())
+_DEFINITE = re.compile(r"^(?:The|the)\s+([a-z0-9][\w’'-]*)(?:\s+([a-z][\w’'-]*))?"
+                       r"(?:\s+([a-z][\w’'-]*))?")
+# Words after "The" that modify a noun rather than head a noun phrase.
+_MODIFIER = re.compile(r"^(?:\d[\w-]*|[a-z]+-[a-z-]+|[a-z]+(?:al|ive|ous|ic|ed|ing|ful|ary|ern|"
+                       r"ian|ese|ish|est|er)|new|old|former|top|main|two|three|four|five|six|"
+                       r"seven|eight|nine|ten|first|second|third|last|latest|next|same|other|"
+                       r"big|small|long|short|high|low|federal|state|local|national|senior)$")
+#: "the" this early in a sentence belongs to its subject or its opening phrase.
+EARLY_WORDS = 5
+# After the noun, these make the description self-contained ("The voters of the UK",
+# "The man who ...", "The bill that ...").
+_SELF_CONTAINED_AFTER = re.compile(r"^\s*(?:of|who|whom|whose|that|which|behind|from|in|at)\b")
+
+
+_NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w.-]*")
+
+
+def bare_mentions(surname: str, text: str) -> list[tuple[re.Match[str], str]]:
+    """Where ``surname`` stands as a name of its own in ``text``, each with the word
+    before it: not inside a longer name ("Ashgrove" in "Ashgrove Rovers", "Bay" in
+    "Kestrel Bay", "Lightfoot" in "Lori Lightfoot")."""
+    found = []
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        after = text[match.end():].lstrip(" ’'s")
+        if text[match.end():match.end() + 1] == " " and after[:1].isupper():
+            continue  # "Ashgrove Rovers"
+        words = text[:match.start()].split()
+        previous = words[-1] if words else ""
+        if previous[:1].isupper() and previous[-1:].isalpha() and previous not in TITLE_WORDS:
+            continue  # "Lori Lightfoot", "Kestrel Bay"
+        found.append((match, previous))
+    return found
+
+
+def _surname_key(name: str) -> str:
+    parts = [p for p in name.split() if p.rstrip(".") not in {"Jr", "Sr", "II", "III", "IV"}]
+    return parts[-1].strip(",") if parts else ""
+
+
+def surname_table(people: Iterable[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Surname -> full name for people named with at least two words, and the surnames
+    shared by two different full names ("Hunter Biden", "Joe Biden") with those names:
+    a bare shared surname cannot be resolved to one person."""
+    table: dict[str, str] = {}
+    clash: set[str] = set()
+    for given in people:
+        full = " ".join(given.split())
+        words = full.split()
+        # a recogniser's stray spans ("Castellan’s Ashgrove") are no one's name
+        if len(words) < 2 or not all(w[:1].isupper() and _NAME_WORD.fullmatch(w) for w in words):
+            continue
+        surname = _surname_key(full)
+        if len(surname) < 3:
+            continue
+        known = table.get(surname)
+        if known is None or full.endswith(known) or known == full:
+            table[surname] = full
+        elif not known.endswith(full):
+            clash.add(surname)
+    shared = {s: {f for f in (" ".join(p.split()) for p in people) if _surname_key(f) == s
+                  and len(f.split()) >= 2} for s in clash}
+    return {s: f for s, f in table.items() if s not in clash}, shared
+
+
+class ReferenceTracker:
+    """What an article has introduced so far, read in order (see the module docstring)."""
+
+    def __init__(self, people: Iterable[str]) -> None:
+        self.surnames, self.shared = surname_table(people)
+        self.introduced_people: set[str] = set()
+        self.seen_stems: set[str] = set()
+
+    def resolve(self, text: str, source_text: str) -> str | None:
+        """``text`` made safe to read at this point of the article (a surname expanded
+        to the full name ``source_text`` gives), or ``None`` when it cannot be."""
+        resolved = self._people(text, source_text)
+        if resolved is None or self._dangling_definite(resolved):
+            return None
+        return resolved
+
+    def accept(self, text: str) -> None:
+        """Record that ``text`` is now part of the article."""
+        self.seen_stems.update(stem(t) for t in match_tokens(text))
+        for surname, full in self.surnames.items():
+            if full in text or bare_mentions(surname, text):
+                self.introduced_people.add(full)
+        for fulls in self.shared.values():
+            self.introduced_people.update(f for f in fulls if f in text)
+
+    def _people(self, text: str, source_text: str) -> str | None:
+        outside = unquoted(text)
+        for surname, fulls in self.shared.items():
+            if fulls & self.introduced_people:
+                continue
+            for match, previous in bare_mentions(surname, outside):
+                named_before = any(f in outside[:match.start()] for f in fulls)
+                if not named_before and previous not in TITLE_WORDS:
+                    return None  # "Biden said": which Biden the article cannot tell yet
+        for surname, full in self.surnames.items():
+            if full in self.introduced_people or full in text:
+                continue
+            for _match, previous in bare_mentions(surname, outside):
+                if previous in TITLE_WORDS:
+                    break  # "Gov. Walker": introduced by title
+                if full not in source_text:
+                    return None  # the source gives no full name to introduce them by
+                text = re.sub(rf"(?<![\w’'-]){re.escape(surname)}\b", full, text, count=1)
+                break
+        return text
+
+    def _dangling_definite(self, text: str) -> bool:
+        """Whether the subject, or a "the ..." among the sentence's first words ("The
+        base ...", "Enforcement of the law ...", "In addition to the arrests, ..."), is a
+        description of something the article has not introduced."""
+        plain = unquoted(text).lstrip()
+        opening = " ".join(plain.split()[:EARLY_WORDS])
+        return any(self._unintroduced(plain[m.start():])
+                   for m in re.finditer(r"(?:^|(?<=\s))[Tt]he\s", opening))
+
+    def _unintroduced(self, plain: str) -> bool:
+        match = _DEFINITE.match(plain)
+        if not match:
+            return False
+        words = [w for w in match.groups() if w]
+        if words[0] in {"same", "latter", "former", "aforementioned"}:
+            return True  # "The same tally": points back by definition
+        head_index = 0
+        while head_index < len(words) - 1 and _MODIFIER.match(words[head_index]):
+            head_index += 1
+        head = re.sub(r"[’']s?$", "", words[head_index].lower())
+        if head in _SELF_EVIDENT:
+            return False
+        after = plain[match.end(head_index + 1):]
+        if _SELF_CONTAINED_AFTER.match(after):
+            return False
+        return stem(head) not in self.seen_stems and head not in self.seen_stems
