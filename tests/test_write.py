@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.attribution import WordCase, frame
 from newsdesk.backends.writer import WriteRequest
 from newsdesk.builtin.embed_onnx import OnnxMiniLMEmbedder
-from newsdesk.attribution import WordCase, frame
 from newsdesk.builtin.write_grounded import ROLE_HEADINGS, GroundedWriter
 from newsdesk.entities import names_of_kind
 from newsdesk.records import Document

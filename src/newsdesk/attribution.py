@@ -123,7 +123,9 @@ def unframe(text: str) -> Credit:
     match = _LEADING.match(text)
     if match:
         claim = text[match.end():]
-        return Credit(claim[:1].upper() + claim[1:], match.group("who"))
+        opening = len(claim) - len(claim.lstrip("“\"‘'("))
+        claim = claim[:opening] + claim[opening:opening + 1].upper() + claim[opening + 1:]
+        return Credit(claim, match.group("who"))
     match = _TRAILING.search(text)
     if match:
         claim = text[:match.start()]

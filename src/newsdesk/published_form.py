@@ -42,7 +42,7 @@ def form_problems(sentence: Sentence) -> list[str]:
             not credits_match(credit.credited, sentence.citation.outlet):
         given = sentence.citation.outlet or "an unnamed outlet"
         problems.append(f"credited to {credit.credited}, but the source is {given}")
-    if not sentence.headline and not is_complete(text):
+    if not sentence.headline and not (is_complete(text) and is_complete(credit.claim)):
         problems.append("not a whole sentence")
     voice = voice_problem(credit.claim)
     if voice:

@@ -44,19 +44,25 @@ _SELF_EVIDENT = frozenset("""
 economy pandemic coronavirus virus nation country world public government administration
 market markets election elections war military media press weather climate
 """.split())
-_DEFINITE = re.compile(r"^(?:The|the)\s+([a-z0-9][\w’'-]*)(?:\s+([a-z][\w’'-]*))?"
-                       r"(?:\s+([a-z][\w’'-]*))?")
-# Words after "The" that modify a noun rather than head a noun phrase.
-_MODIFIER = re.compile(r"^(?:\d[\w-]*|[a-z]+-[a-z-]+|[a-z]+(?:al|ive|ous|ic|ed|ing|ful|ary|ern|"
-                       r"ian|ese|ish|est|er)|new|old|former|top|main|two|three|four|five|six|"
-                       r"seven|eight|nine|ten|first|second|third|last|latest|next|same|other|"
-                       r"big|small|long|short|high|low|federal|state|local|national|senior)$")
+# The first "the" of a sentence's opening that belongs to its subject or opening phrase:
+# at the start, or after a preposition ("Enforcement of the law", "In addition to the
+# arrests"), not after a verb ("Gov. Walden signed the bill").
+_SUBJECT_THE = re.compile(r"(?:^|\b(?:of|to|in|on|for|with|at|by|after|before|from|under|over|"
+                          r"during|since|amid|about)\s+)(?P<the>[Tt]he)\s")
 #: "the" this early in a sentence belongs to its subject or its opening phrase.
 EARLY_WORDS = 5
 # After the noun, these make the description self-contained ("The voters of the UK",
 # "The man who ...", "The bill that ...").
-_SELF_CONTAINED_AFTER = re.compile(r"^\s*(?:of|who|whom|whose|that|which|behind|from|in|at)\b")
-
+_SELF_CONTAINED_AFTER = frozenset({"of", "who", "whom", "whose", "that", "which", "behind",
+                                   "from", "in", "at"})
+# Where a description ends: a verb or a function word ("The base is ...").
+_STOP_WORDS = frozenset("""
+is was are were be been has have had will would could can did does do may might must shall
+should also said says say told on for to with by as and or but than after before during
+the a an
+""".split())
+#: Longest description read after "The".
+MAX_DESCRIPTION_WORDS = 4
 
 _NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w.-]*")
 
@@ -160,23 +166,28 @@ class ReferenceTracker:
         description of something the article has not introduced."""
         plain = unquoted(text).lstrip()
         opening = " ".join(plain.split()[:EARLY_WORDS])
-        return any(self._unintroduced(plain[m.start():])
-                   for m in re.finditer(r"(?:^|(?<=\s))[Tt]he\s", opening))
+        match = _SUBJECT_THE.search(opening)
+        return match is not None and self._unintroduced(plain[match.start("the"):])
 
     def _unintroduced(self, plain: str) -> bool:
-        match = _DEFINITE.match(plain)
-        if not match:
+        words = plain.split()[1:1 + MAX_DESCRIPTION_WORDS + 1]
+        phrase: list[str] = []
+        for raw in words:
+            word = raw.strip(",;:.!?()")
+            if not word or not (word[0].islower() or word[0].isdigit()):
+                return False  # "The White House", "The Trump administration": a name
+            if word in _SELF_CONTAINED_AFTER:
+                return not phrase  # "The voters of ...", "The man who ..."
+            if word in _STOP_WORDS or (phrase and word.endswith("ed") and "-" not in word):
+                break
+            phrase.append(word)
+            if raw[-1:] in ",;:":
+                break  # "The document, issued by ..."
+        if not phrase:
             return False
-        words = [w for w in match.groups() if w]
-        if words[0] in {"same", "latter", "former", "aforementioned"}:
+        if phrase[0] in {"same", "latter", "former", "aforementioned"}:
             return True  # "The same tally": points back by definition
-        head_index = 0
-        while head_index < len(words) - 1 and _MODIFIER.match(words[head_index]):
-            head_index += 1
-        head = re.sub(r"[’']s?$", "", words[head_index].lower())
+        head = re.sub(r"[’']s?$", "", phrase[-1])
         if head in _SELF_EVIDENT:
-            return False
-        after = plain[match.end(head_index + 1):]
-        if _SELF_CONTAINED_AFTER.match(after):
             return False
         return stem(head) not in self.seen_stems and head not in self.seen_stems

@@ -1,0 +1,133 @@
+"""References kept true as sentences leave their source, section headings made only
+of whole names, and the verifier's checks on a sentence as published.
+
+Every sentence here was written for these tests, in the shapes real reports take."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.builtin.embed_onnx import OnnxMiniLMEmbedder
+from newsdesk.builtin.verify_alignment import AlignmentVerifier
+from newsdesk.published_form import form_problems
+from newsdesk.records import Citation, Sentence
+from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
+from newsdesk.writing.references import ReferenceTracker
+
+SOURCE = ("Former prosecutor Lori Vance won the mayor's race on Tuesday. Vance, who had never "
+          "held office, beat Toni Prewitt, the county board president.")
+
+
+def test_a_first_mention_by_surname_gets_the_full_name_from_its_source() -> None:
+    tracker = ReferenceTracker(["Lori Vance", "Toni Prewitt"])
+    text = tracker.resolve("Vance, who had never held office, beat Toni Prewitt.", SOURCE)
+    assert text == "Lori Vance, who had never held office, beat Toni Prewitt."
+    tracker.accept(text)
+    # once introduced, the surname is enough
+    assert tracker.resolve("Prewitt conceded on Wednesday.", SOURCE) == \
+        "Prewitt conceded on Wednesday."
+
+
+def test_a_surname_whose_full_name_no_source_gives_is_left_out() -> None:
+    tracker = ReferenceTracker(["Lori Vance"])
+    assert tracker.resolve("Vance thanked her supporters.", "Vance thanked them.") is None
+
+
+def test_a_title_introduces_a_person() -> None:
+    tracker = ReferenceTracker(["Scott Walden"])
+    assert tracker.resolve("Gov. Walden signed the bill on Friday.", "x") == \
+        "Gov. Walden signed the bill on Friday."
+
+
+def test_a_surname_two_people_share_is_not_guessed() -> None:
+    tracker = ReferenceTracker(["Hunter Brisk", "Joe Brisk"])
+    assert tracker.resolve("Brisk, son of former vice president Joe Brisk, will not appeal.",
+                           "x") is None
+    assert tracker.resolve("Joe Brisk said his son would not appeal.", "x") is not None
+
+
+def test_names_inside_longer_names_are_not_surnames() -> None:
+    tracker = ReferenceTracker(["Renee Ashgrove", "Piet Bay"])
+    assert tracker.resolve("Ashgrove Rovers beat Kestrel Bay 2-1 in the final.", "x") == \
+        "Ashgrove Rovers beat Kestrel Bay 2-1 in the final."
+
+
+@pytest.mark.parametrize("sentence", [
+    "The base is located around 130 miles north of the border.",
+    "The 56-year-old political newcomer defeated the incumbent.",
+    "Enforcement of the law had been on hold pending the challenge.",
+    "The same tally decided nearly every challenge to the rules.",
+])
+def test_a_description_of_something_not_yet_introduced_is_left_out(sentence: str) -> None:
+    assert ReferenceTracker([]).resolve(sentence, "x") is None
+
+
+def test_a_description_stands_when_introduced_or_self_contained() -> None:
+    tracker = ReferenceTracker([])
+    tracker.accept("The missiles were fired from near a military base on Thursday.")
+    assert tracker.resolve("The base is located around 130 miles north of the border.", "x")
+    assert ReferenceTracker([]).resolve("The voters of the region rejected the plan.", "x")
+    assert ReferenceTracker([]).resolve("The official who leaked the memo was fired.", "x")
+
+
+def test_headings_use_whole_names_only() -> None:
+    texts = ["The South’s joint chiefs said the launch came from North Hamgyong.",
+             "Officials in Sorel said the U.S. had been told."]
+    people = ["Iranian Gen", "Kim Aro Lee", "However Manafort"]
+    heading = section_heading("details", texts, [], people=people,
+                              places=["South", "U.S", "Sorel"], taken=set())
+    assert heading == "Sorel: what happened"
+    assert not whole_place("South", texts) and not whole_place("U.S", texts)
+    assert section_heading("reactions", texts, [], people=people, places=[], taken=set()) \
+        == ROLE_HEADINGS["reactions"]
+    assert section_heading("reactions", texts, ["Ines Carrow"], people=["Ines Carrow"],
+                           places=[], taken=set()) == "What Ines Carrow said"
+
+
+def _sentence(text: str, source: str, outlet: str = "The Post",
+              headline: bool = False) -> Sentence:
+    return Sentence(text=text, headline=headline,
+                    citation=Citation(doc_id=1, sentence_index=0, source_text=source,
+                                      outlet=outlet))
+
+
+def test_the_published_form_is_checked_frame_included() -> None:
+    source = "The council approved the budget on Monday."
+    assert form_problems(_sentence(f"According to The Post, {source[0].lower()}{source[1:]}",
+                                   source)) == []
+    assert form_problems(_sentence("According to Fox News, the council approved the budget "
+                                   "on Monday.", source)) == \
+        ["credited to Fox News, but the source is The Post"]
+    assert "not a whole sentence" in form_problems(_sentence(
+        "In a letter to publisher A.G, The Post reported.", "In a letter to publisher A.G."))
+    assert form_problems(_sentence("I'm afraid that might be the case.",
+                                   "I'm afraid that might be the case.")) == \
+        ["first-person text in the newsroom's voice"]
+    assert form_problems(_sentence(
+        "According to The Post, “nobody expected the numbers to climb this fast.”",
+        "“Nobody expected the numbers to climb this fast.”")) == \
+        ["a quotation without its speaker"]
+    # a headline is not a sentence, but its credit and voice are still checked
+    assert form_problems(_sentence("Council approves budget", source, headline=True)) == []
+
+
+@pytest.mark.slow
+def test_the_verifier_rejects_broken_and_misattributed_sentences() -> None:
+    embedder = OnnxMiniLMEmbedder()
+    source = ("“We will keep the port open through the holidays,” said Mayor Ines Carrow, "
+              "after meeting union leader Piet Baan on Monday.")
+    good = _sentence(source, source)
+    wrong_speaker = _sentence("“We will keep the port open through the holidays,” said "
+                              "Piet Baan, after meeting Mayor Ines Carrow on Monday.", source)
+    wrong_outlet = _sentence(f"According to Fox News, {source}", source)
+    fragment = _sentence("“We will keep the port open through the holidays,” said Mayor Ines",
+                         source)
+    verdicts = AlignmentVerifier().verify([good, wrong_speaker, wrong_outlet, fragment],
+                                          embedder)
+    assert verdicts[0].status == "supported", verdicts[0].missing
+    for verdict in verdicts[1:]:
+        assert verdict.status != "supported"
+        assert verdict.checks.get("form") is False or verdict.missing
+    assert any("speaker" in m for m in verdicts[1].missing)
+    assert any("credited to Fox News" in m for m in verdicts[2].missing)
+    assert any("whole sentence" in m for m in verdicts[3].missing)

@@ -1,0 +1,126 @@
+"""Which source sentences can stand alone in the newsroom's voice, who is speaking,
+which outlets have names, and how attribution frames are written and read back.
+
+Every sentence here was written for these tests, in the shapes real reports take."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.attribution import WordCase, credit_name, credits_match, frame, unframe, word_case
+from newsdesk.outlets import is_opinion, is_placeholder_name, outlet_name, source_key
+from newsdesk.records import Document
+from newsdesk.standalone import speaker_names, standalone_problem
+
+
+@pytest.mark.parametrize(("sentence", "problem"), [
+    # someone's first person or "you", never the newsroom's voice
+    ("On Tuesday, the Supreme Court will hear arguments on which my future hangs.",
+     "first_person"),
+    ("I'm afraid that might be the case for the whole region.", "first_person"),
+    ("We will not live in fear of the new rules, the letter said.", "first_person"),
+    ("You'd be surprised at how many people are taking the train now.", "second_person"),
+    # a quotation whose speaker stayed in the sentence before
+    ("“Nobody expected the numbers to climb this fast in the first week.”",
+     "quote_without_speaker"),
+    # pointing back at something said before
+    ("They're about 30% higher than they were in February last year.", "needs_context"),
+    ("It's a program that the governor tried to rescind seven months ago.", "needs_context"),
+    ("Crucially, he did this while the envoy was testifying to the committee.",
+     "needs_context"),
+    ("Within seconds, he was tackled by two members of the security team.",
+     "needs_context"),
+    ("All were defeated in the Republican-controlled chamber on Tuesday.", "needs_context"),
+    ("And [he] had just taken everything that people thought of the flag.", "needs_context"),
+    ("Is the deal dead after the vote on Tuesday night?", "question"),
+    ("In a letter to publisher A.G.", "incomplete"),
+])
+def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
+    assert standalone_problem(sentence) == problem
+
+
+@pytest.mark.parametrize("sentence", [
+    "The port closed on Monday after 1,850 dockworkers walked out over pay.",
+    "“I am always prepared to walk away,” Mayor Ines Carrow told reporters.",
+    "Officials said they would review the decision in March.",
+    "Some 700,000 immigrants were brought to the country as children.",
+    "US officials said the talks would resume in Geneva next week.",
+    "The group called the plan a “good shutdown” for the sector.",
+])
+def test_sentences_that_stand_alone(sentence: str) -> None:
+    assert standalone_problem(sentence) is None
+
+
+def test_speakers_are_who_says_it_not_who_is_named() -> None:
+    people = ["Bo Tenley", "Ada Brink", "Corin Vale"]
+    text = ("Chairman Bo Tenley, D-Miss., said Thursday that the request to investigate "
+            "former Vice President Ada Brink was a breach of the oath.")
+    assert speaker_names(text, people) == ["Bo Tenley"]
+    assert speaker_names("“Not yet,” said Corin Vale, a spokesman.", people) == ["Corin Vale"]
+
+
+def _doc(site_name: str, url: str = "http://127.0.0.1:8765/pages/a/story.html",
+         title: str = "A title", source_url: str = "http://127.0.0.1:8765/feeds/a.xml"
+         ) -> Document:
+    return Document(url=url, canonical_url=url, title=title, text="", content_hash="",
+                    site_name=site_name, source_url=source_url)
+
+
+def test_a_feed_title_that_names_nobody_is_not_an_outlet() -> None:
+    for name in ("Unattributed (left)", "Unattributed", "RSS", "Latest news", "Untitled"):
+        assert is_placeholder_name(name), name
+        assert outlet_name(_doc(name)) == ""  # and an IP address is no outlet name either
+    assert outlet_name(_doc("Unattributed", url="https://www.example-news.com/a")) == \
+        "example-news.com"
+    assert outlet_name(_doc("The Harbor Chronicle")) == "The Harbor Chronicle"
+
+
+def test_unnamed_feeds_are_separate_sources_and_named_outlets_one_each() -> None:
+    left = _doc("Unattributed (left)", source_url="http://127.0.0.1:8765/feeds/left.xml")
+    right = _doc("Unattributed (right)", source_url="http://127.0.0.1:8765/feeds/right.xml")
+    assert source_key(left) != source_key(right)
+    assert source_key(_doc("Reuters")) == source_key(_doc("Reuters", url="http://x.org/b"))
+
+
+def test_opinion_is_recognised_from_the_outlet_title_or_url() -> None:
+    assert is_opinion(_doc("Harbor Chronicle - Opinion"))
+    assert is_opinion(_doc("Guest Writer - Left"))
+    assert is_opinion(_doc("Chronicle", title="OPINION: The vote both parties fear"))
+    assert is_opinion(_doc("Chronicle", url="https://chronicle.example/opinion/2021/a-view"))
+    assert not is_opinion(_doc("Chronicle", title="Senate votes to end the shutdown"))
+
+
+def test_frames_keep_names_capitalised_and_read_back() -> None:
+    case = word_case(["the former prosecutor won, and officials said Donald Hale lost"])
+    assert frame("Donald Hale has tried to reassure markets.", "BBC News", False, case) == \
+        "According to BBC News, Donald Hale has tried to reassure markets."
+    assert frame("Former prosecutor Lori Vance won the race.", "Fox News", False, case) == \
+        "According to Fox News, former prosecutor Lori Vance won the race."
+    # a title before a name keeps its capital
+    assert frame("President Hale tried to calm fears.", "The Post", False, case) == \
+        "President Hale tried to calm fears, The Post reported."
+    # the full stop of an abbreviation stays
+    assert frame("The suspect lived in Port St. Lucie, Fla.", "USA TODAY", True) == \
+        "The suspect lived in Port St. Lucie, Fla., USA TODAY reported."
+    for framed, claim, who in [
+        ("According to BBC News, Donald Hale has tried.", "Donald Hale has tried.", "BBC News"),
+        ("The suspect lived in Port St. Lucie, Fla., USA TODAY reported.",
+         "The suspect lived in Port St. Lucie, Fla.", "USA TODAY"),
+        ("The order was signed, one report said.", "The order was signed.", "one report"),
+    ]:
+        assert unframe(framed).claim == claim
+        assert unframe(framed).credited == who
+
+
+def test_unnamed_outlets_are_one_report_then_another() -> None:
+    assert credit_name("", 0) == "one report"
+    assert credit_name("", 1) == "another report"
+    assert credits_match("one report", "")
+    assert not credits_match("Fox News", "Reuters")
+    assert not credits_match("Fox News", "")
+
+
+def test_word_case_learns_names_from_the_sources() -> None:
+    case = word_case(["police said the american team left", "He met American officials"])
+    assert "american" in case.proper and "american" not in case.lower
+    assert isinstance(case, WordCase)
