@@ -109,9 +109,12 @@ def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> 
     bare = first.rstrip(",;:")
     known = case or WordCase()
     acronym = len(bare) > 1 and bare.isupper()
-    # a word before a name is its title ("President Trump"): it keeps its capital
-    before_name = rest[:1].isupper() and bare.lower() not in _ARTICLES
-    if not acronym and not before_name and (bare in LOWERABLE or bare.lower() in known.lower):
+    # a word that opens a name ("President Trump", "Health and Human Services") keeps
+    # its capital: lower-case only a function word, or a word the sources write in lower
+    # case when no capitalised word follows it closely
+    near_name = any(w[:1].isupper() for w in rest.split()[:2])
+    lowerable = bare in LOWERABLE or (bare.lower() in known.lower and not near_name)
+    if not acronym and lowerable and not (rest[:1].isupper() and bare.lower() not in _ARTICLES):
         first = first[0].lower() + first[1:]
     elif not acronym and bare.lower() not in known.proper and can_trail(text) and not trailing:
         return frame(text, who, trailing=True, case=case)

@@ -58,6 +58,14 @@ _QUANTIFIER_PRONOUN = re.compile(
     r"^(?:All|Some|Many|Most|Several|None|Each|Few|Either|One|Two|Three|Four|Five|Others)\s+"
     r"(?:of\s+(?:them|those|these|us)|are|were|was|is|have|has|had|will|would|could|can|did|"
     r"do|does|said|say|says|also|agreed|remain|remained)\b")
+# "“...,” he said.", "“...,” she told reporters": a quotation credited to a pronoun
+_PRONOUN_SPEAKER = re.compile(r"^\W*(?:he|she|they|it)\s+(?:said|says|told|added|wrote|asked|"
+                              r"tweeted|explained|noted|argued|continued|replied)\b",
+                              re.IGNORECASE)
+# "The workers — many, many are taking it": the same after a dash, colon or comma
+_QUANTIFIER_AFTER_BREAK = re.compile(
+    r"[—:,]\s+(?:all|some|many|most|several|none|each|few|both)\s+(?:are|were|was|is|have|"
+    r"has|had|will|would|did|do|does|said|say|says)\b", re.IGNORECASE)
 # "Within seconds, he was ...", "In a statement, they said ...": a short opening phrase,
 # then a pronoun subject
 _PHRASE_THEN_PRONOUN = re.compile(r"^[^,“”\"]{2,60},\s+(?:he|she|they|it|his|her|their|its|"
@@ -141,9 +149,15 @@ def standalone_problem(text: str) -> str | None:
         return voice
     if quoted_words(sentence) >= QUOTE_WORDS and not has_speaker(sentence):
         return "quote_without_speaker"
-    if first_word(sentence) in DANGLING or subject_word(sentence).capitalize() in DANGLING:
+    if sentence[:1] in "“\"‘":
+        # "“It is not our intent ...,” an officer said.": the quotation's words are the
+        # speaker's; what needs a referent is who said them ("..., he said.")
+        if _PRONOUN_SPEAKER.search(unquoted(sentence)):
+            return "needs_context"
+    elif first_word(sentence) in DANGLING or subject_word(sentence).capitalize() in DANGLING:
         return "needs_context"
-    if _QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence):
+    if (_QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence)
+            or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
     if _INSERTION.search(unquoted(sentence)):
         return "needs_context"

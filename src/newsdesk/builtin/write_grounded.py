@@ -62,7 +62,7 @@ from newsdesk.writing.candidates import (
     light_form,
     rejection,
 )
-from newsdesk.writing.headings import ROLE_HEADINGS, section_heading
+from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
 from newsdesk.writing.headlines import headline_options, plain_title
 from newsdesk.writing.references import ReferenceTracker
 from newsdesk.writing.similarity import bigrams, centroid_similarity, lexrank, tfidf_matrix
@@ -76,6 +76,8 @@ COMPRESSED_SIMILARITY = 0.85  # a shortened sentence must stay this close to its
 HEADLINE_SIMILARITY = 0.80    # and a headline cut from a sentence, this close
 HEADLINE_WORDS = 20   # longest headline taken from a sentence
 MAX_RUN = 2           # consecutive sentences from one source, at most
+OVERSELECT = 3        # candidates chosen per sentence the article has room for
+COMPOSE_ROUNDS = 4    # times the body is refilled after sentences that do not fit
 _BACKGROUND_WORDS = ("last year", "last month", "previously", "earlier this year",
                      "for decades", "for years", "years ago", "was founded", "dating back",
                      "the first since", "for the first time in", "for the first time since")
@@ -170,7 +172,8 @@ class GroundedWriter(Writer):
         weights = self._mark_concepts(candidates, news)
         has_updates = not all(c.latest for c in candidates)
         people = [n for d in news for n in request.people.get(d.id or 0, [])]
-        places = list(dict.fromkeys(n for d in news for n in request.places.get(d.id or 0, [])))
+        named = dict.fromkeys(n for d in news for n in request.places.get(d.id or 0, []))
+        places = [p for p in named if whole_place(p, [d.text for d in news])]
         tracker = ReferenceTracker(people)
 
         # The summary and the lead state the news as it stands now: from the newest
@@ -184,10 +187,11 @@ class GroundedWriter(Writer):
         summary, lead = self._summary_and_lead(lead_pool, freshest, current, ranked, tracker)
         if summary is None or lead is None:
             return None
-        chosen = self._select(candidates, [lead, summary], request.max_sentences - 1, weights)
-
+        # More than the budget is chosen: some will not read well at their place.
+        ranked_body = self._select(candidates, [lead, summary],
+                                   OVERSELECT * (request.max_sentences - 1), weights,
+                                   word_limit=OVERSELECT * self.options.max_words)
         story_year = newest.year if newest else None
-        body = sorted(chosen, key=lambda c: (c.doc.published_at or _EPOCH, c.index))
         unnamed: list[str] = []  # outlets without a name, in the order first credited
 
         def who(cand: Candidate) -> str:
@@ -206,9 +210,10 @@ class GroundedWriter(Writer):
 
         def render(cand: Candidate) -> Sentence:
             # The outlet is named on the first of its sentences that does not say who
-            # said it already.
+            # said it already (an outlet without a name only in the summary: "one
+            # report" adds nothing to the citation beside it).
             text = cand.written
-            if (id(cand.doc) not in credited and not has_own_attribution(text)
+            if (cand.outlet and id(cand.doc) not in credited and not has_own_attribution(text)
                     and not text.startswith(("“", '"', "‘", "'"))):
                 credited.add(id(cand.doc))
                 text = frame(text, who(cand), trailing=len(credited) % 2 == 0,
@@ -216,14 +221,14 @@ class GroundedWriter(Writer):
             return cite(cand, text)
 
         case = word_case(d.text for d in news)
-        summary_text = summary.written
-        if not has_own_attribution(summary_text):
-            summary_text = frame(summary_text, who(summary), trailing=True, case=case)
+        # The summary stands under the headline as the story's own line: it always names
+        # the outlet it comes from, even when it names its speaker too.
+        summary_text = frame(summary.written, who(summary), trailing=True, case=case)
         summary_sentence = cite(summary, summary_text)
         headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of)
 
-        layout = self._layout(lead, body, summary, has_updates=has_updates,
-                              story_year=story_year, tracker=tracker)
+        layout = self._compose(lead, summary, ranked_body, request.max_sentences - 1,
+                               has_updates=has_updates, story_year=story_year, tracker=tracker)
         lead_sentences = [render(c) for c in layout[0][1]]
         sections: list[Section] = []
         taken: set[str] = set()
@@ -277,8 +282,7 @@ class GroundedWriter(Writer):
             order = sorted(dict.fromkeys(fresh + pool),
                            key=lambda c: (c.doc is lead.doc, c not in fresh, -c.score))
             for summary in order:
-                probe = ReferenceTracker([])
-                probe.surnames = dict(tracker.surnames)
+                probe = tracker.copy()
                 summary_text = readable(summary, probe)
                 if summary_text is None:
                     continue
@@ -291,6 +295,35 @@ class GroundedWriter(Writer):
                 tracker.accept(lead_text)
                 return summary, lead
         return None, None
+
+    def _compose(self, lead: Candidate, summary: Candidate, ranked: list[Candidate],
+                 budget: int, *, has_updates: bool, story_year: int | None,
+                 tracker: ReferenceTracker) -> list[tuple[str, list[Candidate]]]:
+        """The body's layout (see :meth:`_layout`) filled from ``ranked`` (best first)
+        up to ``budget`` sentences and ``max_words`` words (summary and lead included):
+        a sentence that does not read well at its place is replaced by the next best."""
+        words = summary.length + lead.length
+        selected: list[Candidate] = []
+        remaining = list(ranked)
+        layout: list[tuple[str, list[Candidate]]] = [("lead", [lead])]
+        for _round in range(COMPOSE_ROUNDS):
+            used = words + sum(c.length for c in selected)
+            for cand in list(remaining):
+                if len(selected) >= budget or (self.options.max_words
+                                               and used >= self.options.max_words):
+                    break
+                selected.append(cand)
+                remaining.remove(cand)
+                used += cand.length
+            body = sorted(selected, key=lambda c: (c.doc.published_at or _EPOCH, c.index))
+            attempt = tracker.copy()
+            layout = self._layout(lead, body, summary, has_updates=has_updates,
+                                  story_year=story_year, tracker=attempt)
+            placed = {id(c) for _, members in layout for c in members}
+            if all(id(c) in placed for c in selected) or not remaining:
+                break
+            selected = [c for c in selected if id(c) in placed]
+        return layout
 
     def _layout(self, lead: Candidate, body: list[Candidate], summary: Candidate, *,
                 has_updates: bool, story_year: int | None, tracker: ReferenceTracker
@@ -310,21 +343,26 @@ class GroundedWriter(Writer):
             planned = [("lead", [lead]), *self._balance(by_role)]
         read: list[Candidate] = [summary, lead]
         layout: list[tuple[str, list[Candidate]]] = []
+        def lengthens_run(cand: Candidate) -> bool:
+            tail = read[-MAX_RUN:]
+            return len(tail) == MAX_RUN and all(c.doc is cand.doc for c in tail)
+
         for role, members in planned:
             kept = [lead] if role == "lead" else []
-            for cand in members:
-                if cand is lead:
-                    continue
-                tail = read[-MAX_RUN:]
-                if len(tail) == MAX_RUN and all(c.doc is cand.doc for c in tail):
-                    continue
-                text = tracker.resolve(cand.written, cand.doc.text)
-                if text is None:
-                    continue
-                cand.written = text
-                tracker.accept(text)
-                kept.append(cand)
-                read.append(cand)
+            # a sentence that would make a run from one source waits for another
+            # source's sentence to come between, within its section
+            waiting: list[Candidate] = []
+            for cand in [m for m in members if m is not lead]:
+                waiting.append(cand)
+                while item := next((c for c in waiting if not lengthens_run(c)), None):
+                    waiting.remove(item)
+                    text = tracker.resolve(item.written, item.doc.text)
+                    if text is None:
+                        continue
+                    item.written = text
+                    tracker.accept(text)
+                    kept.append(item)
+                    read.append(item)
             if kept:
                 layout.append((role, kept))
         sentences = sum(len(m) for _, m in layout)
@@ -475,9 +513,10 @@ class GroundedWriter(Writer):
         return {p: spread[p] for c in candidates for p in c.concepts}
 
     def _select(self, candidates: list[Candidate], fixed: list[Candidate],
-                budget: int, weights: dict[str, int]) -> list[Candidate]:
+                budget: int, weights: dict[str, int], word_limit: int = 0) -> list[Candidate]:
         """Maximal marginal relevance with concept coverage: central sentences that add
-        something new, until ``budget`` sentences or ``max_words`` words."""
+        something new, best first, until ``budget`` sentences or ``word_limit`` words
+        (0: no limit)."""
         opts = self.options
         chosen: list[Candidate] = []
         taken = [c.vector for c in fixed if c.vector is not None]
@@ -487,7 +526,7 @@ class GroundedWriter(Writer):
         covered: set[str] = set().union(*(c.concepts for c in fixed))
         top_gain = max((sum(weights.get(p, 0) for p in c.concepts) for c in pool), default=0)
         used = sum(c.length for c in fixed)
-        while pool and len(chosen) < budget and not (opts.max_words and used >= opts.max_words):
+        while pool and len(chosen) < budget and not (word_limit and used >= word_limit):
             matrix = np.vstack(taken)
             best, best_value = None, -1e9
             for cand in pool:

@@ -57,9 +57,18 @@ _GLUED_DATELINE = re.compile(
     r"^[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,4}\s?\([A-Z][\w .&]{1,30}\)(?=[A-Z“\"‘'])")
 # "Washington - The White House ...", "New York -- Bari Weiss ...": a place in title case
 # and a spaced dash open the report
-_PLACE_DASH = re.compile(r"^[A-Z][a-z]+(?:,? [A-Z][a-z.]+){0,2} (?:-|--|—|–) (?=[A-Z“\"])")
+_PLACE_DASH = re.compile(r"^[A-Z][a-z]+(?:,? [A-Z][a-z.]+){0,2}(?: \([^()]{2,30}\))? (?:-|--|—|–) "
+                         r"(?=[A-Z“\"])")
 # "RESEARCHERS AROUND THE world ...": a lead-in set in capitals, as magazines do
 _CAPITALS_LEAD_IN = re.compile(r"^(?:[A-Z]{2,}[’']?[A-Z]*\s+){3}")
+# "Why it matters: ", "The big picture: ": a label of two to four words, all but the first
+# in lower case (so "Nancy Pelosi: ..." keeps its speaker)
+_LABEL = re.compile(r"^[A-Z][a-z’']+(?: [a-z’']+){1,3}:\s+(?=[A-Z“\"])")
+# a sentence that mixes curly and straight double quotes: its quotations cannot be told
+# apart with certainty
+_STATES = re.compile(r"\b(?:states|reads|read|writes|notes|adds|says|stated)\b")
+_GLUED_INITIAL = re.compile(r"\b[A-Z]\.[A-Z][a-z]")
+_MIXED_QUOTES = re.compile(r"(?=.*[“”])(?=.*\")")
 OWN_ATTRIBUTION = re.compile(r"\b(said|says|say|told|according to|reported|announced|wrote|"
                              r"argued|noted|claimed|warned|insisted|tweeted)\b", re.IGNORECASE)
 _QUOTE_MARK = re.compile(r"[“”\"]")
@@ -128,6 +137,14 @@ def rejection(sentence: str) -> str | None:
         return "instruction"  # text addressed to a language model is not news
     if _CAPITALS_LEAD_IN.match(sentence):
         return "capitals"  # its case cannot be restored safely
+    if _MIXED_QUOTES.match(sentence):
+        return "mixed_quotes"
+    label = _LABEL.match(strip_dateline(sentence))
+    if label and not _SAID.search(label.group(0)) and not _STATES.search(label.group(0)):
+        return "label"  # "Why it matters: ...": page furniture before the sentence
+    if _GLUED_INITIAL.search(sentence):
+        return "run_together"  # "Donald J.Trump": the source's typing, not a sentence
+
     return standalone_problem(light_form(sentence))
 
 

@@ -47,8 +47,8 @@ market markets election elections war military media press weather climate
 # The first "the" of a sentence's opening that belongs to its subject or opening phrase:
 # at the start, or after a preposition ("Enforcement of the law", "In addition to the
 # arrests"), not after a verb ("Gov. Walden signed the bill").
-_SUBJECT_THE = re.compile(r"(?:^|\b(?:of|to|in|on|for|with|at|by|after|before|from|under|over|"
-                          r"during|since|amid|about)\s+)(?P<the>[Tt]he)\s")
+_SUBJECT_THE = re.compile(r"(?:^|^[^,“”\"]{2,60},\s+|\b(?:of|to|in|on|for|with|at|by|after|"
+                          r"before|from|under|over|during|since|amid|about)\s+)(?P<the>[Tt]he)\s")
 #: "the" this early in a sentence belongs to its subject or its opening phrase.
 EARLY_WORDS = 5
 # After the noun, these make the description self-contained ("The voters of the UK",
@@ -122,6 +122,14 @@ class ReferenceTracker:
         self.introduced_people: set[str] = set()
         self.seen_stems: set[str] = set()
 
+    def copy(self) -> ReferenceTracker:
+        """An independent tracker in the same state (to try a sentence out)."""
+        other = ReferenceTracker([])
+        other.surnames, other.shared = self.surnames, self.shared
+        other.introduced_people = set(self.introduced_people)
+        other.seen_stems = set(self.seen_stems)
+        return other
+
     def resolve(self, text: str, source_text: str) -> str | None:
         """``text`` made safe to read at this point of the article (a surname expanded
         to the full name ``source_text`` gives), or ``None`` when it cannot be."""
@@ -142,12 +150,11 @@ class ReferenceTracker:
     def _people(self, text: str, source_text: str) -> str | None:
         outside = unquoted(text)
         for surname, fulls in self.shared.items():
-            if fulls & self.introduced_people:
-                continue
-            for match, previous in bare_mentions(surname, outside):
+            for match, _previous in bare_mentions(surname, outside):
+                # only a full name earlier in the same sentence tells which one it is
                 named_before = any(f in outside[:match.start()] for f in fulls)
-                if not named_before and previous not in TITLE_WORDS:
-                    return None  # "Biden said": which Biden the article cannot tell yet
+                if not named_before:
+                    return None  # "Biden said": which Biden the reader cannot tell
         for surname, full in self.surnames.items():
             if full in self.introduced_people or full in text:
                 continue
@@ -165,7 +172,9 @@ class ReferenceTracker:
         base ...", "Enforcement of the law ...", "In addition to the arrests, ..."), is a
         description of something the article has not introduced."""
         plain = unquoted(text).lstrip()
-        opening = " ".join(plain.split()[:EARLY_WORDS])
+        words = plain.split()
+        comma = next((i for i, w in enumerate(words[:EARLY_WORDS * 2]) if w.endswith(",")), -1)
+        opening = " ".join(words[:max(EARLY_WORDS, comma + 3)])
         match = _SUBJECT_THE.search(opening)
         return match is not None and self._unintroduced(plain[match.start("the"):])
 
