@@ -337,6 +337,13 @@ def test_sound_headings_pass(heading: str) -> None:
     assert heading_problems(heading, SOURCES) == []
 
 
+def test_a_place_is_not_an_institution_that_bears_its_name() -> None:
+    # "the Kelvport Gazette" is no evidence that the city is written "the Kelvport"
+    sources = [*SOURCES, "The Kelvport Gazette first reported the talks. The Kelvport "
+               "Gazette said more would follow."]
+    assert heading_problems("More on Kelvport", sources) == []
+
+
 # -- one-sided summaries -------------------------------------------------------------------
 
 

@@ -228,7 +228,8 @@ class GroundedWriter(Writer):
         headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of)
 
         layout = self._compose(lead, summary, ranked_body, request.max_sentences - 1,
-                               has_updates=has_updates, story_year=story_year, tracker=tracker)
+                               candidates=candidates, has_updates=has_updates,
+                               story_year=story_year, tracker=tracker)
         lead_sentences = [render(c) for c in layout[0][1]]
         sections: list[Section] = []
         taken: set[str] = set()
@@ -297,7 +298,8 @@ class GroundedWriter(Writer):
         return None, None
 
     def _compose(self, lead: Candidate, summary: Candidate, ranked: list[Candidate],
-                 budget: int, *, has_updates: bool, story_year: int | None,
+                 budget: int, *, candidates: list[Candidate], has_updates: bool,
+                 story_year: int | None,
                  tracker: ReferenceTracker) -> list[tuple[str, list[Candidate]]]:
         """The body's layout (see :meth:`_layout`) filled from ``ranked`` (best first)
         up to ``budget`` sentences and ``max_words`` words (summary and lead included):
@@ -317,7 +319,8 @@ class GroundedWriter(Writer):
                 used += cand.length
             body = sorted(selected, key=lambda c: (c.doc.published_at or _EPOCH, c.index))
             attempt = tracker.copy()
-            layout = self._layout(lead, body, summary, has_updates=has_updates,
+            layout = self._layout(lead, body, summary, candidates=candidates,
+                                  has_updates=has_updates,
                                   story_year=story_year, tracker=attempt)
             placed = {id(c) for _, members in layout for c in members}
             if all(id(c) in placed for c in selected) or not remaining:
@@ -326,7 +329,8 @@ class GroundedWriter(Writer):
         return layout
 
     def _layout(self, lead: Candidate, body: list[Candidate], summary: Candidate, *,
-                has_updates: bool, story_year: int | None, tracker: ReferenceTracker
+                candidates: list[Candidate], has_updates: bool, story_year: int | None,
+                tracker: ReferenceTracker
                 ) -> list[tuple[str, list[Candidate]]]:
         """The body in reading order: ``("lead", [...])`` first, then ``(role, members)``
         per section (none for a brief). Sentences are grouped by role and ordered by
@@ -343,6 +347,7 @@ class GroundedWriter(Writer):
             planned = [("lead", [lead]), *self._balance(by_role)]
         read: list[Candidate] = [summary, lead]
         layout: list[tuple[str, list[Candidate]]] = []
+        preceding = {(id(c.doc), c.index + 1): c for c in candidates}
         def lengthens_run(cand: Candidate) -> bool:
             tail = read[-MAX_RUN:]
             return len(tail) == MAX_RUN and all(c.doc is cand.doc for c in tail)
@@ -356,19 +361,45 @@ class GroundedWriter(Writer):
                 waiting.append(cand)
                 while item := next((c for c in waiting if not lengthens_run(c)), None):
                     waiting.remove(item)
-                    text = tracker.resolve(item.written, item.doc.text)
-                    if text is None:
-                        continue
-                    item.written = text
-                    tracker.accept(text)
-                    kept.append(item)
-                    read.append(item)
+                    for placed in self._place(item, tracker, preceding, read):
+                        kept.append(placed)
+                        read.append(placed)
             if kept:
                 layout.append((role, kept))
         sentences = sum(len(m) for _, m in layout)
         if len(layout) > 1 and sentences <= self.options.brief_sentences:
             layout = [("lead", [c for _, members in layout for c in members])]
         return layout
+
+    @staticmethod
+    def _place(cand: Candidate, tracker: ReferenceTracker,
+               preceding: dict[tuple[int, int], Candidate], read: list[Candidate]
+               ) -> list[Candidate]:
+        """What placing ``cand`` next puts in the article: the sentence itself when its
+        references hold; else, when the sentence just before it in its source is a
+        candidate not yet read and introduces what it refers to, both (the referent
+        comes along); else nothing."""
+        text = tracker.resolve(cand.written, cand.doc.text)
+        if text is not None:
+            cand.written = text
+            tracker.accept(text)
+            return [cand]
+        before = preceding.get((id(cand.doc), cand.index))
+        if before is None or any(c is before for c in read) or \
+                (len(read) >= 1 and read[-1].doc is cand.doc):
+            return []
+        trial = tracker.copy()
+        first = trial.resolve(before.written, before.doc.text)
+        if first is None:
+            return []
+        trial.accept(first)
+        second = trial.resolve(cand.written, cand.doc.text)
+        if second is None:
+            return []
+        before.written, cand.written = first, second
+        tracker.accept(first)
+        tracker.accept(second)
+        return [before, cand]
 
     # -- headline --------------------------------------------------------------------------
 

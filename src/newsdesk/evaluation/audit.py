@@ -86,7 +86,8 @@ malformed_heading: a section heading built from a broken span. Its name slot (th
   Unbalanced quotation marks or parentheses also make a heading malformed.
 
 unattributed_one_sided: the headline or the summary is taken from one outlet whose side
-  is left or right (known from the site's labels) and does not name that outlet. Taken
+  is left or right (known from the site's labels) and does not name that outlet (for the
+  headline, the credit line the page shows beside it counts: ``Article.headline_credit``). Taken
   from: at least 60% of its content words are in the cited source sentence (or the
   source's title). Without a known side this class is not checked.
 """
@@ -153,6 +154,8 @@ class AuditArticle:
     lead: list[AuditSentence]
     sections: list[AuditSection]
     sources: list[str] = field(default_factory=list)
+    #: the outlet the page credits the headline to, shown beside it ("" when none)
+    headline_credit: str = ""
 
     def placed(self) -> Iterator[tuple[str, AuditSentence]]:
         """(where, sentence) in reading order: headline, summary, lead, sections."""
@@ -222,12 +225,14 @@ def verbatim_runs(sentences: list[AuditSentence], length: int = 3) -> list[list[
     return runs
 
 
-def one_sided(sentence: AuditSentence) -> str | None:
+def one_sided(sentence: AuditSentence, credit: str = "") -> str | None:
     """Why a headline or summary reads as one side's framing, or None (see the module
-    docstring)."""
+    docstring). ``credit``: the outlet the page names beside it (the headline's credit
+    line)."""
     if sentence.side not in ONE_SIDED or not sentence.outlet:
         return None
-    if sentence.outlet.lower() in sentence.text.lower():
+    if sentence.outlet.lower() in sentence.text.lower() or \
+            credit.strip().lower() == sentence.outlet.lower():
         return None
     own = content_words(sentence.text)
     source = content_words(sentence.source_sentence) | content_words(sentence.source_title)
@@ -265,7 +270,7 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
         add("no_antecedent", where, sentence.text, rules.no_antecedent(
             sentence, earlier, evidence, introduced, headline=headline, case=case))
         if where in {"headline", "summary"}:
-            reason = one_sided(sentence)
+            reason = one_sided(sentence, article.headline_credit if headline else "")
             add("unattributed_one_sided", where, sentence.text, [reason] if reason else [])
         earlier.append(sentence)
 
@@ -317,7 +322,8 @@ def from_record(article: Article, texts: dict[int, str],
         lead=[convert(s) for s in article.lead],
         sections=[AuditSection(s.heading, [convert(x) for x in s.sentences])
                   for s in article.sections],
-        sources=list(dict.fromkeys(t for t in texts.values() if t)))
+        sources=list(dict.fromkeys(t for t in texts.values() if t)),
+        headline_credit=article.headline_credit)
 
 
 def findings_by_sentence(report: AuditReport) -> dict[tuple[str, str], list[Finding]]:

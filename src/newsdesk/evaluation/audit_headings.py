@@ -82,10 +82,12 @@ def heading_problems(heading: str, sources: list[str]) -> list[str]:
                 (not kinds and re.search(r"(?:ian|ean|ese|ish)$", last))):
             reasons.append(f"{name!r} is an adjective standing as a name")
         elif in_phrase and not name.lower().startswith("the "):
+            # "the Chicago Sun-Times" says nothing about "Chicago": only uses where the
+            # name ends count
             with_article = sum(1 for (before, after), kind in zip(uses, kinds, strict=True)
-                               if before.lower() == "the" and kind != "noun")
+                               if before.lower() == "the" and kind not in {"noun", "capital"})
             bare = sum(1 for (before, after), kind in zip(uses, kinds, strict=True)
-                       if before.lower() != "the" and kind != "noun")
+                       if before.lower() != "the" and kind not in {"noun", "capital"})
             if with_article and with_article >= bare:
                 reasons.append(f"missing article: the sources write 'the {name}'")
     return reasons

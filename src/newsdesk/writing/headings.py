@@ -52,7 +52,7 @@ def whole_place(name: str, texts: Sequence[str]) -> bool:
     words = name.split()
     if not words or name in _DIRECTIONS or not all(w.isalpha() and len(w) > 1 for w in words):
         return False
-    alone = re.compile(rf"\b{re.escape(name)}\b(?![.’'-]?\s*[A-Z])(?!\.[A-Za-z])")
+    alone = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?![.’']?\s*[A-Z])(?!\.[A-Za-z])")
     return any(alone.search(t) for t in texts)
 
 
