@@ -76,6 +76,8 @@ COMPRESSED_SIMILARITY = 0.85  # a shortened sentence must stay this close to its
 HEADLINE_SIMILARITY = 0.80    # and a headline cut from a sentence, this close
 HEADLINE_WORDS = 20   # longest headline taken from a sentence
 MAX_RUN = 2           # consecutive sentences from one source, at most
+FRESH_BONUS = 0.1     # added to a summary candidate's score when it is from the newest reports
+OTHER_OUTLET_BONUS = 0.1  # and when it comes from another outlet than the lead
 OVERSELECT = 3        # candidates chosen per sentence the article has room for
 COMPOSE_ROUNDS = 4    # times the body is refilled after sentences that do not fit
 _BACKGROUND_WORDS = ("last year", "last month", "previously", "earlier this year",
@@ -279,9 +281,12 @@ class GroundedWriter(Writer):
                     if c is not lead and c.rank <= 2 and c.length <= 40
                     and not is_quote(c.text) and _similarity(c, lead) < REDUNDANT]
             pool = pool or [c for c in ranked if c is not lead and _similarity(c, lead) < REDUNDANT]
-            fresh = [c for c in pool if c in freshest]
-            order = sorted(dict.fromkeys(fresh + pool),
-                           key=lambda c: (c.doc is lead.doc, c not in fresh, -c.score))
+            fresh = {id(c) for c in pool if c in freshest}
+            # the most central sentence, with a nudge towards the newest reports and
+            # towards another outlet than the lead's
+            order = sorted(dict.fromkeys(pool), key=lambda c: -(
+                c.score + FRESH_BONUS * (id(c) in fresh)
+                + OTHER_OUTLET_BONUS * (c.doc is not lead.doc)))
             for summary in order:
                 probe = tracker.copy()
                 summary_text = readable(summary, probe)
