@@ -79,9 +79,18 @@ def unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
+def _is_title(quoted: str) -> bool:
+    """A quoted title ("For the Love of Money", "Male and Female He Created Them"):
+    its words of four letters or more are all capitalised."""
+    long_words = [w for w in re.findall(r"[A-Za-z’']+", quoted) if len(w) >= 4]
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
+
+
 def quoted_words(text: str) -> int:
-    """Words inside quotation marks, in the longest quoted passage."""
-    return max((len(m.group(0).split()) for m in _QUOTED.finditer(text)), default=0)
+    """Words inside quotation marks, in the longest quoted passage that is someone's
+    words (a quoted title is not)."""
+    return max((len(m.group(0).split()) for m in _QUOTED.finditer(text)
+                if not _is_title(m.group(0))), default=0)
 
 
 def has_speaker(text: str) -> bool:

@@ -52,7 +52,7 @@ from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.outlets import is_opinion, outlet_name
 from newsdesk.records import Article, Citation, Document, Section, Sentence, SourceRef, iso
-from newsdesk.standalone import speaker_names
+from newsdesk.standalone import quoted_words, speaker_names
 from newsdesk.text import content_words, names, numbers, slugify, split_sentences
 from newsdesk.writing.candidates import (
     CREDIT,
@@ -83,7 +83,7 @@ COMPOSE_ROUNDS = 4    # times the body is refilled after sentences that do not f
 _BACKGROUND_WORDS = ("last year", "last month", "previously", "earlier this year",
                      "for decades", "for years", "years ago", "was founded", "dating back",
                      "the first since", "for the first time in", "for the first time since")
-_ADDITIVE = re.compile(r"\b(?:also|too|again|another|as well|further|likewise)\b", re.IGNORECASE)
+_ADDITIVE = re.compile(r"\b(?:also|too|another|as well|likewise)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ROLE_ORDER = ("latest", "details", "earlier", "background", "reactions")
@@ -119,6 +119,12 @@ def is_background(text: str, story_year: int | None) -> bool:
         return True
     years = [int(y) for y in _YEAR.findall(lowered)]
     return story_year is not None and any(y < story_year for y in years)
+
+
+def quote_heavy(text: str) -> bool:
+    """A sentence that is mostly someone's words: fine in the body under its speaker,
+    not as the story's summary or lead."""
+    return quoted_words(text) * 2 >= len(text.split())
 
 
 def role_of(candidate: Candidate, has_updates: bool, story_year: int | None = None) -> str:
@@ -185,7 +191,7 @@ class GroundedWriter(Writer):
         freshest = [c for c in current if newest is None or c.doc.published_at is None
                     or newest - c.doc.published_at <= NEWEST_WINDOW]
         ranked = sorted(candidates, key=lambda c: -c.score)
-        lead_pool = [c for c in freshest if c.rank <= 1 and not is_quote(c.text)]
+        lead_pool = [c for c in freshest if c.rank <= 1 and not quote_heavy(c.text)]
         summary, lead = self._summary_and_lead(lead_pool, freshest, current, ranked, tracker)
         if summary is None or lead is None:
             return None
@@ -270,6 +276,7 @@ class GroundedWriter(Writer):
 
         # The first sentences a reader meets must not lean on others: "also", "again",
         # "another" add to something said before.
+        everything = ranked
         opening = [c for c in ranked if not _ADDITIVE.search(c.written)] or ranked
         lead_pool = [c for c in lead_pool if c in opening]
         current = [c for c in current if c in opening] or current
@@ -279,7 +286,7 @@ class GroundedWriter(Writer):
         for lead in dict.fromkeys(leads):
             pool = [c for group in (freshest, current, ranked) for c in group
                     if c is not lead and c.rank <= 2 and c.length <= 40
-                    and not is_quote(c.text) and _similarity(c, lead) < REDUNDANT]
+                    and not quote_heavy(c.text) and _similarity(c, lead) < REDUNDANT]
             pool = pool or [c for c in ranked if c is not lead and _similarity(c, lead) < REDUNDANT]
             fresh = {id(c) for c in pool if c in freshest}
             # the most central sentence, with a nudge towards the newest reports and
@@ -300,6 +307,23 @@ class GroundedWriter(Writer):
                 tracker.accept(summary_text)
                 tracker.accept(lead_text)
                 return summary, lead
+        # Short sources that all say much the same: any two sentences that read well in
+        # this order, the best first, make a brief.
+        for summary in ranked:
+            probe = tracker.copy()
+            summary_text = readable(summary, probe)
+            if summary_text is None:
+                continue
+            probe.accept(summary_text)
+            for lead in everything:
+                if lead is summary or lead.text == summary.text:
+                    continue
+                lead_text = readable(lead, probe)
+                if lead_text is not None:
+                    summary.written, lead.written = summary_text, lead_text
+                    tracker.accept(summary_text)
+                    tracker.accept(lead_text)
+                    return summary, lead
         return None, None
 
     def _compose(self, lead: Candidate, summary: Candidate, ranked: list[Candidate],

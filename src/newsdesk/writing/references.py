@@ -64,6 +64,19 @@ the a an
 #: Longest description read after "The".
 MAX_DESCRIPTION_WORDS = 4
 
+# A surname used as a modifier names an institution or an era, not the person.
+_BEFORE_MODIFIER = frozenset({"the", "a", "an", "former", "ex", "pro", "anti", "this", "that's"})
+_AFTER_MODIFIER = frozenset("""
+administration campaign organization organisation family era officials aides team staff
+supporters rally rallies presidency allies associates foundation university tower hotel
+card plan policy policies doctrine camp years government cabinet white-house
+""".split())
+# Words a sentence may open with that a recogniser sometimes glues to a name ("However
+# Manafort"): never a first name.
+_NOT_FIRST_NAMES = frozenset("""
+However Meanwhile But And Also Still Yet Then Now Later Earlier Instead Indeed Thus So The
+A An In On At For From With By After Before During While When As If Although Since Former
+""".split())
 _NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w.-]*")
 
 
@@ -78,10 +91,22 @@ def bare_mentions(surname: str, text: str) -> list[tuple[re.Match[str], str]]:
             continue  # "Ashgrove Rovers"
         words = text[:match.start()].split()
         previous = words[-1] if words else ""
+        following = text[match.end():].split(maxsplit=1)[0].strip(",.;:") \
+            if text[match.end():match.end() + 1] == " " else ""
+        if previous.lower() in _BEFORE_MODIFIER or following in _AFTER_MODIFIER:
+            continue  # "the Trump administration", "former Trump campaign manager"
         if previous[:1].isupper() and previous[-1:].isalpha() and previous not in TITLE_WORDS:
             continue  # "Lori Lightfoot", "Kestrel Bay"
         found.append((match, previous))
     return found
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Whether two full names with one surname name one person: one ends with the other
+    ("Robert Mueller", "Robert S. Mueller"... by first name and surname), ignoring middle
+    initials."""
+    first_a, first_b = a.split(maxsplit=1)[0], b.split(maxsplit=1)[0]
+    return a.endswith(b) or b.endswith(a) or first_a == first_b
 
 
 def _surname_key(name: str) -> str:
@@ -99,18 +124,22 @@ def surname_table(people: Iterable[str]) -> tuple[dict[str, str], dict[str, set[
         full = " ".join(given.split())
         words = full.split()
         # a recogniser's stray spans ("Castellan’s Ashgrove") are no one's name
-        if len(words) < 2 or not all(w[:1].isupper() and _NAME_WORD.fullmatch(w) for w in words):
+        if len(words) < 2 or words[0] in _NOT_FIRST_NAMES or \
+                not all(w[:1].isupper() and _NAME_WORD.fullmatch(w) for w in words):
             continue
         surname = _surname_key(full)
         if len(surname) < 3:
             continue
         known = table.get(surname)
-        if known is None or full.endswith(known) or known == full:
-            table[surname] = full
-        elif not known.endswith(full):
+        if known is None or _same_person(known, full):
+            # keep the fullest form of the name ("Janet L. Yellen" over "Janet Yellen")
+            table[surname] = max(known or full, full, key=len)
+        else:
             clash.add(surname)
     shared = {s: {f for f in (" ".join(p.split()) for p in people) if _surname_key(f) == s
-                  and len(f.split()) >= 2} for s in clash}
+                  and len(f.split()) >= 2 and f.split()[0] not in _NOT_FIRST_NAMES
+                  and all(_NAME_WORD.fullmatch(w) for w in f.split())}
+              for s in clash}
     return {s: f for s, f in table.items() if s not in clash}, shared
 
 
@@ -119,13 +148,22 @@ class ReferenceTracker:
 
     def __init__(self, people: Iterable[str]) -> None:
         self.surnames, self.shared = surname_table(people)
+        # every written form of each person ("Janet Yellen", "Janet L. Yellen"), so a
+        # surname is expanded to the form its own source uses
+        self.forms: dict[str, list[str]] = {}
+        for given in people:
+            full = " ".join(given.split())
+            surname = _surname_key(full)
+            if surname in self.surnames and len(full.split()) >= 2 and \
+                    _same_person(full, self.surnames[surname]):
+                self.forms.setdefault(surname, []).append(full)
         self.introduced_people: set[str] = set()
         self.seen_stems: set[str] = set()
 
     def copy(self) -> ReferenceTracker:
         """An independent tracker in the same state (to try a sentence out)."""
         other = ReferenceTracker([])
-        other.surnames, other.shared = self.surnames, self.shared
+        other.surnames, other.shared, other.forms = self.surnames, self.shared, self.forms
         other.introduced_people = set(self.introduced_people)
         other.seen_stems = set(self.seen_stems)
         return other
@@ -142,7 +180,8 @@ class ReferenceTracker:
         """Record that ``text`` is now part of the article."""
         self.seen_stems.update(stem(t) for t in match_tokens(text))
         for surname, full in self.surnames.items():
-            if full in text or bare_mentions(surname, text):
+            if any(f in text for f in self.forms.get(surname, [full])) or \
+                    bare_mentions(surname, text):
                 self.introduced_people.add(full)
         for fulls in self.shared.values():
             self.introduced_people.update(f for f in fulls if f in text)
@@ -156,14 +195,17 @@ class ReferenceTracker:
                 if not named_before:
                     return None  # "Biden said": which Biden the reader cannot tell
         for surname, full in self.surnames.items():
-            if full in self.introduced_people or full in text:
+            if full in self.introduced_people or any(
+                    f in text for f in self.forms.get(surname, [full])):
                 continue
             for _match, previous in bare_mentions(surname, outside):
                 if previous in TITLE_WORDS:
                     break  # "Gov. Walker": introduced by title
-                if full not in source_text:
+                given = next((f for f in sorted(self.forms.get(surname, [full]), key=len,
+                                                 reverse=True) if f in source_text), None)
+                if given is None:
                     return None  # the source gives no full name to introduce them by
-                text = re.sub(rf"(?<![\w’'-]){re.escape(surname)}\b", full, text, count=1)
+                text = re.sub(rf"(?<![\w’'-]){re.escape(surname)}\b", given, text, count=1)
                 break
         return text
 
