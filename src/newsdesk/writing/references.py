@@ -61,6 +61,31 @@ is was are were be been has have had will would could can did does do may might 
 should also said says say told on for to with by as and or but than after before during
 the a an
 """.split())
+# News calls one thing by several names: "the deal" after "a settlement", "the probe"
+# after "an investigation". Each group's words introduce one another.
+_GROUPS = (
+    "deal settlement agreement pact accord",
+    "suit lawsuit case complaint",
+    "bill legislation law measure act",
+    "probe investigation inquiry",
+    "attack assault shooting bombing explosion blast rampage",
+    "document memo letter filing records report",
+    "vote ballot tally election",
+    "plan proposal program programme policy scheme rule",
+    "company firm business corporation",
+    "protest demonstration rally march",
+    "crowd protesters demonstrators",
+    "charges indictment counts",
+    "ruling decision verdict judgment",
+    "ship vessel boat",
+    "storm hurricane",
+    "virus coronavirus pandemic outbreak",
+)
+_SAME_THING: dict[str, frozenset[str]] = {}
+for _group in _GROUPS:
+    _members = frozenset(stem(w) for w in _group.split())
+    for _member in _members:
+        _SAME_THING[_member] = _SAME_THING.get(_member, frozenset()) | _members
 #: Longest description read after "The".
 MAX_DESCRIPTION_WORDS = 4
 
@@ -241,4 +266,5 @@ class ReferenceTracker:
         head = re.sub(r"[’']s?$", "", phrase[-1])
         if head in _SELF_EVIDENT:
             return False
-        return stem(head) not in self.seen_stems and head not in self.seen_stems
+        names_for = {stem(head), head} | {stem(w) for w in _SAME_THING.get(stem(head), ())}
+        return not names_for & self.seen_stems
