@@ -286,6 +286,12 @@ def test_first_mention_by_surname_only() -> None:
     council = "Council Republicans opposed the plan. A Republican spoke."
     group = sentence("Republicans opposed the plan.", council)
     assert antecedent(group, [], [council]) == []
+    # a name that opens the sentence before a plural noun qualifies it
+    rescue = "Harbor County Fire Rescue said crews arrived. Rescue crews searched all night."
+    crews = sentence("Rescue crews searched the rubble all night.", rescue)
+    assert antecedent(crews, [], [rescue]) == []
+    says = sentence("Okafor says fares are too high.", HILL_DOC)
+    assert antecedent(says, [], [HILL_DOC]) != []
 
 
 # -- verbatim runs -------------------------------------------------------------------------

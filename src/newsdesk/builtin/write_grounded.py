@@ -247,7 +247,7 @@ class GroundedWriter(Writer):
                     for p in speaker_names(c.written, people)]
             sections.append(Section(
                 heading=section_heading(role, texts, said, people=people, places=places,
-                                        taken=taken),
+                                        taken=taken, sources=[d.text for d in news]),
                 sentences=[render(c) for c in members]))
         sources = [SourceRef(number=numbers_of[d.id], doc_id=d.id, outlet=outlet_name(d),
                              title=d.title, url=d.canonical_url, published_at=iso(d.published_at),
@@ -395,6 +395,19 @@ class GroundedWriter(Writer):
                         read.append(placed)
             if kept:
                 layout.append((role, kept))
+        # the rule holds over the whole reading order, whatever placed a sentence
+        reading = [summary]
+        for index, (role, members) in enumerate(layout):
+            kept = []
+            for cand in members:
+                tail = reading[-MAX_RUN:]
+                if cand is not lead and len(tail) == MAX_RUN and \
+                        all(c.doc is cand.doc for c in tail):
+                    continue
+                kept.append(cand)
+                reading.append(cand)
+            layout[index] = (role, kept)
+        layout = [(role, members) for role, members in layout if members]
         sentences = sum(len(m) for _, m in layout)
         if len(layout) > 1 and sentences <= self.options.brief_sentences:
             layout = [("lead", [c for _, members in layout for c in members])]

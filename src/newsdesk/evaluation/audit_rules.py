@@ -407,6 +407,14 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
     return reasons
 
 
+# Verbs that end in s and follow a subject ("Paul says", "Walker has"): not a plural noun.
+_VERB_ENDING_S = frozenset("""
+says has was is does goes wants thinks believes remains seems plans insists argues claims
+tells asks adds notes warns calls urges hopes expects faces leads runs wins loses takes makes
+gets gives keeps holds sees knows needs comes becomes continues denies
+""".split())
+
+
 def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvidence,
                    introduced: set[str]) -> list[str]:
     tokens = [t.strip("\"“”(),;:!?") for t in core.split()]
@@ -434,6 +442,10 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
         if before.lower() in {"the", "a", "an"} or after[:1].isupper() or \
                 after.lower() in _MODIFIED or raw.endswith(("'", "’")):
             continue
+        if index == 0 and after[:1].islower() and after.endswith("s") and \
+                not after.endswith("ss") and len(after) > 3 and after.isalpha() and \
+                after not in _VERB_ENDING_S:
+            continue  # "Rescue authorities responded": a modifier before a plural noun
         introduced.add(name)
         reasons.append(f"first mention of {name!r} by surname only; the sources give "
                        f"{sorted(full)[0]!r}")

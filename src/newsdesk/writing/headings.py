@@ -56,6 +56,22 @@ def whole_place(name: str, texts: Sequence[str]) -> bool:
     return any(alone.search(t) for t in texts)
 
 
+def with_article(name: str, texts: Sequence[str]) -> str:
+    """The name as the sources write it when it ends there: "the Vatican" when "the
+    Vatican" is at least as common as a bare "Vatican" ("the Vatican's" counts, "the
+    Vatican Museums" does not)."""
+    pattern = re.compile(rf"(?<![\w-])(the\s+)?{re.escape(name)}(?![\w-])(?!\s+[A-Z])",
+                         re.IGNORECASE)
+    counts = Counter(bool(m.group(1)) for t in texts for m in pattern.finditer(t)
+                     if t[m.start() + len(m.group(1) or ""):].startswith(name))
+    return f"the {name}" if counts[True] and counts[True] >= counts[False] else name
+
+
+def _phrase(template: str, name: str) -> str:
+    text = template.format(name)
+    return text[0].upper() + text[1:]
+
+
 def _mentions(name: str, text: str) -> bool:
     """Whether ``text`` names the person or place: the whole name, or for a person of
     two or more words their surname."""
@@ -66,12 +82,14 @@ def _mentions(name: str, text: str) -> bool:
 
 
 def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
-                    people: Sequence[str], places: Sequence[str], taken: set[str]) -> str:
+                    people: Sequence[str], places: Sequence[str], taken: set[str],
+                    sources: Sequence[str] = ()) -> str:
     """The heading of a section whose sentences are ``texts`` (in order).
 
     ``speakers``: full names of the people quoted in the section; ``people`` and
     ``places``: whole names the recogniser found in the story's sources; ``taken``:
-    names used by earlier headings, not repeated (and updated here)."""
+    names used by earlier headings, not repeated (and updated here); ``sources``: the
+    story's source texts, which tell whether a place takes "the"."""
     def fits(name: str) -> bool:
         words = name.split()
         return (name not in taken and 1 <= len(words) <= MAX_NAME_WORDS
@@ -93,4 +111,5 @@ def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
     if not ranked:
         return ROLE_HEADINGS[role]
     taken.add(ranked[0])
-    return ROLE_TEMPLATES[role].format(ranked[0])
+    name = ranked[0] if ranked[0] in people else with_article(ranked[0], [*sources, *texts])
+    return _phrase(ROLE_TEMPLATES[role], name)
