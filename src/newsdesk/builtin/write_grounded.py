@@ -231,7 +231,9 @@ class GroundedWriter(Writer):
         case = word_case(d.text for d in news)
         # The summary stands under the headline as the story's own line: it always names
         # the outlet it comes from, even when it names its speaker too.
-        summary_text = frame(summary.written, who(summary), trailing=True, case=case)
+        # (at its head when the sentence ends on its own credit: "..., officials said.")
+        summary_text = frame(summary.written, who(summary),
+                             trailing=not has_own_attribution(summary.written), case=case)
         summary_sentence = cite(summary, summary_text)
         headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of)
 
