@@ -283,6 +283,11 @@ class AlignmentVerifier(Verifier):
         min_similarity: float = 0.3
         #: Floor on the share of a claim's content words found in its evidence.
         min_token_support: float = 0.3
+        #: Check the sentence as published before its facts (whole sentence, the outlet
+        #: its frame credits, no first person or "you", quotations with their speaker;
+        #: see newsdesk.published_form). Off only to measure the consistency judgement
+        #: alone on benchmark summaries.
+        published_form: bool = True
 
     options: Options
 
@@ -339,6 +344,8 @@ class AlignmentVerifier(Verifier):
             if previous is None or _overall(found) > _overall(previous):
                 results[i] = found
         assessments = [self._conclude(found) for found in results]
+        if not self.options.published_form:
+            return assessments
         for sentence, assessment, parts in zip(sentences, assessments, claims, strict=True):
             problems = form_problems(sentence)
             for part in parts:
