@@ -143,7 +143,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("timeline.max_days", 365.0, float,
             "How far back the Background section of a story looks for earlier stories."),
     Setting("write.min_sources", 2, int,
-            "Outlets a story needs before an article is written (corroboration)."),
+            "Independent sources a story needs before an article is written "
+            "(corroboration): outlets by name; sources whose feed or site names no outlet "
+            "count one per feed."),
     Setting("write.max_sentences", 14, int, "Body sentences per article, lead included."),
     Setting("write.sentences_per_doc", 20, int,
             "Leading sentences of each source considered by the writer (news puts facts first)."),
