@@ -31,6 +31,12 @@ ROLE_TEMPLATES = {
     "more": "More on {}",
 }
 MAX_NAME_WORDS = 4
+# Words of an institution's name, never of a person's.
+_INSTITUTION = frozenset("""
+Fire Police Rescue Service Services Department Council Agency Authority Office Ministry
+Court Board Commission Committee Party Union Association University College School Hospital
+Club Company Corporation Group Bank Fund Institute Foundation Center Centre Museum Army Navy
+""".split())
 # Capitalised at a sentence start, never part of a name ("However Manafort").
 _NOT_NAME_WORDS = frozenset("""
 However Meanwhile But And Also Still Yet Then Now Later Earlier Instead Indeed Thus So
@@ -96,14 +102,18 @@ def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
                 and all(len(w) > 1 and w[0].isupper() and w not in _NOT_NAME_WORDS
                         for w in words))
 
+    def person(name: str) -> bool:
+        # a recogniser's "Brennick Fire" (of "Brennick Fire and Rescue") is no person
+        return len(name.split()) >= 2 and not _INSTITUTION.intersection(name.split())
+
     if role == "reactions":
-        said = [n for n in dict.fromkeys(speakers) if fits(n) and len(n.split()) >= 2][:2]
+        said = [n for n in dict.fromkeys(speakers) if fits(n) and person(n)][:2]
         if said:
             taken.update(said)
             return ROLE_TEMPLATES["reactions"].format(" and ".join(said))
         return ROLE_HEADINGS["reactions"]
     counts: Counter[str] = Counter()
-    for name in [*[p for p in people if len(p.split()) >= 2],
+    for name in [*[p for p in people if person(p)],
                  *[p for p in places if whole_place(p, texts)]]:
         if fits(name):
             counts[name] = sum(_mentions(name, t) for t in texts)
