@@ -12,7 +12,7 @@ export CMAKE_ARGS
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv browser demo test lint bench serve audit clean
+.PHONY: help venv browser webchecks demo test lint bench bench-web serve audit clean
 
 help:
 	@echo "make demo   - set up .venv, run the pipeline on the bundled demo sources, build the site"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - ingest-to-publish throughput benchmark (2,000+ articles)"
 	@echo "make audit  - pip-audit over the installed (locked) dependencies"
+	@echo "make bench-web - serving benchmark (requests/s, p99) at 10,000 and 100,000 stories"
 
 # The virtual environment, stamped so it is rebuilt when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -51,7 +52,24 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-test: venv browser
+# The HTML and accessibility checks: the Nu HTML checker (npm package vnu-jar, run with
+# java) and axe-core (npm), pinned in package-lock.json. Their install scripts are not
+# run: vnu-jar's only fetches a Java runtime, and the machine's java is used instead.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "installing Debian's npm for the HTML checks"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+webchecks: node_modules/.installed
+	@command -v java >/dev/null || { \
+	  echo "installing a Java runtime for the Nu HTML checker"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless; }
+
+test: venv browser webchecks
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -76,5 +94,10 @@ audit: venv
 	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
 	  -r .audit-requirements.txt
 
+# Requests per second and p99 latency of the served site at 10,000 and 100,000 stories.
+bench-web: venv
+	$(BIN)/python bench/web.py --stories 10000 --stories 100000
+
 clean:
-	rm -rf $(VENV) $(AUDIT_VENV) $(DATA_DIR) .pytest_cache .audit-requirements.txt
+	rm -rf $(VENV) $(AUDIT_VENV) $(DATA_DIR) .pytest_cache .audit-requirements.txt \
+	  node_modules test-output

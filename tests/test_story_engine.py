@@ -61,7 +61,7 @@ def test_a_later_story_links_back_to_the_earlier_one_with_citations(demo) -> Non
     brennick_article = ctx.store.current_article(brennick)
     assert brennick_article is not None
     links = {a.get("href") for a in background.iter("a")}
-    assert f"{brennick_article.slug}.html" in links  # the earlier story's page
+    assert f"../stories/{brennick_article.slug}.html" in links  # the earlier story's page
     brennick_urls = {d.url for d in ctx.store.story_documents(brennick)}
     assert links & brennick_urls  # and its sources
     assert brennick_article.headline.text in background.text_content()
@@ -79,10 +79,11 @@ def test_follow_ups_record_what_changed_and_the_page_says_so(demo) -> None:
     assert update["new_facts"]  # the deal's figures and names no first-day report had
     versions = ctx.store.article_versions(strike)
     assert len(versions) >= 2 and versions[-1].updates
-    text = page(ctx, strike).find_class("updates")[0].text_content()
-    assert "Updated" in text and "with reports from" in text and "Meridian Herald" in text
+    text = page(ctx, strike).get_element_by_id("what-changed").text_content()
+    assert "What changed" in text and "Reports from" in text and "Meridian Herald" in text
+    assert "new: The Meridian Herald" in text
 
-    api = json.loads((Path(ctx.settings.site_dir) / "api" / "stories" /
+    api = json.loads((Path(ctx.settings.site_dir) / "api" / "v1" / "stories" /
                       f"{versions[-1].slug}.json").read_text())
     assert api["updates"] and api["entities"]
-    assert {"name", "kind", "key"} <= api["entities"][0].keys()
+    assert {"name", "kind", "detail", "slug", "url"} <= api["entities"][0].keys()

@@ -200,7 +200,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Recency weighting of related stories: a story this many days apart counts half."),
     Setting("publish.site_title", "newsdesk", str, "Name shown in the site header and feeds."),
     Setting("publish.base_url", "http://127.0.0.1:8000", str,
-            "Absolute URL the site is served at (used in feeds and canonical links)."),
+            "Absolute URL the site is served at: canonical links, OpenGraph, JSON-LD, "
+            "feeds, sitemaps and the API use it. `newsdesk serve` uses "
+            "http://<serve.host>:<serve.port> instead when this is left at its default."),
+    Setting("publish.home_limit", 20, int, "Latest stories on the home page (and per page "
+            "of latest/<n>.html)."),
+    Setting("publish.page_size", 20, int,
+            "Stories per page of topic, entity, outlet, archive-day and search lists."),
+    Setting("publish.feed_items", 20, int, "Items in each Atom, RSS and JSON feed."),
+    Setting("publish.top_stories", 5, int,
+            "Top stories on the home page: those carried by the most outlets among the "
+            "stories updated within publish.top_window_days of the newest one."),
+    Setting("publish.top_window_days", 2.0, float,
+            "How recent (in days before the newest story) a top story must be."),
     Setting("serve.host", "127.0.0.1", str, "Address `newsdesk serve` listens on."),
     Setting("serve.port", 8000, int, "Port `newsdesk serve` listens on."),
     Setting("log_level", "INFO", str, "Logging level: DEBUG, INFO, WARNING or ERROR."),

@@ -1,54 +1,55 @@
-"""The static site publisher: HTML pages, Atom and RSS feeds, and a read-only JSON API.
+"""The static site publisher: every page, feed, sitemap and JSON file of the site.
 
-Output layout under ``out_dir``::
+It writes exactly the pages ``newsdesk serve`` answers (both come from
+:class:`~newsdesk.web.pages.SitePages`), with relative links, so the folder works from
+any file server or straight from disk. Output layout under ``out_dir``::
 
-    index.html                 the latest stories
-    stories/<slug>.html        one page per article
-    feed.xml  rss.xml          Atom 1.0 and RSS 2.0 feeds
-    api/stories.json           the story list
-    api/stories/<slug>.json    each full article
-    static/style.css  static/verify.js
+    index.html  latest/<n>.html            home: top stories, then the latest
+    stories/<slug>.html                     one page per story
+    topics/ entities/ outlets/              index.html, <slug>.html, <slug>/<n>.html,
+                                            <slug>/feed.xml, rss.xml, feed.json
+    archive/index.html  archive/<year>.html  archive/<day>.html
+    feed.xml  rss.xml  feed.json            Atom, RSS 2.0 and JSON Feed of the home page
+    sitemap.xml  sitemaps/*.xml  news-sitemap.xml  robots.txt  favicon.ico
+    api/v1/stories.json  api/v1/pages/stories-<n>.json  api/v1/stories/<slug>.json
+    about.html  search.html  static/...
 
 Every page, feed item and JSON story is labelled as AI-generated, both for readers
 (the notice box) and for machines (``<meta name="ai-generated">``, JSON-LD, feed
 categories, ``"ai_generated": true``), as EU AI Act Art. 50 asks of published text.
+Files of an earlier export that no longer belong to the site (a story merged away)
+are removed, so no page links to a stale one.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field
 
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.publisher import Publisher
 from newsdesk.errors import PublishError
-from newsdesk.records import Article
-from newsdesk.web.render import (
-    STATIC_DIR,
-    STATIC_FILES,
-    Renderer,
-    SiteSettings,
-    check_slug,
-    story_document,
-    story_listing,
-    story_path,
-)
+from newsdesk.reader import ReaderSource
+from newsdesk.web.pages import SitePages
+from newsdesk.web.render import STATIC_DIR, STATIC_FILES, SiteSettings
+from newsdesk.web.urls import FACET_DIRS
+
+#: Folders the publisher owns: files there that the site no longer has are removed.
+MANAGED_DIRS = ("stories", "latest", "sitemaps", "api/v1", *FACET_DIRS.values())
 
 
-def _write_text(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically, so a server never reads a half-written page."""
+def _write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically, so a server never reads a half-written page."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except BaseException:
@@ -62,24 +63,24 @@ def _write_text(path: Path, text: str) -> Path:
     return path
 
 
-def _write_json(path: Path, data: Any) -> Path:
-    return _write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
 class SitePublisher(Publisher):
-    """Publishes articles as a static news site with feeds and a JSON API."""
+    """Publishes the stories as a static news site with feeds, sitemaps and JSON."""
 
     name = "site"
 
     class Options(BackendOptions):
-        """Options of the ``site`` publisher."""
+        """Options of the ``site`` publisher (the ``publish.*`` settings)."""
 
         site_title: str = "newsdesk"
         base_url: str = Field(
             "http://127.0.0.1:8000",
             description="absolute site URL used in feeds, canonical tags and the JSON API",
         )
-        home_limit: int = Field(50, ge=1, description="stories on the home page and in feeds")
+        home_limit: int = Field(20, ge=1, le=200, description="latest stories on the home page")
+        page_size: int = Field(20, ge=1, le=200, description="stories per list page")
+        feed_items: int = Field(20, ge=1, le=200, description="items per feed")
+        top_stories: int = Field(5, ge=0, le=50, description="top stories on the home page")
+        top_window_days: float = Field(2.0, gt=0, description="how recent a top story is")
 
     @property
     def settings(self) -> SiteSettings:
@@ -87,54 +88,33 @@ class SitePublisher(Publisher):
         options = self.options
         assert isinstance(options, SitePublisher.Options)
         return SiteSettings(
-            site_title=options.site_title,
-            base_url=options.base_url.rstrip("/"),
-            home_limit=options.home_limit,
+            site_title=options.site_title, base_url=options.base_url.rstrip("/"),
+            home_limit=options.home_limit, page_size=options.page_size,
+            feed_items=options.feed_items, top_stories=options.top_stories,
+            top_window_days=options.top_window_days,
         )
 
-    def publish(self, articles: list[Article], out_dir: Path) -> list[Path]:
-        """Write the site for ``articles`` (newest first) under ``out_dir``.
-
-        Every article gets a page and a JSON document; the home page and feeds list the
-        first ``home_limit``. Related stories link only to articles in this batch.
+    def publish(self, source: ReaderSource, out_dir: Path) -> list[Path]:
+        """Write the whole site for the stories in ``source`` under ``out_dir``.
 
         Returns:
             The files written, in the order written.
         Raises:
-            PublishError: a slug is not ``[a-z0-9-]`` or is used twice (nothing is
-                written), or ``out_dir`` cannot be written.
+            PublishError: ``out_dir`` cannot be written.
         """
-        slugs: set[str] = set()
-        for article in articles:
-            check_slug(article.slug)
-            if article.slug in slugs:
-                raise PublishError(
-                    f"two articles share the slug {article.slug!r} (story {article.story_id}); "
-                    "each story needs its own slug"
-                )
-            slugs.add(article.slug)
-
         out_dir = Path(out_dir)
         if out_dir.exists() and not out_dir.is_dir():
             raise PublishError(f"cannot publish to {out_dir}: it is a file, not a directory")
-        site = self.settings
-        renderer = Renderer(site)
+        pages = SitePages(source, self.settings, static_site=True)
         written: list[Path] = []
-
-        written.append(_write_text(out_dir / "index.html", renderer.index(articles)))
-        for article in articles:
-            page = renderer.story(article, has_page=slugs.__contains__)
-            written.append(_write_text(out_dir / story_path(article.slug), page))
-            written.append(
-                _write_json(
-                    out_dir / "api" / "stories" / f"{article.slug}.json", story_document(article)
-                )
-            )
-        listing = [story_listing(a, site) for a in articles]
-        written.append(_write_json(out_dir / "api" / "stories.json", listing))
-        written.append(_write_text(out_dir / "feed.xml", renderer.atom(articles)))
-        written.append(_write_text(out_dir / "rss.xml", renderer.rss(articles)))
+        for path in pages.paths():
+            page = pages.render(path)
+            if page is None:  # pragma: no cover - paths() lists only pages that exist
+                raise PublishError(f"the site lists {path} but cannot render it")
+            body = page.body.encode("utf-8") if isinstance(page.body, str) else page.body
+            written.append(_write_bytes(out_dir / path, body))
         written.extend(self._copy_static(out_dir / "static"))
+        self._remove_stale(out_dir, set(written))
         return written
 
     @staticmethod
@@ -150,3 +130,15 @@ class SitePublisher(Publisher):
         except OSError as exc:
             raise PublishError(f"cannot write {destination}: {exc.strerror or exc}") from exc
         return copied
+
+    @staticmethod
+    def _remove_stale(out_dir: Path, written: set[Path]) -> None:
+        for folder in MANAGED_DIRS:
+            base = out_dir / folder
+            if not base.is_dir():
+                continue
+            for path in sorted(base.rglob("*"), reverse=True):
+                if path.is_file() and path not in written:
+                    path.unlink()
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()

@@ -35,6 +35,7 @@ from newsdesk.builtin.store_models import (
     SourceRow,
     StoryRow,
 )
+from newsdesk.builtin.store_reader import ReaderStore
 from newsdesk.errors import StoreError
 from newsdesk.records import (
     Article,
@@ -77,7 +78,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class SqlStore(EntityStore):
+class SqlStore(EntityStore, ReaderStore):
     """newsdesk's database. Open with :meth:`open`, which also migrates to the newest schema."""
 
     def __init__(self, engine: Engine) -> None:

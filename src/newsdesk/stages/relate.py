@@ -11,6 +11,7 @@ import numpy as np
 
 from newsdesk.pipeline import Context
 from newsdesk.records import RelatedRef
+from newsdesk.stages.reader_index import index_for_readers
 from newsdesk.stages.story_context import refresh
 
 DENSE_WEIGHT = 0.7
@@ -28,6 +29,7 @@ def relate(ctx: Context) -> int:
     articles = {a.story_id: a for a in ctx.store.current_articles()}
     stories = [s for s in (ctx.store.story(i) for i in articles) if s is not None]
     if not stories:
+        index_for_readers(ctx)
         return 0
     vectors = np.vstack([s["centroid"] for s in stories])
     vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9, None)
@@ -62,4 +64,5 @@ def relate(ctx: Context) -> int:
         refresh(ctx, story["id"])
         links += len(refs)
     ctx.count("related_links", links)
+    index_for_readers(ctx)
     return links

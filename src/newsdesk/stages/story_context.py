@@ -7,10 +7,11 @@ may get its own page after the later one was written) without making a new versi
 
 from __future__ import annotations
 
-from newsdesk.entities import SHOWN_KINDS, fold
+from newsdesk.entities import SHOWN_KINDS
 from newsdesk.outlets import outlet_name
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, EntityRef, TimelineRef, TimelineSource, UpdateRef, iso
+from newsdesk.stages.entity_kinds import settle_kinds
 
 PER_KIND = {"person": 5, "org": 5, "place": 5, "date": 3}
 SOURCES_PER_STORY = 4
@@ -19,21 +20,20 @@ SOURCES_PER_STORY = 4
 def key_entities(ctx: Context, story_id: int, doc_count: int) -> list[EntityRef]:
     """The people, organisations, places and dates a story is about: the ones most of
     its documents name; in a story of three or more documents, only names that at least
-    two of them give (one outlet's aside is not what the story is about)."""
+    two of them give (one outlet's aside is not what the story is about). Names are
+    cleaned and their kinds settled from how the story's sources use them
+    (:func:`newsdesk.stages.entity_kinds.settle_kinds`)."""
     chosen: list[EntityRef] = []
-    entities = ctx.store.entities_of_story(story_id)
+    entities = [e for e in ctx.store.entities_of_story(story_id)
+                if doc_count < 3 or e.documents >= 2]
+    texts = [f"{d.title}.\n{d.text}" for d in ctx.store.story_documents(story_id)
+             if d.duplicate_of is None]
     # One name, one line: when the recogniser labelled a name two ways ("Port Calder" the
-    # place and, in one report, a person), keep the label most documents gave it.
-    seen: set[str] = set()
-    unique = []
-    for entity in entities:  # most documented first
-        if fold(entity.name) not in seen:
-            seen.add(fold(entity.name))
-            unique.append(entity)
-    entities = unique
+    # place and, in one report, a person), the most documented label comes first and
+    # settle_kinds keeps one entry per name, with the kind the sources' wording supports.
+    entities = settle_kinds(entities, texts)
     for kind in SHOWN_KINDS:
-        of_kind = [e for e in entities if e.kind == kind
-                   and (doc_count < 3 or e.documents >= 2)]
+        of_kind = [e for e in entities if e.kind == kind]
         chosen.extend(of_kind[:PER_KIND[kind]])
     return chosen
 

@@ -1,0 +1,181 @@
+"""Entity kinds for the reader: is a name a person, an organisation or a place?
+
+The small spaCy model labels names by their shape and often gets news names wrong: a
+football club reported by its town ("Kestrel Bay beat Ashgrove 2-1") comes out as a
+person, a spokesperson as an organisation, a street as a person, and a score is glued
+to a name ("Kestrel Bay 2-1"). The "In this story" box and the entity pages should not
+repeat that. :func:`settle_kinds` cleans each name and decides its kind from evidence
+in the story's own text, weighed against the recogniser's label:
+
+- the name's shape: a last word such as "Coatings", "Rovers", "Authority" or "Party"
+  makes an organisation; "Lane", "Hills", "Central" or a first word such as "Lake" makes
+  a place, whatever the recogniser said;
+- how the sources use it: a role before it ("spokesperson Ingrid Hale", "incumbent
+  Marek Holt", "midfielder Jonah Mbeki") or an age after it marks a person; a score
+  after it ("Kestrel Bay 2-1"), "beat"/"against" before it, a named person after its
+  possessive ("Kestrel Bay's Dario Weiss"), or "the company"/"the club" around it marks
+  an organisation; "in"/"near" before it, or "suburb"/"estate"/"town" after it marks a
+  place.
+
+A surname standing alone beside the full name ("Aronsson" next to "Tilde Aronsson") is
+the same person and is dropped, as is a name left with digits in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from newsdesk.entities import fold
+from newsdesk.records import EntityRef
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ORG_LAST = _words("""
+authority agency association assembly bank board bureau club coatings commission committee
+company corporation corp council court department federation foundation group hospital
+inc institute league ltd ministry motors office organisation organization parliament party
+plastics police railways rovers school service services society steel systems terminals
+trust union united university wanderers fc airlines airways logistics energy foods holdings
+industries network partners press media news times post herald gazette ledger courier
+chronicle daily review""")
+PLACE_LAST = _words("""
+avenue bay-side boulevard bridge central county district drive estate forest harbour harbor
+heights hill hills island islands lake lane mountains mountain park pass province quay
+region river road square station street valley way coast""")
+PLACE_FIRST = frozenset({"lake", "mount", "mt", "river", "cape", "fort", "north", "south",
+                         "east", "west", "upper", "lower"})
+ROLE_WORDS = _words("""
+candidate spokesperson spokesman spokeswoman incumbent member members midfielder striker
+defender goalkeeper centre-back center-back winger forward captain coach manager
+coordinator minister secretary director chief officer president governor mayor deputy
+leader chairman chairwoman founder professor dr mr mrs ms sir judge senator
+representative rep sen lawyer attorney economist analyst resident teacher worker doctor
+nurse firefighter scientist researcher actor actress singer author journalist reporter
+photographer owner widow husband wife son daughter mother father brother sister
+hydrogeologist geologist commissioner inspector sergeant detective constable""")
+ORG_NOUNS = ("company", "firm", "group", "club", "team", "side", "operator", "maker",
+             "agency", "bank", "insurer", "carrier", "airline", "retailer", "union", "party",
+             "regulator", "broadcaster", "charity", "campaign", "newspaper", "developer")
+PLACE_NOUNS = ("suburb", "estate", "district", "region", "area", "town", "city", "village",
+               "county", "province", "municipality", "neighbourhood", "neighborhood",
+               "reservoir", "lake", "river", "valley", "port", "capital", "island")
+KINDS = ("person", "org", "place")
+# The recogniser's label counts as this much evidence; shape rules count as more, so a
+# name ending in "Coatings" is an organisation whatever the label said.
+PRIOR, SHAPE, CUE, MAX_CUES = 1.5, 5.0, 1.0, 4
+_SCORE = re.compile(r"\s+\d+\s*[–-]\s*\d+$")
+_DIGIT = re.compile(r"\d")
+
+
+def clean_name(name: str) -> str:
+    """A name fit to show: a trailing score dropped ("Kestrel Bay 2–1" -> "Kestrel Bay"),
+    an all-capitals dateline word in title case; "" when digits remain."""
+    value = _SCORE.sub("", name).strip()
+    if _DIGIT.search(value):
+        return ""
+    if value.isupper() and len(value) > 4 and " " not in value:
+        value = value.title()
+    return value
+
+
+def _shape(name: str) -> str | None:
+    words = fold(name).replace("’", "'").split()
+    if not words:
+        return None
+    if len(words) > 1 and words[-1] in ORG_LAST:
+        return "org"
+    if len(words) > 1 and (words[-1] in PLACE_LAST or words[0] in PLACE_FIRST):
+        return "place"
+    return None
+
+
+def _cues(name: str, text: str) -> Counter[str]:
+    """Evidence in ``text`` of how the sources use ``name``."""
+    found: Counter[str] = Counter()
+    n = re.escape(name)
+    poss = r"(?:'s|’s|'|’)"
+    person = [rf"\b(?:{'|'.join(ROLE_WORDS)})\.?\s+{n}\b", rf"\b{n},\s+\d{{1,3}},",
+              rf"\b{n}\s+of\s+the\s+[^.,;]{{0,40}}?\b(?i:party|union|greens|council|club)\b",
+              rf"\b{n}\s+(?:said|says|told|added|wrote|argued|insisted)\b"
+              rf".{{0,60}}\b(?:he|she|his|her)\b"]
+    org = [rf"\b{n}\s+\d+\s*[–-]\s*\d+",
+           rf"\b(?:beat|beating|defeated|against|versus|vs\.?)\s+{n}\b",
+           rf"\b{n}{poss}\s+[A-Z][a-z]+\s+[A-Z][a-z]+", rf"\b(?:{'|'.join(ORG_NOUNS)})\s+{n}\b",
+           rf"\b{n},\s+the\s+[^.,;]{{0,40}}?\b(?:{'|'.join(ORG_NOUNS)})\b",
+           rf"\bthe\s+{n}\s+(?:plant|factory|site|headquarters|board|squad|players|fans)\b",
+           rf"\b{n}\s+(?:shares|fans|supporters|players|squad)\b"]
+    place = [rf"\b(?:in|near|outside|across|around|throughout)\s+(?:the\s+)?{n}\b",
+             rf"\b{n}(?:{poss})?\s+(?:{'|'.join(PLACE_NOUNS)}|old town|city centre)\b",
+             rf"\b{n},\s+(?:a|the)\s+[^.,;]{{0,30}}?\b(?:{'|'.join(PLACE_NOUNS)})\b"]
+    for kind, patterns in (("person", person), ("org", org), ("place", place)):
+        found[kind] = min(MAX_CUES, sum(len(re.findall(p, text)) for p in patterns))
+    return found
+
+
+def settle_kind(name: str, label: str, text: str) -> str:
+    """The kind a name is shown under, from its shape, its use in ``text`` and the
+    recogniser's ``label`` (``person``, ``org`` or ``place``)."""
+    scores = dict.fromkeys(KINDS, 0.0)
+    if label in scores:
+        scores[label] += PRIOR
+    shape = _shape(name)
+    if shape:
+        scores[shape] += SHAPE
+        scores["person"] -= SHAPE  # "Foundry Lane" and "Moravec Coatings" are nobody
+    for kind, count in _cues(name, text).items():
+        scores[kind] += CUE * count
+    # Nobody is "the Greywall" or "the Kestrel Bay": an article before a name rules out
+    # a person.
+    scores["person"] -= CUE * min(MAX_CUES, len(re.findall(rf"\b[Tt]he\s+{re.escape(name)}\b",
+                                                           text)))
+    if " " not in name and not _cues(name, text)["person"]:
+        # One word and never used as a person: more likely a town, a club or a firm
+        # than a person known by surname alone (the full name would be listed too).
+        scores["person"] -= PRIOR
+    return max(KINDS, key=lambda kind: (scores[kind], kind == label))
+
+
+def _common_word(name: str, text: str) -> bool:
+    """Whether a one-word name is an ordinary word the sources also write in lower case
+    ("Rescue" from "Mountain Rescue said", beside "the rescue")."""
+    return " " not in name and re.search(rf"\b{re.escape(name.lower())}\b", text) is not None
+
+
+def settle_kinds(entities: Iterable[EntityRef], texts: Iterable[str]) -> list[EntityRef]:
+    """``entities`` (most documented first) with clean names and settled kinds; dates
+    pass through; ordinary words, fragments of a longer name and a surname standing
+    beside the full name are dropped, as are duplicates."""
+    text = "\n".join(texts)
+    entities = list(entities)
+    names = [clean_name(e.name) for e in entities]
+    settled: list[EntityRef] = []
+    seen: set[str] = set()
+    for entity, name in zip(entities, names, strict=True):
+        if entity.kind == "date":
+            settled.append(entity)
+            continue
+        folded = fold(name)
+        if not name or folded in seen or _common_word(name, text):
+            continue
+        seen.add(folded)
+        kind = settle_kind(name, entity.kind, text)
+        settled.append(EntityRef(name=name, kind=kind, key=f"{kind}:{folded}",
+                                 documents=entity.documents, mentions=entity.mentions))
+    longer = [fold(e.name) for e in settled if e.kind != "date"]
+    surnames = {fold(e.name).split()[-1] for e in settled
+                if e.kind == "person" and len(e.name.split()) > 1}
+
+    def fragment(entity: EntityRef) -> bool:
+        folded = fold(entity.name)
+        if " " not in folded and folded in surnames:
+            return True  # "Holt" beside "Marek Holt", whatever it was labelled
+        # "Brennick Fire" beside "Brennick Fire and Rescue Service": a cut-off name.
+        return entity.kind == "person" and any(
+            other != folded and other.startswith(folded + " ") for other in longer)
+
+    return [e for e in settled if e.kind == "date" or not fragment(e)]
