@@ -178,7 +178,7 @@ def test_entity_outlet_and_topic_pages(page: Any, base_url: str) -> None:
 
     page.goto(story_url)
     topic = page.locator(".story-head .kicker a").first
-    topic_name = topic.inner_text()
+    topic_name = topic.text_content()
     topic.click()
     page.wait_for_url(re.compile(r"/topics/"))
     shot(page, "topic")

@@ -36,6 +36,7 @@ from newsdesk.builtin.store_models import (
     StoryRow,
 )
 from newsdesk.builtin.store_reader import ReaderStore
+from newsdesk.builtin.store_status import StatusStore
 from newsdesk.errors import StoreError
 from newsdesk.records import (
     Article,
@@ -78,7 +79,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class SqlStore(EntityStore, ReaderStore):
+class SqlStore(EntityStore, ReaderStore, StatusStore):
     """newsdesk's database. Open with :meth:`open`, which also migrates to the newest schema."""
 
     def __init__(self, engine: Engine) -> None:

@@ -48,6 +48,7 @@ SITE_DISCLOSURE = (
 # The policy pages carry as <meta http-equiv>, for a static host that sends no headers;
 # frame-ancestors only works as a header (serve sends it), so it is left out here.
 META_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; "
             "form-action 'self'; base-uri 'none'; object-src 'none'")
 
 
