@@ -51,18 +51,23 @@ from newsdesk.records import (
 )
 from newsdesk.web.catalog import indexed_story
 
-WORDS = ("harbour council strike vote budget election court police fire rail tunnel "
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+WORDS = _words("harbour council strike vote budget election court police fire rail tunnel "
          "bank rates inflation hospital school storm flood drought water energy port "
          "ferry minister union workers contract tender investigation regulator breach "
          "customers shares market profit tax housing rent transport airport flights "
-         "climate emissions forest river bridge road museum festival club final cup").split()
+         "climate emissions forest river bridge road museum festival club final cup")
 OUTLETS = [f"{a} {b}" for a in ("Harbour", "Valley", "Capital", "Coastal", "Northern",
                                   "Meridian", "Signal", "Daily")
            for b in ("Gazette", "Times", "Post", "Herald", "Courier", "Wire", "Ledger")]
-FIRST = ("Anna Marek Ingrid Tomas Helena Paulo Sofia Lukas Ines Otto Marta Jonas Ruth "
-         "Elias Dario Greta Pieter Birgit Anders Karel").split()
-LAST = ("Holt Maal Rehn Sarne Strand Ferro Vidal Brask Lindqvist Seidel Kalvik Weiss "
-        "Hellin Marsk Vos Tallak Kvist Moravec Rask Okafor").split()
+FIRST = _words("Anna Marek Ingrid Tomas Helena Paulo Sofia Lukas Ines Otto Marta Jonas Ruth "
+         "Elias Dario Greta Pieter Birgit Anders Karel")
+LAST = _words("Holt Maal Rehn Sarne Strand Ferro Vidal Brask Lindqvist Seidel Kalvik Weiss "
+        "Hellin Marsk Vos Tallak Kvist Moravec Rask Okafor")
 PLACES = [f"{p}{s}" for p in ("Port ", "North ", "Upper ", "")
           for s in ("Calder", "Dornach", "Halden", "Varsk", "Ostmark", "Brennick", "Arlen",
                     "Sarvale", "Tollen", "Marrow")]

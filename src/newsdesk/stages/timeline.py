@@ -16,7 +16,8 @@ two cities. So two more rules: stories whose meaning is less alike than
 archive's documents, and ten of them, such as "Donald Trump" in US political news)
 counts a quarter in the names part and is not enough on its own: stories that share
 only famous names are linked only when their meaning is nearly the same
-(``SAME_SUBJECT``), and stories sharing a single other name need ``ONE_NAME_SUBJECT``. Candidates come from the entity tables' indexes, never from a scan.
+(``SAME_SUBJECT``), and stories sharing a single other name need ``ONE_NAME_SUBJECT``.
+Candidates come from the entity tables' indexes, never from a scan.
 
 The story page shows the thread as its Background section: each earlier story with
 its date, a link to its page (when it has one) and citations to its sources.
