@@ -42,7 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(store, site_dir, site=site)
     stories = store.reader_counts().get("stories", 0)
     print(f"serving {stories} stories at http://{host}:{port}/ (absolute links use "
-          f"{site.base_url}; JSON API at /api/v1/stories); Ctrl-C stops")
+          f"{site.base_url}; JSON API at /api/v1/stories); Ctrl-C stops", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 

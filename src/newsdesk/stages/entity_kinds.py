@@ -64,6 +64,28 @@ ORG_NOUNS = ("company", "firm", "group", "club", "team", "side", "operator", "ma
 PLACE_NOUNS = ("suburb", "estate", "district", "region", "area", "town", "city", "village",
                "county", "province", "municipality", "neighbourhood", "neighborhood",
                "reservoir", "lake", "river", "valley", "port", "capital", "island")
+# Countries are places whatever the recogniser says ("Russia said ..." reads like an
+# organisation to it), and their short forms are one name.
+COUNTRIES = _words("""
+afghanistan albania algeria argentina armenia australia austria azerbaijan bangladesh
+belarus belgium bolivia bosnia brazil bulgaria cambodia canada chile china colombia croatia
+cuba cyprus czechia denmark ecuador egypt estonia ethiopia finland france georgia germany
+ghana greece guatemala haiti honduras hungary iceland india indonesia iran iraq ireland
+israel italy jamaica japan jordan kazakhstan kenya kosovo kuwait latvia lebanon libya
+lithuania luxembourg malaysia mali mexico moldova mongolia morocco myanmar nepal
+netherlands nicaragua niger nigeria norway pakistan palestine panama paraguay peru
+philippines poland portugal qatar romania russia rwanda serbia singapore slovakia slovenia
+somalia spain sudan sweden switzerland syria taiwan tanzania thailand tunisia turkey uganda
+ukraine uruguay uzbekistan venezuela vietnam yemen zambia zimbabwe""")
+ALIASES = {"us": "United States", "u.s": "United States", "u.s.": "United States",
+           "usa": "United States", "u.s.a": "United States", "u.s.a.": "United States",
+           "america": "United States", "united states of america": "United States",
+           "uk": "United Kingdom", "u.k": "United Kingdom", "u.k.": "United Kingdom",
+           "britain": "United Kingdom", "great britain": "United Kingdom",
+           "eu": "European Union", "e.u": "European Union", "e.u.": "European Union",
+           "un": "United Nations", "u.n": "United Nations", "u.n.": "United Nations"}
+ALIAS_KINDS = {"United States": "place", "United Kingdom": "place",
+               "European Union": "org", "United Nations": "org"}
 KINDS = ("person", "org", "place")
 # The recogniser's label counts as this much evidence; shape rules count as more, so a
 # name ending in "Coatings" is an organisation whatever the label said.
@@ -76,6 +98,7 @@ def clean_name(name: str) -> str:
     """A name fit to show: a trailing score dropped ("Kestrel Bay 2–1" -> "Kestrel Bay"),
     an all-capitals dateline word in title case; "" when digits remain."""
     value = _SCORE.sub("", name).strip()
+    value = ALIASES.get(fold(value), value)
     if _DIGIT.search(value):
         return ""
     if value.isupper() and len(value) > 4 and " " not in value:
@@ -99,7 +122,7 @@ def _cues(name: str, text: str) -> Counter[str]:
     found: Counter[str] = Counter()
     n = re.escape(name)
     poss = r"(?:'s|’s|'|’)"
-    person = [rf"\b(?:{'|'.join(ROLE_WORDS)})\.?\s+{n}\b", rf"\b{n},\s+\d{{1,3}},",
+    person = [rf"\b(?i:{'|'.join(ROLE_WORDS)})\.?\s+{n}\b", rf"\b{n},\s+\d{{1,3}},",
               rf"\b{n}\s+of\s+the\s+[^.,;]{{0,40}}?\b(?i:party|union|greens|council|club)\b",
               rf"\b{n}\s+(?:said|says|told|added|wrote|argued|insisted)\b"
               rf".{{0,60}}\b(?:he|she|his|her)\b"]
@@ -114,12 +137,18 @@ def _cues(name: str, text: str) -> Counter[str]:
              rf"\b{n},\s+(?:a|the)\s+[^.,;]{{0,30}}?\b(?:{'|'.join(PLACE_NOUNS)})\b"]
     for kind, patterns in (("person", person), ("org", org), ("place", place)):
         found[kind] = min(MAX_CUES, sum(len(re.findall(p, text)) for p in patterns))
+    # A role before a name ("spokesperson Ingrid Hale") is the surest sign of a person.
+    found["person"] = min(MAX_CUES, found["person"] + len(re.findall(person[0], text)))
     return found
 
 
 def settle_kind(name: str, label: str, text: str) -> str:
     """The kind a name is shown under, from its shape, its use in ``text`` and the
     recogniser's ``label`` (``person``, ``org`` or ``place``)."""
+    if name in ALIAS_KINDS:
+        return ALIAS_KINDS[name]
+    if fold(name) in COUNTRIES:
+        return "place"
     scores = dict.fromkeys(KINDS, 0.0)
     if label in scores:
         scores[label] += PRIOR

@@ -9,13 +9,15 @@ from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.pipeline import Context
 from newsdesk.reader import IndexedStory
 from newsdesk.records import Article, Problem
-from newsdesk.web.catalog import indexed_story
+from newsdesk.web.catalog import indexed_story, surname_aliases
 from newsdesk.web.render import is_valid_slug
 
 
 def listable(articles: Iterable[Article], problems: list[Problem]) -> Iterator[IndexedStory]:
     """The index records of ``articles``; an article whose slug is not a safe file name
     or is already used by another story is left out, with a problem recorded."""
+    articles = list(articles)
+    surnames = surname_aliases(articles)
     seen: set[str] = set()
     for article in articles:
         if not is_valid_slug(article.slug):
@@ -27,7 +29,7 @@ def listable(articles: Iterable[Article], problems: list[Problem]) -> Iterator[I
                                     f"slug {article.slug!r} is used by another story"))
             continue
         seen.add(article.slug)
-        yield indexed_story(article)
+        yield indexed_story(article, surnames)
 
 
 def index_for_readers(ctx: Context) -> dict[str, int]:

@@ -14,8 +14,11 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from newsdesk.entities import fold
 from newsdesk.reader import FacetRef, IndexedStory
 from newsdesk.records import Article, parse_iso
 from newsdesk.web.topics import topics_of
@@ -68,21 +71,49 @@ def outlet_names(article: Article) -> list[str]:
     return names
 
 
-def entity_facets(article: Article) -> list[FacetRef]:
-    """The article's people, organisations and places as entity facets (one per name)."""
+#: A bare surname -> the full name of the person the archive names with it.
+Surnames = dict[str, str]
+SURNAME_SHARE = 0.8  # a surname stands for a full name carrying this share of its uses
+
+
+def surname_aliases(articles: Iterable[Article]) -> Surnames:
+    """Which full name a bare surname stands for across the published stories: "Trump"
+    for "Donald Trump" when at least ``SURNAME_SHARE`` of the stories naming someone
+    of that surname in full name that person (and at least two do)."""
+    uses: dict[str, Counter[str]] = {}
+    for article in articles:
+        for entity in article.entities:
+            words = entity.name.split()
+            if entity.kind == "person" and len(words) > 1:
+                uses.setdefault(fold(words[-1]), Counter())[entity.name] += 1
+    aliases: Surnames = {}
+    for surname, names in uses.items():
+        (name, count), total = names.most_common(1)[0], sum(names.values())
+        if count >= 2 and count >= SURNAME_SHARE * total:
+            aliases[surname] = name
+    return aliases
+
+
+def entity_facets(article: Article, surnames: Surnames | None = None) -> list[FacetRef]:
+    """The article's people, organisations and places as entity facets (one per name;
+    a bare surname joins the full name it stands for, see :func:`surname_aliases`)."""
     refs: dict[str, FacetRef] = {}
     for entity in article.entities:
-        if entity.kind in ENTITY_KINDS:
-            slug = slugify(entity.name)
-            refs.setdefault(slug, FacetRef("entity", slug, entity.name, entity.kind))
+        if entity.kind not in ENTITY_KINDS:
+            continue
+        name, kind = entity.name, entity.kind
+        if " " not in name and surnames and fold(name) in surnames:
+            name, kind = surnames[fold(name)], "person"
+        slug = slugify(name)
+        refs.setdefault(slug, FacetRef("entity", slug, name, kind))
     return list(refs.values())
 
 
-def story_facets(article: Article) -> list[FacetRef]:
+def story_facets(article: Article, surnames: Surnames | None = None) -> list[FacetRef]:
     """Every list a story appears in: its topics, entities, outlets and its day."""
     first, _ = news_times(article)
     facets = [FacetRef("topic", t.slug, t.name) for t in topics_of(article)]
-    facets += entity_facets(article)
+    facets += entity_facets(article, surnames)
     outlets: dict[str, FacetRef] = {}
     for name in outlet_names(article):
         outlets.setdefault(slugify(name), FacetRef("outlet", slugify(name), name))
@@ -99,7 +130,7 @@ def _body_text(article: Article) -> str:
     return "\n".join(parts)
 
 
-def indexed_story(article: Article) -> IndexedStory:
+def indexed_story(article: Article, surnames: Surnames | None = None) -> IndexedStory:
     """The reader index's record of ``article`` (see :mod:`newsdesk.reader`)."""
     first, last = news_times(article)
     figures = article.verification
@@ -107,7 +138,7 @@ def indexed_story(article: Article) -> IndexedStory:
                         if s.verdict and s.verdict.status == "supported")
     dropped = int(figures.get("dropped", len(article.dropped)))
     supported = int(figures.get("supported", supported_now))
-    facets = story_facets(article)
+    facets = story_facets(article, surnames)
     item = IndexedStory(
         story_id=article.story_id, slug=article.slug, headline=article.headline.text,
         summary=article.summary.text, first_reported=first, last_updated=last,

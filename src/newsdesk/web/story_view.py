@@ -201,6 +201,9 @@ def _entity_groups(article: Article, entity_slugs: set[str]
                                                   "href": ""})
             continue
         slug = slugify(entity.name)
+        if slug not in entity_slugs and " " not in entity.name:
+            # a bare surname indexed under the full name it stands for
+            slug = next((s for s in sorted(entity_slugs) if s.endswith("-" + slug)), slug)
         href = facet_path("entity", slug) if slug in entity_slugs else ""
         groups.setdefault(entity.kind, []).append({"name": entity.name, "href": href})
     return [(ENTITY_HEADINGS[k], groups[k]) for k in ENTITY_HEADINGS if k in groups]
