@@ -77,6 +77,9 @@ def test_unknown_pages_are_html_and_unknown_api_paths_json(client: TestClient) -
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html"), path
         assert "<h1 class=\"page-title\">Not found</h1>" in response.text, path
+    posted = client.post("/index.html")
+    assert posted.status_code == 405 and posted.headers["content-type"].startswith("text/html")
+    assert client.post("/api/v1/stories").json()["detail"]
     for path in ["/api/v1/stories/no-such-story", "/api/nothing", "/api/v1/topics/nothing"]:
         response = client.get(path)
         assert response.status_code == 404, path

@@ -91,6 +91,7 @@ class StoryPage:
     total: int
     offset: int
     limit: int
+    exact: bool = True  # False when ``total`` is a lower bound (a capped search count)
 
     @property
     def pages(self) -> int:

@@ -36,6 +36,10 @@ CHUNK = 500
 # a reader's text is never parsed as query syntax.
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
+# Search ranks the newest SEARCH_WINDOW matches by relevance and counts matches up to
+# SEARCH_COUNT_CAP, so a common word costs the same at 10,000 and 1,000,000 stories.
+SEARCH_WINDOW = 500
+SEARCH_COUNT_CAP = 1000
 
 
 def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -267,33 +271,76 @@ class ReaderStore:
 
     def search_stories(self, query: str, limit: int, offset: int = 0) -> StoryPage:
         """Stories matching every word of ``query`` (headline, summary, names and body;
-        word stems match), best match first; an empty query matches nothing."""
+        word stems match); an empty query matches nothing.
+
+        The cost is bounded whatever the archive holds: the ``SEARCH_WINDOW`` newest
+        matches are ranked by relevance (BM25 on SQLite, ``ts_rank`` on PostgreSQL) and
+        come first; older matches follow newest first. Matches are counted up to
+        ``SEARCH_COUNT_CAP`` (``StoryPage.exact`` is false beyond it).
+        """
         words = search_words(query)
         if not words:
             return StoryPage([], 0, offset, limit)
         with self.session() as s:
             if self._fts5:
-                match = " ".join(f'"{w}"' for w in words)
-                total = int(s.scalar(text("SELECT count(*) FROM reader_search WHERE "
-                                          "reader_search MATCH :q"), {"q": match}) or 0)
-                ids = [int(i) for i in s.scalars(text(
-                    "SELECT rowid FROM reader_search WHERE reader_search MATCH :q "
-                    "ORDER BY bm25(reader_search, 10.0, 4.0, 1.0, 3.0), rowid DESC "
-                    "LIMIT :limit OFFSET :offset"),
-                    {"q": match, "limit": limit, "offset": offset})]
+                ids, total = self._search_fts5(s, " ".join(f'"{w}"' for w in words),
+                                               limit, offset)
             else:
-                vector = func.to_tsvector("english", ReaderStoryRow.search_text)
-                tsquery = func.plainto_tsquery("english", " ".join(words))
-                where = vector.op("@@")(tsquery)
-                total = int(s.scalar(select(func.count()).select_from(ReaderStoryRow)
-                                     .where(where)) or 0)
-                ids = list(s.scalars(select(ReaderStoryRow.story_id).where(where)
-                                     .order_by(func.ts_rank(vector, tsquery).desc(),
-                                               ReaderStoryRow.story_id.desc())
-                                     .limit(limit).offset(offset)))
+                ids, total = self._search_postgres(s, " ".join(words), limit, offset)
             rows = {r.story_id: r for r in s.scalars(
                 select(ReaderStoryRow).where(ReaderStoryRow.story_id.in_(ids)))}
-            return StoryPage([_listing(rows[i]) for i in ids if i in rows], total, offset, limit)
+            return StoryPage([_listing(rows[i]) for i in ids if i in rows],
+                             min(total, SEARCH_COUNT_CAP), offset, limit,
+                             exact=total <= SEARCH_COUNT_CAP)
+
+    @staticmethod
+    def _search_fts5(s: Session, match: str, limit: int, offset: int) -> tuple[list[int], int]:
+        total = int(s.scalar(text(
+            "SELECT count(*) FROM (SELECT rowid FROM reader_search WHERE reader_search "
+            "MATCH :q LIMIT :cap)"), {"q": match, "cap": SEARCH_COUNT_CAP + 1}) or 0)
+        if offset < SEARCH_WINDOW:
+            # FTS5 walks its rowid-ordered lists newest first and stops at the window,
+            # so BM25 is computed for at most SEARCH_WINDOW rows.
+            ids = s.scalars(text(
+                "SELECT rowid FROM (SELECT rowid, bm25(reader_search, 10.0, 4.0, 1.0, 3.0) "
+                "AS rank FROM reader_search WHERE reader_search MATCH :q "
+                "ORDER BY rowid DESC LIMIT :window) ORDER BY rank, rowid DESC "
+                "LIMIT :limit OFFSET :offset"),
+                {"q": match, "window": SEARCH_WINDOW, "limit": min(limit, SEARCH_WINDOW - offset),
+                 "offset": offset})
+            found = [int(i) for i in ids]
+            if len(found) < limit and offset + len(found) >= SEARCH_WINDOW:
+                found += [int(i) for i in s.scalars(text(
+                    "SELECT rowid FROM reader_search WHERE reader_search MATCH :q "
+                    "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"),
+                    {"q": match, "limit": limit - len(found), "offset": SEARCH_WINDOW})]
+            return found, total
+        return [int(i) for i in s.scalars(text(
+            "SELECT rowid FROM reader_search WHERE reader_search MATCH :q "
+            "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"),
+            {"q": match, "limit": limit, "offset": offset})], total
+
+    @staticmethod
+    def _search_postgres(s: Session, words: str, limit: int, offset: int
+                         ) -> tuple[list[int], int]:
+        vector = func.to_tsvector("english", ReaderStoryRow.search_text)
+        tsquery = func.plainto_tsquery("english", words)
+        matching = select(ReaderStoryRow.story_id).where(vector.op("@@")(tsquery))
+        total = int(s.scalar(select(func.count()).select_from(
+            matching.limit(SEARCH_COUNT_CAP + 1).subquery())) or 0)
+        newest = (select(ReaderStoryRow.story_id, func.ts_rank(vector, tsquery).label("rank"))
+                  .where(vector.op("@@")(tsquery))
+                  .order_by(ReaderStoryRow.story_id.desc()).limit(SEARCH_WINDOW).subquery())
+        if offset < SEARCH_WINDOW:
+            found = list(s.scalars(select(newest.c.story_id)
+                                   .order_by(newest.c.rank.desc(), newest.c.story_id.desc())
+                                   .limit(min(limit, SEARCH_WINDOW - offset)).offset(offset)))
+            if len(found) < limit and offset + len(found) >= SEARCH_WINDOW:
+                found += list(s.scalars(matching.order_by(ReaderStoryRow.story_id.desc())
+                                        .limit(limit - len(found)).offset(SEARCH_WINDOW)))
+            return found, total
+        return list(s.scalars(matching.order_by(ReaderStoryRow.story_id.desc())
+                              .limit(limit).offset(offset))), total
 
     def facet(self, kind: str, slug: str) -> Facet | None:
         """One facet by kind and slug."""

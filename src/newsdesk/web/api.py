@@ -44,7 +44,8 @@ FACET_KINDS = {"topics": "topic", "entities": "entity", "outlets": "outlet", "da
 def _next_url(request: Request, page: StoryPage | tuple[int, int, int]) -> str | None:
     total, offset, limit = ((page.total, page.offset, page.limit)
                             if isinstance(page, StoryPage) else page)
-    if offset + limit >= total:
+    more = isinstance(page, StoryPage) and not page.exact and len(page.items) == limit
+    if offset + limit >= total and not more:
         return None
     params = {k: v for k, v in request.query_params.items() if k not in {"offset", "limit"}}
     params.update({"limit": str(limit), "offset": str(offset + limit)})

@@ -64,7 +64,8 @@ class StoryListOut(Model):
     """One page of a list of stories."""
 
     items: list[StorySummaryOut]
-    total: int = Field(description="stories in the whole list")
+    total: int = Field(description="stories in the whole list (a search counts to 1,000)")
+    total_exact: bool = Field(True, description="false when there are more than total")
     limit: int
     offset: int
     next: str | None = Field(description="URL of the next page, null on the last")
@@ -220,7 +221,8 @@ def story_summary(item: StoryListing, site: SiteSettings) -> StorySummaryOut:
 def story_list(page: StoryPage, site: SiteSettings, next_url: str | None) -> StoryListOut:
     """One page of stories."""
     return StoryListOut(items=[story_summary(i, site) for i in page.items], total=page.total,
-                        limit=page.limit, offset=page.offset, next=next_url)
+                        total_exact=page.exact, limit=page.limit, offset=page.offset,
+                        next=next_url)
 
 
 def facet_out(facet: Facet, site: SiteSettings) -> FacetOut:

@@ -76,10 +76,17 @@ def create_app(source: ReaderSource, site_dir: Path | None = None, *,
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if request.url.path.startswith(API_PREFIX) or exc.status_code != 404:
+        headers = getattr(exc, "headers", None)
+        if request.url.path.startswith(API_PREFIX):
             return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
-        return _response(pages.not_found(request.url.path))
+                                headers=headers)
+        if exc.status_code == 404:
+            return _response(pages.not_found(request.url.path))
+        page = pages.not_found(request.url.path, f"{exc.status_code}: {exc.detail}.")
+        response = _response(page)
+        response.status_code = exc.status_code
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -143,10 +143,11 @@ class SitePages:
         return None
 
     def not_found(self, path: str, message: str = "") -> Page:
-        """The HTML "not found" page for ``path``."""
+        """The HTML "not found" page for ``path`` (or another error, by ``message``)."""
+        title = "Not found" if not message else "This request cannot be answered"
         message = message or "There is no page at this address. It may have moved."
         body = self.renderer.page("not_found.html", path.lstrip("/") or "index.html",
-                                  message=message, robots="noindex")
+                                  message=message, robots="noindex", heading=title)
         return Page(body, HTML, status=404)
 
     # -- pages -------------------------------------------------------------------------
@@ -291,12 +292,16 @@ class SitePages:
         result = (self.source.search_stories(words, size, (page - 1) * size)
                   if words and not self.static_site else StoryPage([], 0, 0, size))
         heading = f"Search: {words}" if words else "Search"
+        pages = result.pages
+        if not result.exact and len(result.items) == size:
+            pages = max(pages, page + 1)  # more matches than were counted
         body = self.renderer.page(
             "search.html", "search.html", heading=heading, kicker="", intro="",
             items=result.items, feeds=None, timeline=False, query=words, total=result.total,
+            exact=result.exact,
             static_site=self.static_site, robots="noindex",
             empty="No story matches." if words and not self.static_site else "",
-            pagination=paginate(page, result.pages,
+            pagination=paginate(page, pages,
                                 lambda n: f"search.html?q={quote_plus(words)}&page={n}"))
         return Page(body, HTML)
 
