@@ -274,8 +274,9 @@ class ReaderStore:
         word stems match); an empty query matches nothing.
 
         The cost is bounded whatever the archive holds: the ``SEARCH_WINDOW`` newest
-        matches are ranked by relevance (BM25 on SQLite, ``ts_rank`` on PostgreSQL) and
-        come first; older matches follow newest first. Matches are counted up to
+        matches are ranked by relevance (on SQLite by where the words are: headline, then
+        summary and names, then body; on PostgreSQL by ``ts_rank``) and come first; older
+        matches follow newest first. Matches are counted up to
         ``SEARCH_COUNT_CAP`` (``StoryPage.exact`` is false beyond it).
         """
         words = search_words(query)
@@ -298,27 +299,32 @@ class ReaderStore:
         total = int(s.scalar(text(
             "SELECT count(*) FROM (SELECT rowid FROM reader_search WHERE reader_search "
             "MATCH :q LIMIT :cap)"), {"q": match, "cap": SEARCH_COUNT_CAP + 1}) or 0)
-        if offset < SEARCH_WINDOW:
-            # FTS5 walks its rowid-ordered lists newest first and stops at the window,
-            # so BM25 is computed for at most SEARCH_WINDOW rows.
-            ids = s.scalars(text(
-                "SELECT rowid FROM (SELECT rowid, bm25(reader_search, 10.0, 4.0, 1.0, 3.0) "
-                "AS rank FROM reader_search WHERE reader_search MATCH :q "
-                "ORDER BY rowid DESC LIMIT :window) ORDER BY rank, rowid DESC "
-                "LIMIT :limit OFFSET :offset"),
-                {"q": match, "window": SEARCH_WINDOW, "limit": min(limit, SEARCH_WINDOW - offset),
-                 "offset": offset})
-            found = [int(i) for i in ids]
-            if len(found) < limit and offset + len(found) >= SEARCH_WINDOW:
-                found += [int(i) for i in s.scalars(text(
-                    "SELECT rowid FROM reader_search WHERE reader_search MATCH :q "
-                    "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"),
-                    {"q": match, "limit": limit - len(found), "offset": SEARCH_WINDOW})]
-            return found, total
-        return [int(i) for i in s.scalars(text(
+        # FTS5 walks its rowid-ordered lists newest first and stops at the window. BM25
+        # is not used: it counts every match of each word (for IDF) on every query, which
+        # grows with the archive. The window is ranked by where the words are instead:
+        # all in the headline, then all in the headline, summary or names, then the body.
+        newest = [int(i) for i in s.scalars(text(
             "SELECT rowid FROM reader_search WHERE reader_search MATCH :q "
-            "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"),
-            {"q": match, "limit": limit, "offset": offset})], total
+            "ORDER BY rowid DESC LIMIT :window"), {"q": match, "window": SEARCH_WINDOW})]
+        if not newest:
+            return [], total
+        oldest = newest[-1]
+        tier: dict[int, int] = {}
+        for level, columns in enumerate(("{headline}", "{headline summary names}")):
+            for i in s.scalars(text("SELECT rowid FROM reader_search WHERE reader_search "
+                                    "MATCH :q AND rowid >= :oldest"),
+                               {"q": f"{columns} : ({match})", "oldest": oldest}):
+                tier.setdefault(int(i), level)
+        ranked = sorted(newest, key=lambda i: (tier.get(i, 2), -i))
+        found = ranked[offset:offset + limit]
+        if len(found) < limit and len(newest) == SEARCH_WINDOW:
+            # older matches, newest first, after the ranked window
+            found += [int(i) for i in s.scalars(text(
+                "SELECT rowid FROM reader_search WHERE reader_search MATCH :q AND "
+                "rowid < :oldest ORDER BY rowid DESC LIMIT :limit OFFSET :offset"),
+                {"q": match, "oldest": oldest, "limit": limit - len(found),
+                 "offset": max(0, offset - SEARCH_WINDOW)})]
+        return found, total
 
     @staticmethod
     def _search_postgres(s: Session, words: str, limit: int, offset: int
