@@ -36,6 +36,7 @@ def test_demo_site_has_about_ten_multi_source_stories(demo_site: Path) -> None:
 def test_every_story_page_is_complete(demo_site: Path) -> None:
     pages = story_pages(demo_site)
     assert pages
+    related: dict[str, set[str]] = {}
     for page in pages:
         root = html.parse(str(page)).getroot()
         body = root.find_class("story-body")[0]
@@ -60,12 +61,19 @@ def test_every_story_page_is_complete(demo_site: Path) -> None:
         text = root.text_content()
         assert "According to " in text or " reported." in text, page.name
         assert "sentences verified" in text and "AI-generated" in text
-        assert root.find_class("related"), f"{page.name} lists no related stories"
-        for link in root.find_class("related")[0].iter("a"):
-            target = page.parent / link.get("href")
-            assert target.resolve() != page.resolve()
-            assert target.exists(), link.get("href")
+        for section in root.find_class("related"):
+            for link in section.iter("a"):
+                target = page.parent / link.get("href")
+                assert target.resolve() != page.resolve()
+                assert target.exists(), link.get("href")
+        related[page.name] = {Path(a.get("href")).name for s in root.find_class("related")
+                              for a in s.iter("a")}
         assert root.xpath("//meta[@name='ai-generated']/@content") == ["true"]
+    # Related stories are genuinely related: the two factory fires point at each other,
+    # and the cup final (like nothing else in the demo) points at nothing.
+    fires = [name for name in related if "fire" in name]
+    assert len(fires) == 2 and fires[1] in related[fires[0]] and fires[0] in related[fires[1]]
+    assert not any(related[name] for name in related if "cup-final" in name)
 
 
 def test_feeds_and_json_api_files_carry_every_story(demo_site: Path) -> None:

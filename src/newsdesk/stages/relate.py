@@ -2,7 +2,10 @@
 
 Score = 0.7 x centroid cosine + 0.3 x overlap of the stories' names (people, places,
 organisations), then weighted by recency: a story ``relate.half_life_days`` apart
-counts half. A story is never related to itself.
+counts half. A story is never related to itself, and never to a story whose meaning is
+less alike than ``MIN_DENSE``: without that floor, the nearest stories in time filled
+the list whatever they were about (an infrastructure vote "related" to a Facebook
+outage on feeds-allsides-dev), so a story with no genuinely related one shows none.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ DENSE_WEIGHT = 0.7
 NAME_WEIGHT = 0.3
 TOP_NAMES = 20
 MIN_SCORE = 0.05  # below this a "related" story would be noise
+MIN_DENSE = 0.35  # centroid cosine below which two stories are about different things
 
 
 def _top_names(names: dict[str, int]) -> set[str]:
@@ -41,7 +45,7 @@ def relate(ctx: Context) -> int:
     for i, story in enumerate(stories):
         scored = []
         for j, other in enumerate(stories):
-            if i == j:
+            if i == j or float(dense[i, j]) < MIN_DENSE:
                 continue
             union = name_sets[i] | name_sets[j]
             overlap = len(name_sets[i] & name_sets[j]) / len(union) if union else 0.0
