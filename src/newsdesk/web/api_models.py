@@ -171,6 +171,10 @@ class StoryDetailOut(StorySummaryOut):
     """A full story: every published sentence with its citation and verdict."""
 
     version: int
+    kind: str = Field(description="'article' (sections with subheadings) or 'brief'")
+    headline_credit: str = Field(
+        description="whose words the headline is (an outlet, or 'one report'); "
+                    "empty when the headline is the newsroom's own")
     headline_sentence: SentenceOut
     summary_sentence: SentenceOut
     lead: list[SentenceOut]
@@ -283,7 +287,8 @@ def story_detail(article: Article, site: SiteSettings, facets: list[Facet],
             summary=article.summary.text, first_reported=first, last_updated=last,
             outlets=len(outlet_names(article)), sources=fig.sources, checked=fig.checked,
             supported=fig.supported, dropped=fig.dropped), site).model_dump(),
-        version=article.version, headline_sentence=_sentence(article.headline),
+        version=article.version, kind=article.kind, headline_credit=article.headline_credit,
+        headline_sentence=_sentence(article.headline),
         summary_sentence=_sentence(article.summary), lead=lead, sections=sections,
         sources=sources, entities=entities,
         topics=[facet_out(f, site) for f in facets if f.kind == "topic"],
