@@ -119,6 +119,34 @@ def test_a_gallery_page_gives_no_text_and_says_why(chain: ChainExtractor) -> Non
     assert found.title == "In pictures: the first frost on the Ashwater marshes"
 
 
+def test_a_video_caption_is_not_an_article(chain: ChainExtractor) -> None:
+    # The demo's video page: precise trafilatura finds the newsletter box, readability
+    # and the paragraph reader the caption under the player. Both are short, and neither
+    # is what the page's description says it holds, so no step's text is taken.
+    page = next(demo_dir().glob("pages/daily-signal/*/*/*/*video*.html"))
+    decoded = decode_document(page.read_bytes())
+    found = chain.extract(decoded.text, "https://signaldaily.example/video")
+    assert found is not None and found.text == ""
+    assert ("trafilatura", "too_short") in reasons(found)
+    assert ("readability", "too_short") in reasons(found)
+    assert all("not what the page's own description says" in r.detail
+               for r in found.rejected if r.reason == "too_short")
+
+
+def test_a_short_article_is_taken_when_its_description_vouches_for_it(
+        chain: ChainExtractor) -> None:
+    found = extract(chain, "wire-brief.html")
+    assert found.extractor == "trafilatura" and found.rejected == []
+    assert found.text.startswith("The ferry link to Vänö was suspended on Sunday")
+    assert found.text.endswith("the operator said.")
+    # the same text without the description that vouches for it is not taken
+    html = (PAGES / "wire-brief.html").read_text("utf-8")
+    bare = "\n".join(line for line in html.splitlines() if 'name="description"' not in line)
+    found = chain.extract(bare, "https://gazette.example/2026/11/22/ferry-ramp")
+    assert found is not None and found.text == ""
+    assert ("trafilatura", "too_short") in reasons(found)
+
+
 def test_loose_extractors_need_another_to_agree(chain: ChainExtractor) -> None:
     # The demo's photo galleries: the balanced mode returns a page of menus and
     # captions that no other extractor finds, so it is not taken for an article.

@@ -296,6 +296,55 @@ def test_a_page_without_text_and_too_little_feed_content_fails(ctx: Context) -> 
     assert entry_status(ctx, entry.url) == ("failed", "no_article_text")
 
 
+def test_a_short_wire_item_is_an_article(ctx: Context) -> None:
+    # Two sentences, 155 characters: shorter than extract.min_chars, and the page's own
+    # description (its first sentence) vouches that this is what the page reports.
+    entry = Entry(url=page_uri("wire-brief.html"), source_url="feed")
+    ctx.store.add_entries([entry])
+    doc = fetch_entry(entry, ctx)
+    assert doc is not None, ctx.problems
+    assert len(doc.text) < ctx.settings["extract.min_chars"]
+    assert doc.text == ("The ferry link to Vänö was suspended on Sunday after a gale damaged the "
+                        "loading ramp at Näset quay. Repairs will take at least two days, the "
+                        "operator said.")
+    assert doc.title == "Ferry link to Vänö suspended after gale damages ramp"
+    assert doc.extractor == "trafilatura"
+    assert "cookies" not in doc.text and "Sign up" not in doc.text
+    assert ctx.problems == []
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("cookie-wall.html", "not what the page's own description says"),
+    ("soft-404.html", "not what the page's own description says"),
+    ("section-front.html", "no publication time"),
+    ("gallery-no-text.html", "0 characters extracted"),
+    ("short-undescribed.html", "the page gives no description"),
+])
+def test_a_page_with_no_article_is_rejected_with_its_reason(ctx: Context, name: str,
+                                                            why: str) -> None:
+    # A consent wall, an error page served with 200, a section front whose blurb repeats
+    # its description, a photo gallery: text, but no article. And a short text on a page
+    # that says nothing of itself: nothing vouches that it is the page's article.
+    entry = Entry(url=page_uri(name), source_url="feed")
+    ctx.store.add_entries([entry])
+    assert fetch_entry(entry, ctx) is None
+    [problem] = ctx.problems
+    assert (problem.reason, problem.item) == ("no_article_text", entry.url)
+    assert why in problem.detail
+    assert entry_status(ctx, entry.url) == ("failed", "no_article_text")
+
+
+def test_a_short_jsonl_record_is_an_article(ctx: Context, tmp_path: Path) -> None:
+    # A JSONL source gives the article's text itself: short or long, it is the article.
+    record = {"url": "https://wire.example/2026/11/23/quay", "title": "Quay reopens",
+              "text": "Näset quay reopened on Monday.", "published": "2026-11-23T10:00:00Z"}
+    path = tmp_path / "wire.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [entry] = discover([str(path)], ctx)
+    doc = fetch_entry(entry, ctx)
+    assert doc is not None and doc.text == "Näset quay reopened on Monday."
+
+
 def test_a_404_page_is_recorded(ctx: Context, local_server: LocalServer) -> None:
     url = local_server.url("/2026/11/19/harbour-master")
     entry = Entry(url=url, source_url="feed")

@@ -89,8 +89,12 @@ SETTINGS: tuple[Setting, ...] = (
             "reason (timeout, connection error, 429/5xx, an error in newsdesk); doubled "
             "after every failed try."),
     Setting("extract.min_chars", 250, int,
-            "Shortest extracted text accepted as an article; shorter pages are recorded as "
-            "'no_article_text' (and the feed's own content is tried instead)."),
+            "Shortest extracted text accepted as an article on its length alone. Shorter "
+            "text (a wire brief, a headline with an excerpt) is an article when the page's "
+            "own description says the same and the page states when it was published; "
+            "otherwise the page is recorded as 'no_article_text' with the reason (a "
+            "caption, a sign-up box, a section front) and the feed's own content is tried "
+            "instead, which needs this many characters."),
     Setting("extract.backend", "chain", str,
             "Main-text extractor (entry point extractor.<name>). 'chain' tries trafilatura, "
             "trafilatura without favor_precision, readability, then long prose paragraphs, "

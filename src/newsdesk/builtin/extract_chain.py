@@ -10,13 +10,19 @@ The default chain, and why each step is there:
 4. ``paragraphs``: every long prose paragraph of the page, for markup none of the
    above can read.
 
-A step's text is *rejected* when it is missing (``no_text``), shorter than
-``min_chars`` (``too_short``), where a step sets ``min_share_of_next``, much shorter
-than the next step's text (``too_little``: the precise mode dropped most of what the
-balanced mode found, which means it lost the article, not trimmed it), or, where a step
-``needs_support``, when no other step found any of the same text (``unsupported``).
-The looser extractors take in a whole page of menus and captions when a page has no
-article (a photo gallery); an article is found by more than one of them.
+A step's text is *rejected* when it is missing (``no_text``); when it is shorter than
+``min_chars``, unless the page's own description says the same and the page states when
+it was published (``too_short``; a two-sentence wire item is an article, a video's
+caption or a section front's blurb is not: see :mod:`newsdesk.article_text`); where a
+step sets ``min_share_of_next``, when it is much shorter than the next step's text
+(``too_little``: the precise mode dropped most of what the balanced mode found, which
+means it lost the article, not trimmed it); or, where a step ``needs_support``, when no
+other step found any of the same text (``unsupported``). The looser extractors take in
+a whole page of menus and captions when a page has no article (a photo gallery); an
+article is found by more than one of them. Short text the page's description vouches
+for needs another step to have found at least half of its 4-grams, not the usual 25:
+that keeps a headline, byline and date line that a looser step adds around a short
+article from passing as its text.
 
 One cross-check runs after a step is accepted: if the ``trim_with`` extractor's text
 is itself long enough, lies almost entirely inside the accepted text and is clearly
@@ -37,24 +43,32 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from typing import Any
 
 from pydantic import Field
 
 from newsdesk import backends
+from newsdesk.article_text import (
+    containment,
+    shared_shingles,
+    shingles,
+    short_text_detail,
+    summary_vouches,
+)
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.extractor import METADATA_FIELDS, Extracted, Extractor, Rejection
 from newsdesk.builtin.page_metadata import (
+    page_summaries,
     parse_html,
     read_page_metadata,
     refine_title,
 )
 from newsdesk.errors import ConfigError
 
-log = logging.getLogger(__name__)
+__all__ = ["ChainExtractor", "Step", "containment", "repair_markup", "shared_shingles",
+           "shingles"]
 
-_TOKEN = re.compile(r"\w+")
+log = logging.getLogger(__name__)
 # Markup damage that makes libxml2 (and so every extractor here) lose the whole page,
 # while a browser still shows it: see repair_markup().
 _HTML_START_TAG = re.compile(r"<html\b[^>]+>", re.IGNORECASE)
@@ -115,24 +129,13 @@ DEFAULT_STEPS = [
 ]
 
 
-def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
-    """The multiset of word ``size``-grams of ``text`` (one shorter gram for short text)."""
-    words = _TOKEN.findall(text)
-    if len(words) < size:
-        return Counter([tuple(words)]) if words else Counter()
-    return Counter(tuple(words[i:i + size]) for i in range(len(words) - size + 1))
-
-
-def shared_shingles(one: str, other: str) -> int:
-    """How many word 4-grams two texts share (as multisets)."""
-    return sum((shingles(one) & shingles(other)).values())
-
-
-def containment(inner: str, outer: str) -> float:
-    """Share of ``inner``'s word 4-grams that also occur in ``outer`` (0 for empty)."""
-    grams = shingles(inner)
-    total = sum(grams.values())
-    return sum((grams & shingles(outer)).values()) / total if total else 0.0
+def _page_evidence(html: str) -> tuple[list[str], bool]:
+    """The page's own summaries of its article, and whether it states when it was
+    published (meta tags or JSON-LD; not a date guessed from its links)."""
+    tree = parse_html(html)
+    if tree is None:
+        return [], False
+    return page_summaries(tree), bool(read_page_metadata(tree).published.strip())
 
 
 class ChainExtractor(Extractor):
@@ -146,7 +149,8 @@ class ChainExtractor(Extractor):
 
         steps: list[Step] = Field(default_factory=lambda: [s.model_copy() for s in
                                                            DEFAULT_STEPS])
-        #: shortest text accepted as an article (the ingest stage passes extract.min_chars)
+        #: shortest text accepted as an article on its length alone (the ingest stage
+        #: passes extract.min_chars); shorter text needs the page's description to agree
         min_chars: int = 250
         #: 4-grams (about as many words) another step's text must share with the text
         #: of a step that ``needs_support``
@@ -208,6 +212,8 @@ class ChainExtractor(Extractor):
                     found[index] = None
             return found[index]
 
+        summaries: list[str] | None = None
+        dated = False
         chosen: int | None = None
         for index, step in enumerate(steps):
             got = candidate(index)
@@ -216,9 +222,14 @@ class ChainExtractor(Extractor):
                 if not any(r.extractor == step.name for r in rejected):
                     rejected.append(Rejection(step.name, "no_text"))
                 continue
-            if size < self.options.min_chars:
-                rejected.append(Rejection(step.name, "too_short", f"{size} characters"))
-                continue
+            short = size < self.options.min_chars
+            if short:
+                if summaries is None:
+                    summaries, dated = _page_evidence(html)
+                if not (dated and summary_vouches(got.text, summaries)):
+                    rejected.append(Rejection(step.name, "too_short", short_text_detail(
+                        got.text, self.options.min_chars, summaries, dated)))
+                    continue
             if step.min_share_of_next and index + 1 < len(steps):
                 following = candidate(index + 1)
                 more = len(following.text) if following else 0
@@ -231,7 +242,10 @@ class ChainExtractor(Extractor):
                 support = max((shared_shingles(got.text, other.text)
                                for other in (candidate(i) for i in range(len(steps)) if i != index)
                                if other is not None), default=0)
-                if support < self.options.min_support:
+                needed = self.options.min_support
+                if short:  # vouched for by the description; see the module docs
+                    needed = min(needed, (sum(shingles(got.text).values()) + 1) // 2)
+                if support < needed:
                     rejected.append(Rejection(
                         step.name, "unsupported",
                         f"no other extractor found the same text ({support} shared 4-grams)"))

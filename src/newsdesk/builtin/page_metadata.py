@@ -97,6 +97,28 @@ def json_ld_article(tree: Any) -> dict[str, str]:
     return found
 
 
+def page_summaries(html: str | Any) -> list[str]:
+    """Every summary the page gives of its article, distinct, in this order:
+    ``<meta name="description">``, ``og:description``, ``twitter:description``, then
+    the JSON-LD ``description`` of its article items (the publisher's own words about
+    what the page holds; see :mod:`newsdesk.article_text`)."""
+    tree = parse_html(html) if isinstance(html, str) else html
+    if tree is None:
+        return []
+    meta = meta_tags(tree)
+    found = [meta.get(k, "") for k in ("description", "og:description", "twitter:description")]
+    for item in _json_ld_items(tree):
+        if isinstance(item.get("description"), str) and (
+                item.get("headline") or item.get("datePublished")):
+            found.append(item["description"])
+    summaries: list[str] = []
+    for raw in found:
+        text = _WS.sub(" ", raw).strip()
+        if text and text not in summaries:
+            summaries.append(text)
+    return summaries
+
+
 def read_page_metadata(html: str | Any) -> Extracted:
     """Title, author, published time, site name, language, canonical URL and description
     as the page states them, with ``text`` empty. Missing fields are empty strings."""

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from newsdesk.article_text import is_article_text, short_text_detail
 from newsdesk.backends.extractor import Extracted, Rejection
 from newsdesk.content_types import unsupported_reason
 from newsdesk.decode import decode_document
@@ -135,14 +136,18 @@ def _fail_entry(ctx: Context, entry: Entry, reason: str, detail: str) -> None:
 def fetch_entry(entry: Entry, ctx: Context) -> Document | None:
     """Fetch and extract one entry. Returns ``None`` (with a recorded problem) on failure.
 
-    The page goes through the configured extractor (a chain by default); when it gives
-    less than ``extract.min_chars``, the feed entry's own content, then its summary, is
-    used instead, but only when the feed is on the article's own site (or one the
-    operator vouches for): another site's words are never stored under an outlet's URL.
-    Lines that recur across the site's stored pages are stripped first. Which extractor
-    produced the text is ``Document.extractor``; why the others were passed over is
-    counted (``rejected_<extractor>_<reason>``) and logged. A canonical URL on another
-    site than the page is ignored (counted as ``canonical_other_site``).
+    The page goes through the configured extractor (a chain by default). Its text is
+    the article when it has at least ``extract.min_chars`` characters, or when it is
+    shorter, the page's own description says the same and the page or the feed entry
+    gives a publication time (a short wire item; see :mod:`newsdesk.article_text`).
+    Otherwise the feed entry's own content, then its summary, is used instead when it
+    has ``extract.min_chars`` (a JSONL record's own text whatever its length), but only
+    when the feed is on the article's own site (or one the operator vouches for):
+    another site's words are never stored under an outlet's URL. Lines that recur
+    across the site's stored pages are stripped first. Which extractor produced the
+    text is ``Document.extractor``; why the others were passed over is counted
+    (``rejected_<extractor>_<reason>``) and logged. A canonical URL on another site
+    than the page is ignored (counted as ``canonical_other_site``).
     """
     min_chars = ctx.settings["extract.min_chars"]
     text, extractor = "", ""
@@ -171,10 +176,14 @@ def fetch_entry(entry: Entry, ctx: Context) -> Document | None:
     if page_meta is not None:
         rejected = list(page_meta.rejected)
         found, stripped = ctx.boilerplate.strip(canonical, page_meta.text)
-        if len(found) >= min_chars:
+        summaries = [page_meta.description]
+        dated = bool(page_meta.published.strip()) or entry.published_at is not None
+        if is_article_text(found, min_chars, summaries, dated=dated):
             text, extractor = found, page_meta.extractor or ctx.extractor.name
         else:
             reason, detail = "no_article_text", f"{len(found)} characters extracted"
+            if found.strip():
+                detail = short_text_detail(found, min_chars, summaries, dated)
             if stripped:
                 detail += f" after stripping {len(stripped)} site boilerplate lines"
     elif entry.fetch and not reason:
@@ -192,7 +201,9 @@ def fetch_entry(entry: Entry, ctx: Context) -> Document | None:
                 ("feed-content", entry.content, entry.content_is_html),
                 ("feed-summary", entry.summary, True)):
             fallback, stripped = ctx.boilerplate.strip(canonical, _feed_text(content, is_html))
-            if len(fallback) >= min_chars:
+            # A JSONL record's own text is the article as its source gives it, short or long.
+            given = label == "feed-content" and not entry.fetch
+            if len(fallback) >= min_chars or (given and fallback.strip()):
                 text, extractor = fallback, label
                 if reason:
                     rejected.append(Rejection("page", reason, detail))
