@@ -44,7 +44,7 @@ def test_a_saved_model_reads_back_the_same(tmp_path: Path) -> None:
     record = json.loads(path.read_text())
     assert list(record["features"]) == list(FEATURES)
     assert list(record["weights"]) == list(MODEL_TERMS)
-    assert "dense*gap_days" in record["weights"]  # the quadratic model's products, by name
+    assert "dense*gap_hours" in record["weights"]  # the quadratic model's products, by name
     assert load_model(path) == _model()
 
 
@@ -62,7 +62,10 @@ def test_the_built_in_model_is_a_valid_model_file_tuned_with_the_default_setting
     assert packaged.short_threshold == settings["cluster.short_threshold"]
     assert packaged.merge_threshold == settings["cluster.merge_threshold"]
     assert packaged.window_days == settings["cluster.window_days"]
-    assert len(packaged.tuned_on) == 2  # full articles and headline-and-excerpt items
+    # full articles, and headline-and-excerpt items both at a wire's density and on
+    # their stories' real days and hours
+    assert len(packaged.tuned_on) == 3
+    assert any(source.endswith("(by published)") for source in packaged.tuned_on)
 
 
 @pytest.mark.parametrize(("content", "reason"), [
@@ -103,8 +106,8 @@ def _edited(tmp_path: Path, edit: dict[str, object]) -> Path:
 
 
 @pytest.mark.parametrize(("edit", "reason"), [
-    ({"weights.gap_days": None}, r"missing \['gap_days'\]"),
-    ({"weights.dense*gap_days": None}, r"missing \['dense\*gap_days'\]"),
+    ({"weights.gap_hours": None}, r"missing \['gap_hours'\]"),
+    ({"weights.dense*gap_hours": None}, r"missing \['dense\*gap_hours'\]"),
     ({"weights.colour": 1.0}, r"unknown \['colour'\]"),
     ({"weights.dense": "high"}, "weights.dense must be a finite number"),
     ({"weights.dense": math.inf}, "weights.dense must be a finite number"),

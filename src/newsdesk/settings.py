@@ -118,13 +118,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cluster.threshold", 0.3, float,
             "Modelled probability that a full report (cluster.full_report_words or longer) "
             "reports a story's event above which it joins the story; lower joins more."),
-    Setting("cluster.short_threshold", 0.65, float,
+    Setting("cluster.short_threshold", 0.7, float,
             "The same for shorter items (a headline with an excerpt), which carry less "
             "evidence."),
     Setting("cluster.window_days", 365.0, float,
             "A document only joins stories whose latest source is at most this many days "
             "older (the model's time decay does the finer work)."),
-    Setting("cluster.merge_threshold", 0.95, float,
+    Setting("cluster.merge_threshold", 0.9, float,
             "When the document that joined a story gave another story at least this "
             "probability as well (in the same comparison), the two stories merge; 1 never "
             "merges."),
@@ -134,6 +134,12 @@ SETTINGS: tuple[Setting, ...] = (
             "names people, organisations or places it never joins a story that names some "
             "but shares none of them (two look-alike events in two cities stay apart); 0 "
             "treats every document as short."),
+    Setting("cluster.news_cycle_hours", 24.0, float,
+            "A story told in one burst of reports (all within this many hours) takes no "
+            "shorter item (under cluster.full_report_words) that comes more than this many "
+            "hours after its last report: a headline with an excerpt tells the topic, not "
+            "which day's development it reports, so it starts a new story that the story "
+            "thread links to the earlier one. 0 turns this off."),
     Setting("cluster.model", "", str,
             "JSON file of clustering weights and thresholds written by `newsdesk eval "
             "cluster --tune --save-model FILE`, fitted on your own labelled stream. Empty: "

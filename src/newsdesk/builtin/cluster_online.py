@@ -95,13 +95,16 @@ if TYPE_CHECKING:
     from newsdesk.cluster_model import ClusterModel
 
 #: Signals of one (document, story) pair, in order.
-PAIR_FEATURES = ("dense", "dense_max", "keywords", "names", "shared_weight", "gap_days",
+PAIR_FEATURES = ("dense", "dense_max", "keywords", "names", "shared_weight", "gap_hours",
                  "shared_support", "length")
-#: Pair signals that are also compared with the best other candidate.
+#: Pair signals that are also compared with the best other candidate (higher is better).
 MARGIN_OF = ("dense", "keywords", "shared_weight")
-#: The model's inputs, in order: the pair signals, then the margins.
-FEATURES = (*PAIR_FEATURES, *(f"{name}_margin" for name in MARGIN_OF))
+#: The model's inputs, in order: the pair signals, their margins, then the recency
+#: margin (how much more recent, in log-hours, the story is than the most recent other
+#: candidate).
+FEATURES = (*PAIR_FEATURES, *(f"{name}_margin" for name in MARGIN_OF), "recency_margin")
 _MARGIN_COLUMNS = [PAIR_FEATURES.index(name) for name in MARGIN_OF]
+_GAP_COLUMN = PAIR_FEATURES.index("gap_hours")
 CLIP = 5.0  # scaled features are clipped to [-CLIP, CLIP] before squaring
 
 
@@ -120,6 +123,7 @@ DEFAULT_THRESHOLD: float = BY_NAME["cluster.threshold"].default
 DEFAULT_WINDOW_DAYS: float = BY_NAME["cluster.window_days"].default
 DEFAULT_SHORT_THRESHOLD: float = BY_NAME["cluster.short_threshold"].default
 DEFAULT_FULL_REPORT_WORDS: int = BY_NAME["cluster.full_report_words"].default
+DEFAULT_NEWS_CYCLE_HOURS: float = BY_NAME["cluster.news_cycle_hours"].default
 DEFAULT_MODEL_FILE = "cluster_default.json"
 
 
@@ -179,20 +183,24 @@ def _pair(view: _DocView, story: StoryState) -> list[float]:
         keywords = tfidf.dot(doc.terms, story.terms) / story.terms_norm
     shared = sum(w for n, w in view.weights.items() if n in story.names)
     names = shared / view.total_weight if view.total_weight and story.names else 0.0
-    days = 0
+    hours = 0.0
     if story.last_published is not None:
-        seconds = abs((doc.published - story.last_published).total_seconds())
-        days = int(seconds // 86400)
+        hours = abs((doc.published - story.last_published).total_seconds()) / 3600.0
     count = max(story.doc_count, 1)
     supported = sum(w * min(story.names[n], count) / count
                     for n, w in view.weights.items() if n in story.names)
-    return [dense, dense_max, keywords, names, min(shared, 30.0) / 10.0, math.log1p(days),
+    return [dense, dense_max, keywords, names, min(shared, 30.0) / 10.0, math.log1p(hours),
             min(supported, 30.0) / 10.0, view.length]
 
 
 def _with_margins(pairs: np.ndarray) -> np.ndarray:
-    values = pairs[:, _MARGIN_COLUMNS]
+    # higher is better for every margin, so recency is the gap with its sign turned
+    values = np.hstack([pairs[:, _MARGIN_COLUMNS], -pairs[:, [_GAP_COLUMN]]])
     if len(pairs) == 1:
+        # Alone, a candidate's margin is its own value: no bonus for standing out in
+        # time. (A bonus here would let the first story of a stream, the only candidate
+        # of the second document, pull in the next and the next: each document then
+        # again finds one story only.)
         return np.hstack([pairs, values])
     order = np.argsort(-values, axis=0, kind="stable")
     best = values[order[0], np.arange(values.shape[1])]
@@ -224,6 +232,7 @@ class OnlineClusterer(Clusterer):
         short_threshold: float = DEFAULT_SHORT_THRESHOLD
         window_days: float = DEFAULT_WINDOW_DAYS
         full_report_words: int = Field(default=DEFAULT_FULL_REPORT_WORDS, ge=0)
+        news_cycle_hours: float = Field(default=DEFAULT_NEWS_CYCLE_HOURS, ge=0)
         center: list[float] = Field(default_factory=lambda: list(default_model().center),
                                     min_length=len(FEATURES), max_length=len(FEATURES))
         scale: list[float] = Field(default_factory=lambda: list(default_model().scale),
@@ -259,6 +268,19 @@ class OnlineClusterer(Clusterer):
         limit = self.options.full_report_words
         return bool(limit) and doc.words >= limit
 
+    def after_its_cycle(self, doc: DocumentFeatures, story: StoryState) -> bool:
+        """Whether ``story`` was told in one news cycle (two or more reports at distinct
+        times, all within ``news_cycle_hours``) that ended more than ``news_cycle_hours``
+        before ``doc`` (see the module docstring: a shorter item then starts a story of
+        its own)."""
+        first, last = story.first_published, story.last_published
+        if not self.options.news_cycle_hours or first is None or last is None \
+                or story.doc_count < 2:
+            return False
+        cycle = self.options.news_cycle_hours * 3600.0
+        span = (last - first).total_seconds()
+        return 0 < span < cycle and (doc.published - last).total_seconds() > cycle
+
     def _open(self, doc: DocumentFeatures, story: StoryState) -> bool:
         if story.last_published is None:
             return True
@@ -285,6 +307,10 @@ class OnlineClusterer(Clusterer):
             names = set(doc.names)
             for i, story in enumerate(candidates):
                 if story.names and names.isdisjoint(story.names):
+                    scores[i] = 0.0
+        if not full_report:
+            for i, story in enumerate(candidates):
+                if self.after_its_cycle(doc, story):
                     scores[i] = 0.0
         best, best_score = None, 0.0
         for story, score in zip(candidates, scores, strict=True):

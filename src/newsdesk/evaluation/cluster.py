@@ -17,10 +17,14 @@ threshold by B-cubed F1 on replays of the last 40% of each train split, with the
 fitted on the first 60%; the model is then
 refitted on the whole train split(s) and the eval split scored once with the result.
 Give --dataset more than once to tune on several train splits together, each weighing
-the same (that is how the built-in model was made). --save-model FILE writes what was
-fitted; the pipeline uses it when the cluster.model setting names FILE, and --model
-FILE scores it again (see newsdesk.cluster_model). Embeddings and entities are cached under --cache
-(keyed by model and text), so a second run costs only the replay.
+the same (that is how the built-in model was made). --replay-by FIELD (repeatable)
+replays each dataset in the order of another time field as well: clustering-allsides
+keeps each story's real day and successive hours in ``published`` beside the dense
+``time`` layout, and a dataset replayed two ways splits its weight between the two.
+--save-model FILE writes what was fitted; the pipeline uses it when the cluster.model
+setting names FILE, and --model FILE scores it again (see newsdesk.cluster_model).
+Embeddings and entities are cached under --cache (keyed by model and text), so a second
+run costs only the replay.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]
 MERGE_THRESHOLDS = [0.95, 0.9, 0.8]
 HELD_OUT = 0.4  # the thresholds are chosen on the last 40% of each train stream
 L2 = 1e-2       # ridge penalty on the model's terms (chosen on held-out train data)
+TOLERANCE = 0.002  # held-out F1 differences this small do not choose a lower threshold
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +61,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--train-split", default="train",
                         help="split used for --tune and to warm the keyword statistics "
                              "(default: train)")
+    parser.add_argument("--replay-by", action="append", metavar="FIELD",
+                        help="replay in the order of this time field (default: time); "
+                             "repeat to replay each dataset in several layouts, e.g. "
+                             "--replay-by time --replay-by published (a dataset without "
+                             "the field is replayed by the others)")
     parser.add_argument("--limit", type=int, default=0, metavar="N",
                         help="score only the first N documents of the split")
     parser.add_argument("--tune", action="store_true",
@@ -96,25 +106,39 @@ class LabelledDoc:
     cluster: str
 
 
-def read_stream(path: Path, limit: int = 0) -> list[LabelledDoc]:
-    """Documents of a JSONL(.gz) stream in replay order (time, then id)."""
+def _open(path: Path) -> Any:
+    opener: Any = gzip.open if path.name.endswith(".gz") else open
+    return opener(path, "rt", encoding="utf-8")
+
+
+def has_field(path: Path, field: str) -> bool:
+    """Whether the first document of a stream file has ``field``."""
+    with _open(path) as handle:
+        for line in handle:
+            if line.strip():
+                return field in json.loads(line)
+    return False
+
+
+def read_stream(path: Path, limit: int = 0, time_field: str = "time") -> list[LabelledDoc]:
+    """Documents of a JSONL(.gz) stream in replay order (``time_field``, then id)."""
     from newsdesk.records import parse_iso
 
-    opener: Any = gzip.open if path.name.endswith(".gz") else open
     docs = []
-    with opener(path, "rt", encoding="utf-8") as handle:
+    with _open(path) as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             record = json.loads(line)
             try:
-                when = parse_iso(record["time"].replace("Z", "+00:00"))
+                when = parse_iso(record[time_field].replace("Z", "+00:00"))
                 assert when is not None
                 docs.append(LabelledDoc(str(record["id"]), when, record.get("title") or "",
                                         record.get("text") or "", str(record["cluster"])))
             except (KeyError, AssertionError, ValueError) as exc:
                 raise SystemExit(f"{path}:{number}: not a labelled document "
-                                 f"(needs id, time, title, text, cluster): {exc}") from exc
+                                 f"(needs id, {time_field}, title, text, cluster): "
+                                 f"{exc}") from exc
     docs.sort(key=lambda d: (d.time, d.id))
     return docs[:limit] if limit else docs
 
@@ -325,15 +349,19 @@ def fit_logistic(x: Any, y: Any, sample_weights: Any | None = None, l2: float = 
     return [round(float(w), 5) for w in weights]
 
 
-def fit_model(parts: list[tuple[Any, Any]], l2: float = L2) -> dict[str, list[float]]:
+def fit_model(parts: list[tuple[Any, Any]], l2: float = L2,
+              weights: list[float] | None = None) -> dict[str, list[float]]:
     """Centre, scale and weights of the quadratic logistic model
     (:mod:`newsdesk.builtin.cluster_online`) fitted on the examples of one or more
-    streams, each stream weighing as much as the others whatever its size."""
+    streams, each stream weighing as much as the others whatever its size (or as much as
+    ``weights`` says, one per stream)."""
     import numpy as np
 
     from newsdesk.builtin.cluster_online import expand
 
-    parts = [(x, y) for x, y in parts if len(y)]
+    shares = weights or [1.0] * len(parts)
+    kept = [(x, y, w) for (x, y), w in zip(parts, shares, strict=True) if len(y)]
+    parts = [(x, y) for x, y, _ in kept]
     if not parts:
         raise SystemExit("the train split gives no training examples (it needs stories "
                          "with more than one document); nothing to tune on")
@@ -343,7 +371,7 @@ def fit_model(parts: list[tuple[Any, Any]], l2: float = L2) -> dict[str, list[fl
         raise SystemExit("the train split gives only one kind of example (every candidate "
                          "right, or none); it needs stories with several documents and "
                          "stories that differ")
-    sw = np.concatenate([np.full(len(p[1]), 1.0 / len(p[1])) for p in parts])
+    sw = np.concatenate([np.full(len(y), w / len(y)) for _, y, w in kept])
     center = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-6] = 1.0  # a constant feature: leave it unscaled
@@ -352,24 +380,27 @@ def fit_model(parts: list[tuple[Any, Any]], l2: float = L2) -> dict[str, list[fl
             "scale": [round(float(v), 6) for v in scale], "weights": weights}
 
 
-def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float) -> dict[str, Any]:
+def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float,
+         weights: list[float] | None = None) -> dict[str, Any]:
     """Model, thresholds and merge threshold chosen on the train streams only.
 
     Each train stream is cut in time: the model is fitted on the first
     ``1 - HELD_OUT`` of every stream, and the thresholds are chosen by the mean B-cubed
-    F1 of replays of the held-out rest, with merging off: one threshold for every
-    document first, then the full-report threshold with the short one held there, then
-    the short threshold (each moves only when that raises the F1); then the merge
+    F1 of replays of the held-out rest (weighted by ``weights``, one per stream; equal
+    by default), with merging off: one threshold for every document first, then the
+    full-report threshold with the short one held there, then the short threshold;
+    each time the highest threshold within ``TOLERANCE`` of the best F1. Then the merge
     threshold. The model is then refitted on the whole train streams.
     """
     from newsdesk.builtin.cluster_online import OnlineClusterer
 
+    shares = weights or [1.0] * len(train_sets)
     cuts = [max(1, int(len(f) * (1 - HELD_OUT))) for f, _ in train_sets]
     heads = [training_examples(f[:cut], g[:cut], window_days)
              for (f, g), cut in zip(train_sets, cuts, strict=True)]
-    held_out = [(f[cut:], g[cut:]) for (f, g), cut in zip(train_sets, cuts, strict=True)
-                if len(f) > cut]
-    dev_model = fit_model(heads)
+    held_out = [(f[cut:], g[cut:], w) for (f, g), cut, w
+                in zip(train_sets, cuts, shares, strict=True) if len(f) > cut]
+    dev_model = fit_model(heads, weights=shares)
     scores: dict[tuple[float, float, float], float] = {}
 
     def mean_f1(full: float, short: float, merge: float) -> float:
@@ -377,26 +408,32 @@ def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float) -> d
             clusterer = OnlineClusterer(threshold=full, short_threshold=short,
                                         window_days=window_days, **dev_model)
             f1s = [bcubed(replay(f, clusterer, window_days, merge), g)[2]
-                   for f, g in held_out]
+                   for f, g, _ in held_out]
             log.info("thresholds %.2f (full reports) %.2f (short items), merge %.2f: "
                      "held-out train F1 %s", full, short, merge,
                      " ".join(f"{v:.4f}" for v in f1s))
-            scores[(full, short, merge)] = round(sum(f1s) / len(f1s), 4) if f1s else 0.0
+            total = sum(w for _, _, w in held_out)
+            mean = sum(v * w for v, (_, _, w) in zip(f1s, held_out, strict=True)) / total \
+                if f1s and total else 0.0
+            scores[(full, short, merge)] = round(mean, 4)
         return scores[(full, short, merge)]
 
-    def best_of(options: list[float], current: float, score: Any) -> float:
-        # the current value stays unless another one scores strictly higher
-        return max(options, key=lambda v: (score(v), v == current))
+    def best_of(options: list[float], score: Any) -> float:
+        # The highest (most cautious) threshold within TOLERANCE of the best score: a
+        # wrong join costs a newsroom more than a missed one, and smaller differences
+        # between held-out replays are noise.
+        best = max(score(v) for v in options)
+        return max(v for v in options if score(v) >= best - TOLERANCE)
 
-    common = best_of(THRESHOLDS, THRESHOLDS[0], lambda t: mean_f1(t, t, 1.0))
-    full = best_of(THRESHOLDS, common, lambda t: mean_f1(t, common, 1.0))
-    short = best_of(THRESHOLDS, common, lambda t: mean_f1(full, t, 1.0))
+    common = best_of(THRESHOLDS, lambda t: mean_f1(t, t, 1.0))
+    full = best_of(THRESHOLDS, lambda t: mean_f1(t, common, 1.0))
+    short = best_of(THRESHOLDS, lambda t: mean_f1(full, t, 1.0))
     # On a tie, merging stays on (a story first told two ways should become one) at the
     # highest merge threshold that ties: the most cautious one.
     merges = [m for m in MERGE_THRESHOLDS if m > max(full, short)]
     merge = max([1.0, *merges], key=lambda m: (mean_f1(full, short, m), m < 1.0, m))
     parts = [training_examples(f, g, window_days) for f, g in train_sets]
-    model = fit_model(parts)
+    model = fit_model(parts, weights=shares)
     return {**model, "threshold": full, "short_threshold": short, "merge_threshold": merge,
             "train_f1": mean_f1(full, short, merge),
             "examples": sum(len(p[1]) for p in parts),
@@ -426,6 +463,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     window = args.window_days if args.window_days is not None else setup.window_days
     source = FeatureSource(args.cache)
     loaded = []
+    fields = getattr(args, "replay_by", None) or ["time"]
     for name in args.dataset:
         dataset = Path(name)
         if not dataset.exists():
@@ -435,27 +473,36 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if eval_path is None:
             raise SystemExit(f"{dataset} has no {args.split}.jsonl or {args.split}.jsonl.gz")
         train_path = split_file(dataset, args.train_split)
-        train_docs = read_stream(train_path) if train_path and train_path != eval_path else []
-        eval_docs = read_stream(eval_path, args.limit)
-        frequencies = tfidf.DocumentFrequencies()
-        log.info("%s: featurising %d train and %d %s documents", dataset, len(train_docs),
-                 len(eval_docs), args.split)
-        train_features = featurize(train_docs, source, frequencies) if train_docs else []
-        started = time.perf_counter()
-        eval_features = featurize(eval_docs, source, frequencies)
-        feature_seconds = time.perf_counter() - started
-        if train_path == eval_path:  # scoring the train split itself (a tuning check)
-            train_docs, train_features = eval_docs, eval_features
-        loaded.append((dataset, eval_path, train_path, train_docs, train_features, eval_docs,
-                       eval_features, feature_seconds))
+        layouts = [f for f in fields if has_field(eval_path, f)]
+        if not layouts:
+            raise SystemExit(f"{eval_path} has none of the time fields {fields}")
+        for field in layouts:
+            label = dataset.name or str(dataset)
+            label += "" if field == "time" else f" by {field}"
+            train_docs = (read_stream(train_path, time_field=field)
+                          if train_path and train_path != eval_path else [])
+            eval_docs = read_stream(eval_path, args.limit, field)
+            frequencies = tfidf.DocumentFrequencies()
+            log.info("%s: featurising %d train and %d %s documents", label, len(train_docs),
+                     len(eval_docs), args.split)
+            train_features = featurize(train_docs, source, frequencies) if train_docs else []
+            started = time.perf_counter()
+            eval_features = featurize(eval_docs, source, frequencies)
+            feature_seconds = time.perf_counter() - started
+            if train_path == eval_path:  # scoring the train split itself (a tuning check)
+                train_docs, train_features = eval_docs, eval_features
+            # a dataset replayed in several layouts splits its weight between them
+            loaded.append((label, eval_path, train_path, train_docs, train_features,
+                           eval_docs, eval_features, feature_seconds, 1.0 / len(layouts)))
 
     options: dict[str, Any] = {"window_days": window}
     tuned: dict[str, Any] | None = None
     if args.tune:
-        train_sets = [(tf, [d.cluster for d in td]) for _, _, _, td, tf, _, _, _ in loaded if td]
+        with_train = [x for x in loaded if x[3]]
+        train_sets = [(x[4], [d.cluster for d in x[3]]) for x in with_train]
         if not train_sets:
             raise SystemExit(f"--tune needs a {args.train_split} split next to the dataset")
-        tuned = tune(train_sets, window)
+        tuned = tune(train_sets, window, [x[8] for x in with_train])
         options.update(center=tuned["center"], scale=tuned["scale"], weights=tuned["weights"],
                        threshold=tuned["threshold"],
                        short_threshold=tuned["short_threshold"])
@@ -476,11 +523,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             weights=list(clusterer.options.weights), threshold=clusterer.options.threshold,
             short_threshold=clusterer.options.short_threshold,
             merge_threshold=merge, window_days=window,
-            tuned_on=[str(x[2]) for x in loaded if x[2]], train_bcubed_f1=tuned["train_f1"]))
+            tuned_on=_tuned_on(loaded), train_bcubed_f1=tuned["train_f1"]))
         log.info("wrote the tuned model to %s", args.save_model)
 
     results: dict[str, Any] = {}
-    for dataset, eval_path, train_path, _, _, eval_docs, eval_features, fsec in loaded:
+    for label, eval_path, train_path, _, _, eval_docs, eval_features, fsec, _ in loaded:
         gold = [d.cluster for d in eval_docs]
         started = time.perf_counter()
         labels = replay(eval_features, clusterer, window, merge)
@@ -496,16 +543,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         if source.computed:
             figures["features_docs_per_s"] = round(len(eval_docs) / max(fsec, 1e-9), 1)
-        results[dataset.name or str(dataset)] = figures
+        results[label] = figures
     report = {
         "clusterer": {"threshold": clusterer.options.threshold,
                       "short_threshold": clusterer.options.short_threshold,
                       "full_report_words": clusterer.options.full_report_words,
+                      "news_cycle_hours": clusterer.options.news_cycle_hours,
                       "window_days": clusterer.options.window_days,
                       "merge_threshold": merge,
                       "weights": dict(zip(MODEL_TERMS,
                                           clusterer.options.weights, strict=True))},
-        "tuned_on": [str(x[2]) for x in loaded if x[2]] if tuned else None,
+        "tuned_on": _tuned_on(loaded) if tuned else None,
         "model": setup.model or None,
         "saved_model": args.save_model if tuned else None,
         "datasets": results,
@@ -516,6 +564,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def _tuned_on(loaded: list[Any]) -> list[str]:
+    """The train files tuned on, with the time field each was replayed by."""
+    return [str(x[2]) + ("" if " by " not in x[0] else f" (by {x[0].rsplit(' by ', 1)[1]})")
+            for x in loaded if x[2]]
+
+
 def print_report(report: dict[str, Any], split: str) -> None:
     """The figures as a small table."""
     clusterer = report["clusterer"]
@@ -524,7 +578,7 @@ def print_report(report: dict[str, Any], split: str) -> None:
     print(f"clusterer: threshold {clusterer['threshold']} (reports of "
           f"{clusterer['full_report_words']}+ words), {clusterer['short_threshold']} (shorter "
           f"items), window {clusterer['window_days']} days, merge threshold "
-          f"{clusterer['merge_threshold']}")
+          f"{clusterer['merge_threshold']}, news cycle {clusterer['news_cycle_hours']} hours")
     weights = clusterer["weights"]
     strongest = sorted((k for k in weights if k != "intercept"), key=lambda k: -abs(weights[k]))
     print(f"model: quadratic logistic, {len(weights)} terms; intercept "
@@ -538,10 +592,10 @@ def print_report(report: dict[str, Any], split: str) -> None:
             print(f"saved to {report['saved_model']}: use it with "
                   f"NEWSDESK_CLUSTER_MODEL={report['saved_model']} or "
                   f"[cluster] model = \"{report['saved_model']}\"")
-    print(f"\n{'dataset':<24} {'split':<6} {'docs':>6} {'stories':>8} {'found':>6} "
+    print(f"\n{'dataset':<34} {'split':<6} {'docs':>6} {'stories':>8} {'found':>6} "
           f"{'P':>6} {'R':>6} {'F1':>6} {'docs/s':>8}")
     for name, fig in report["datasets"].items():
-        print(f"{name:<24} {split:<6} {fig['documents']:>6} {fig['gold_stories']:>8} "
+        print(f"{name:<34} {split:<6} {fig['documents']:>6} {fig['gold_stories']:>8} "
               f"{fig['predicted_stories']:>6} {fig['precision']:>6.3f} {fig['recall']:>6.3f} "
               f"{fig['f1']:>6.3f} {fig['assign_docs_per_s']:>8.0f}")
     print("\ndocs/s: assignment only (index lookup, scoring, merges), features precomputed")
