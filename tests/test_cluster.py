@@ -3,6 +3,7 @@ join existing stories, near-copies follow their original."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -157,6 +158,105 @@ def test_name_overlap_weighs_the_documents_names_the_story_knows() -> None:
     assert name_overlap(["A", "B", "B", "C", "D"], {"A": 1, "D": 3}) == 0.5
     assert name_overlap(["A", "B"], {"A": 1}, {"A": 3.0, "B": 1.0}) == 0.75
     assert name_overlap([], {"A": 1}) == 0.0
+
+
+def _burst(hours: list[float]) -> StoryState:
+    """A story of short items published ``hours`` after NOW - 30 hours."""
+    times = [NOW - timedelta(hours=30) + timedelta(hours=h) for h in hours]
+    return StoryState(id=1, centroid=_wide(1, 0.2), doc_count=len(times),
+                      names={"person:marrow": len(times), "org:senate": len(times)},
+                      first_published=min(times), last_published=max(times),
+                      terms={"marrow": 0.6, "senate": 0.5, "vote": 0.4},
+                      recent=[_wide(1, 0.2)] * len(times))
+
+
+def test_a_short_item_after_a_storys_news_cycle_starts_a_story_of_its_own() -> None:
+    item = DocumentFeatures(9, _wide(1, 0.21), ["org:senate", "person:marrow"], NOW,
+                            {"marrow": 0.6, "senate": 0.5, "vote": 0.4},
+                            {"org:senate": 4.0, "person:marrow": 9.0}, words=45)
+    clusterer = OnlineClusterer()
+    # three reports within two hours, the last one 28 hours before the item
+    told_in_one_burst = _burst([0.0, 1.0, 2.0])
+    assert clusterer.after_its_cycle(item, told_in_one_burst)
+    assert clusterer.assign(item, [told_in_one_burst, *_other_stories()])[0] is None
+    # the rule, not the model: with the rule off the item joins
+    assert OnlineClusterer(news_cycle_hours=0).assign(
+        item, [told_in_one_burst, *_other_stories()])[0] is told_in_one_burst
+    # within the cycle, the story is open to it
+    assert not clusterer.after_its_cycle(item, _burst([20.0, 21.0, 23.0]))
+    # a story whose reports all carry one time (a stream that gives only the day), or
+    # a story that has already run over days, has no cycle to end
+    assert not clusterer.after_its_cycle(item, _burst([0.0, 0.0, 0.0]))
+    assert not clusterer.after_its_cycle(item, _burst([-30.0, 0.0, 2.0]))
+    # a full report carries enough to be judged on its text and names: no rule
+    item.words = 400
+    candidates = [told_in_one_burst, *_other_stories()]
+    assert clusterer.assign(item, candidates) == OnlineClusterer(
+        news_cycle_hours=0).assign(item, candidates)
+
+
+# Short items written for this test: three outlets report a committee vote within hours
+# on Monday; on Tuesday the full chamber's vote (the next development of the same
+# topic) is reported by three outlets; other news on the days around it.
+SHORT_ITEMS = [
+    ("2026-03-08T09:30:00Z", "ferry-1", "Ferry crews walk out over rosters",
+     "Crews on the Lindholm ferry route walked out on Sunday in a dispute over new rosters, "
+     "stranding hundreds of island commuters."),
+    ("2026-03-08T11:00:00Z", "ferry-2", "Lindholm ferries halted as crews strike",
+     "No ferries ran between Lindholm and the mainland on Sunday after crew members struck "
+     "over changes to their working hours."),
+    ("2026-03-09T09:05:00Z", "committee-1",
+     "Senate committee backs Marrow for high court in 12-10 vote",
+     "The Norvale Senate judiciary committee voted 12-10 on Monday to send Ilse Marrow's "
+     "nomination to the supreme court to the full chamber, after a hearing that ran late "
+     "into the night."),
+    ("2026-03-09T10:12:00Z", "committee-2",
+     "Marrow clears committee on party lines as opposition vows fight",
+     "Ilse Marrow's nomination cleared its first hurdle on Monday when the judiciary "
+     "committee backed her 12-10, with every opposition member voting against the supreme "
+     "court nominee."),
+    ("2026-03-09T11:40:00Z", "committee-3",
+     "Judiciary panel sends Marrow nomination to Senate floor",
+     "Committee members approved supreme court nominee Ilse Marrow by two votes on Monday. "
+     "Opposition senators said they would use every procedural tool to delay the final "
+     "vote."),
+    ("2026-03-09T15:00:00Z", "storm-1", "Storm Edda cuts power to 40,000 homes",
+     "Gales of up to 120 km/h brought down power lines across the western coast on Monday, "
+     "leaving 40,000 homes without electricity."),
+    ("2026-03-10T14:00:00Z", "floor-1", "Senate confirms Marrow to the supreme court 51-49",
+     "The full Norvale Senate confirmed Ilse Marrow as a supreme court justice on Tuesday "
+     "by 51 votes to 49, a day after the judiciary committee backed her nomination."),
+    ("2026-03-10T15:10:00Z", "floor-2", "Marrow sworn in after narrow Senate vote",
+     "Ilse Marrow took the oath as the supreme court's newest justice on Tuesday evening, "
+     "hours after the Senate confirmed her by 51 votes to 49."),
+    ("2026-03-10T16:30:00Z", "floor-3", "Opposition fails to block Marrow as Senate votes 51-49",
+     "Opposition senators failed on Tuesday to stop the confirmation of Ilse Marrow, who "
+     "won the Senate's approval to join the supreme court by two votes."),
+]
+
+
+@pytest.mark.slow
+def test_short_reports_of_one_event_join_and_the_next_days_development_stays_apart(
+        tmp_path) -> None:
+    outlets = ["Norvale Times", "Morning Gazette", "Riverside Herald"]
+    wire = tmp_path / "briefs.jsonl"
+    wire.write_text("\n".join(json.dumps({
+        "url": f"https://news.example/{slug}", "title": title, "text": text,
+        "published": when, "site_name": outlets[i % 3]})
+        for i, (when, slug, title, text) in enumerate(SHORT_ITEMS)) + "\n", encoding="utf-8")
+    ctx = make_context(tmp_path / "data")
+    ingest([str(wire)], ctx)
+    cluster(ctx)
+    story = {d.canonical_url.rsplit("/", 1)[-1]: d.story_id
+             for d in ctx.store.documents_at_stage("clustered")}
+    assert len(story) == len(SHORT_ITEMS)  # every short item is a document
+    committee = {story[f"committee-{i}"] for i in (1, 2, 3)}
+    floor = {story[f"floor-{i}"] for i in (1, 2, 3)}
+    assert len(committee) == 1, "three reports of Monday's committee vote are one story"
+    assert len(floor) == 1, "three reports of Tuesday's Senate vote are one story"
+    assert committee != floor, "Tuesday's vote is a new development, not Monday's story"
+    assert story["ferry-1"] == story["ferry-2"]
+    assert story["storm-1"] not in committee | floor | {story["ferry-1"]}
 
 
 @pytest.mark.slow

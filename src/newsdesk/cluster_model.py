@@ -19,7 +19,7 @@ Format (version 2)::
 
     {"format": "newsdesk-cluster-model", "version": 2,
      "features": {"dense": {"center": 0.41, "scale": 0.19}, ...},  # one per feature
-     "weights": {"intercept": -4.1, "dense": 0.7, "dense*gap_days": -0.2, ...},
+     "weights": {"intercept": -4.1, "dense": 0.7, "dense*gap_hours": -0.2, ...},
      "threshold": 0.4, "short_threshold": 0.65, "merge_threshold": 0.95,
      "window_days": 365.0,
      "tuned_on": ["my-stream/train.jsonl"], "train_bcubed_f1": 0.91,
