@@ -128,15 +128,19 @@ def write(ctx: Context) -> dict[str, int]:
     writer = writer_from_settings(ctx.settings, verifier)
     story_ids = ctx.store.stories_needing_write()
     for story_id in ctx.track(story_ids, "writing articles"):
-        try:
-            status = write_story(story_id, writer, verifier, ctx)
-        except Exception as exc:  # one story's failure must not stop the others
-            log.exception("writing story %s failed", story_id)
-            ctx.problem("write", f"story {story_id}", "writer_error", repr(exc))
-            status = "writer_error"
-        if status not in {"written", "waiting_for_sources", "failed_verification"}:
-            ctx.problem("write", f"story {story_id}", status)
-        ctx.store.set_write_status(story_id, status, needs_write=status == "writer_error")
+        # The new article version and the story's write status land together: a run
+        # killed between the two would write the story again and store it twice.
+        with ctx.store.transaction():
+            try:
+                status = write_story(story_id, writer, verifier, ctx)
+            except Exception as exc:  # one story's failure must not stop the others
+                log.exception("writing story %s failed", story_id)
+                ctx.problem("write", f"story {story_id}", "writer_error", repr(exc))
+                status = "writer_error"
+            if status not in {"written", "waiting_for_sources", "failed_verification"}:
+                ctx.problem("write", f"story {story_id}", status)
+            ctx.store.set_write_status(story_id, status, needs_write=status == "writer_error")
         ctx.count(f"stories_{status}")
+        ctx.checkpoint("write")
     relate(ctx)
     return dict(ctx.counts)
