@@ -13,7 +13,9 @@ functions first:
 - :func:`redact_text` for free text (log lines, error details): every URL in it, and
   any ``name=value`` pair whose name is a secret's, redacted the same way.
 - :func:`public_url` for a link published to readers: the user part and the secret
-  parameters are removed altogether, so the link still works where the page is public.
+  parameters are removed altogether, so the link still works where the page is public;
+  :func:`public_links` applies it to every link of an article before it is stored and
+  again before it is published.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from __future__ import annotations
 import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from newsdesk.records import Article
 
 MASK = "***"
 #: Query parameter names that hold a secret (compared lower-case, "-" read as "_").
@@ -121,3 +125,16 @@ class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The formatted record, secrets masked."""
         return redact_text(super().format(record))
+
+
+def public_links(article: Article) -> Article:
+    """Make every source link of ``article`` publishable (:func:`public_url`), in place:
+    its source list, its sentences' citations and its Background sources."""
+    for source in article.sources:
+        source.url = public_url(source.url)
+    for sentence in [*article.body_sentences(), *article.dropped]:
+        sentence.citation.url = public_url(sentence.citation.url)
+    for thread in article.timeline:
+        for earlier in thread.sources:
+            earlier.url = public_url(earlier.url)
+    return article

@@ -12,6 +12,7 @@ from newsdesk.builtin.write_llm import writer_from_settings
 from newsdesk.outlets import outlet_name, source_key
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence
+from newsdesk.redact import public_links
 from newsdesk.stages.relate import relate
 from newsdesk.stages.story_context import attach
 
@@ -118,7 +119,7 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
         checked.slug = f"{base}-{suffix}"
         suffix += 1
     attach(ctx, checked)
-    ctx.store.save_article(checked)
+    ctx.store.save_article(public_links(checked))
     return "written"
 
 
