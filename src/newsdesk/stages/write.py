@@ -3,6 +3,7 @@ checked against the source it cites; sentences that fail are dropped and counted
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from newsdesk import backends
@@ -14,6 +15,7 @@ from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence
 from newsdesk.redact import public_links
 from newsdesk.stages.relate import relate
+from newsdesk.stages.shield import shield, withhold
 from newsdesk.stages.story_context import attach
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,36 @@ def failure_detail(article: Article) -> str:
     return " | ".join(parts)
 
 
+def write_shielded(writer: Writer, request: WriteRequest, ctx: Context | None = None
+                   ) -> tuple[Article | None, str]:
+    """Have ``writer`` write from ``request``'s documents with every sentence that
+    addresses a language model taken out (:mod:`newsdesk.stages.shield`), then withhold
+    whatever of the article still does. Returns the article (not yet verified; its
+    citations number the stored documents' sentences) or ``None`` with the reason
+    (``too_little_text``, ``withheld_injection``). What was withheld is counted and
+    recorded as a ``prompt_injection`` problem of each document concerned."""
+    shielded = shield(request.documents)
+    if ctx is not None and shielded.count:
+        ctx.count("source_sentences_withheld_as_instructions", shielded.count)
+        for doc in request.documents:
+            found = shielded.withheld.get(doc.id or 0, {})
+            if found or doc.id in shielded.titles:
+                title = {"title"} if doc.id in shielded.titles else set()
+                reasons = sorted(set(found.values()) | title)
+                ctx.problem("write", doc.url, "prompt_injection",
+                            f"{len(found) + (doc.id in shielded.titles)} sentences that "
+                            f"address a language model withheld ({', '.join(reasons)})")
+    article = writer.write(dataclasses.replace(request, documents=shielded.documents))
+    if article is None:
+        return None, "too_little_text"
+    removed = withhold(article, shielded)
+    if removed is None:
+        return None, "withheld_injection"
+    if removed and ctx is not None:
+        ctx.count("sentences_withheld_as_instructions", len(removed))
+    return article, "written"
+
+
 def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context) -> str:
     """Write one story. Returns what happened: ``written`` or the reason it was not."""
     docs = ctx.store.story_documents(story_id)
@@ -103,9 +135,9 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
                            max_sentences=ctx.settings["write.max_sentences"],
                            sentences_per_doc=ctx.settings["write.sentences_per_doc"],
                            people=people, places=places)
-    article = writer.write(request)
+    article, status = write_shielded(writer, request, ctx)
     if article is None:
-        return "too_little_text"
+        return status
     texts = {d.id: d.text for d in originals if d.id is not None}
     checked = verify_article(article, verifier, ctx, texts)
     ctx.count("sentences_checked", article.verification["checked"])
