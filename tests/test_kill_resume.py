@@ -213,6 +213,11 @@ def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
                             "--data-dir", str(killed)], env=env, cwd=tmp_path,
                            capture_output=True, text=True, check=True)
     stats = json.loads(shown.stdout)
-    assert stats["runs_by_status"] == {"interrupted": len(kills),
-                                       "ok": 1 + completed}
+    runs = stats["runs_by_status"]
+    assert set(runs) <= {"interrupted", "ok"}
+    assert sum(runs.values()) == len(kills) + completed + 1  # one run recorded per process
+    # A kill at a checkpoint always lands inside the run; a delayed one may come after
+    # the run recorded its end (while the process exits): that run did finish.
+    delayed = sum("+" in k for k in kills)
+    assert len(kills) - delayed <= runs.get("interrupted", 0) <= len(kills)
     assert stats["lock"] is None  # the last run gave the lock back

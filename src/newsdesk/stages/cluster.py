@@ -28,6 +28,7 @@ from newsdesk.entities import normalise
 from newsdesk.pipeline import Context, batches
 from newsdesk.records import Document, utcnow
 from newsdesk.stages.dedupe import dedupe
+from newsdesk.stages.shield import shielded
 from newsdesk.stages.timeline import link_story
 from newsdesk.stages.updates import record_merge, record_updates
 from newsdesk.story_assign import RECENT_MEMBERS, StoryAssigner, fold_document
@@ -52,7 +53,9 @@ def embed_documents(ctx: Context) -> int:
     frequencies = ctx.store.load_frequencies()
     done = 0
     size = ctx.settings["embed.batch_size"]
-    for chunk in ctx.track(list(batches(docs, size)), "embedding documents"):
+    for stored in ctx.track(list(batches(docs, size)), "embedding documents"):
+        # Sentences addressed to a language model give no entities, keywords or meaning.
+        chunk = [shielded(d) for d in stored]
         vectors = ctx.embedder.embed_batch([embedding_text(d.title, d.text) for d in chunk])
         found = ctx.entity_recognizer.recognize([entity_text(d.title, d.text) for d in chunk])
         items = []

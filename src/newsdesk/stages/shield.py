@@ -142,8 +142,12 @@ def withhold(article: Article, shielded: Shielded) -> list[Sentence] | None:
     return removed
 
 
-def visible_text(doc: Document) -> str:
-    """A document's title and text as a writer may see them (see :func:`shield`): what
-    update records and key entities may take facts and names from."""
-    shown = shield([doc]).documents[0] if doc.id is not None else doc
-    return f"{shown.title}\n{shown.text}"
+def shielded(doc: Document) -> Document:
+    """``doc`` as a writer may see it (see :func:`shield`): what its entities, keywords
+    and embedding are computed from and what update records take new facts from, so an
+    injected name or figure never reaches a story page either. ``doc`` itself when
+    nothing in it addresses a model."""
+    if doc.id is None:
+        doc = dataclasses.replace(doc, id=0)
+        return dataclasses.replace(shield([doc]).documents[0], id=None)
+    return shield([doc]).documents[0]
