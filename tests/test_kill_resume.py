@@ -66,6 +66,8 @@ def base_env(tmp: Path) -> dict[str, str]:
     # frequent keywords in set order, which would differ from one process to the next
     # whether or not it was killed.
     env["PYTHONHASHSEED"] = "0"
+    # The corpus is served on 127.0.0.1, which the fetch policy refuses unless listed.
+    env["NEWSDESK_FETCH_ALLOW_NETWORKS"] = "127.0.0.1"
     return env
 
 

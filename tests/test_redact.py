@@ -121,6 +121,7 @@ def test_a_feed_behind_a_password_and_token_is_fetched_and_never_shown(
         tmp_path: Path, auth_feed: AuthFeed) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
     env["NEWSDESK_FETCH_RESPECT_ROBOTS"] = "false"
+    env["NEWSDESK_FETCH_ALLOW_NETWORKS"] = "127.0.0.1"  # the test server's address
     data = tmp_path / "data"
 
     def cli(*args: str, **extra: str) -> tuple[str, str]:

@@ -86,7 +86,9 @@ def slow_site() -> Iterator[SlowSite]:
 
 def env_for(tmp: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
-    return {**env, "NEWSDESK_FETCH_RESPECT_ROBOTS": "false", **extra}
+    # The test servers are on 127.0.0.1, which the fetch policy refuses unless listed.
+    return {**env, "NEWSDESK_FETCH_RESPECT_ROBOTS": "false",
+            "NEWSDESK_FETCH_ALLOW_NETWORKS": "127.0.0.1", **extra}
 
 
 def newsdesk(tmp: Path, *args: str, **extra: str) -> subprocess.Popen[str]:
