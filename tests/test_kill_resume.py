@@ -174,7 +174,7 @@ def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
     plan = [name for name in KILLS for _ in range(KILLS[name])]
     log = tmp_path / "killed.checkpoints"
     kills: list[str] = []
-    completed = 0  # runs that ended before their delayed kill came
+    completed = 0  # runs that ended before their kill came
     for index, name in enumerate(plan):
         done = passed(log)
         left = (totals[name] - done[name]) if name in ONCE else totals[name]
@@ -187,7 +187,10 @@ def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
         at = f"{name}:{nth}" + (f"+{rng.uniform(0.001, 0.3):.3f}" if rng.random() < 0.4 else "")
         process = newsdesk(killed, served, {**env, LOG_ENV: str(log), KILL_ENV: at})
         _, err = process.communicate(timeout=900)
-        if process.returncode == 0 and "+" in at:
+        if process.returncode == 0:
+            # The run ended first: a delayed kill came too late, or a kill right after a
+            # commit left its checkpoint unlogged, so the stage had less work left than
+            # the log said.
             completed += 1
             continue
         assert process.returncode == -9, (at, process.returncode, err.decode())
