@@ -272,6 +272,11 @@ def test_the_corpus_has_every_kind_of_variant() -> None:
     assert len({v["id"] for v in injections}) == len(injections)
 
 
+def bare(sentence: str) -> str:
+    """A sentence without the punctuation and markup at its edges."""
+    return re.sub(r"^\W+|\W+$", "", sentence)
+
+
 @pytest.mark.parametrize("variant", CORPUS["injections"], ids=lambda v: v["id"])
 def test_every_sentence_of_an_injection_is_withheld(variant: dict[str, Any]) -> None:
     sentences = split_sentences(variant["text"])
@@ -284,7 +289,8 @@ def test_every_sentence_of_an_injection_is_withheld(variant: dict[str, Any]) -> 
                  f"{story[0]} {variant['text']}\n{story[1]}"):
         all_sentences = split_sentences(text)
         withheld = tainted_sentences(all_sentences, paragraphs_of(text, all_sentences))
-        assert {all_sentences[i] for i in withheld} >= set(sentences)
+        # (the splitter may keep or drop markup at a sentence's edges by context)
+        assert {bare(all_sentences[i]) for i in withheld} >= {bare(s) for s in sentences}
         assert 0 not in withheld  # what came before the injection stays
         assert len(all_sentences) - 1 not in withheld  # and the next paragraph
 

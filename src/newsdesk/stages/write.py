@@ -15,7 +15,7 @@ from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence
 from newsdesk.redact import public_links
 from newsdesk.stages.relate import relate
-from newsdesk.stages.shield import shield, withhold
+from newsdesk.stages.shield import shield, shielded, withhold
 from newsdesk.stages.story_context import attach
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,8 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
     article, status = write_shielded(writer, request, ctx)
     if article is None:
         return status
-    texts = {d.id: d.text for d in originals if d.id is not None}
+    # Evidence comes from what the writer saw: never from a withheld sentence.
+    texts = {d.id: shielded(d).text for d in originals if d.id is not None}
     checked = verify_article(article, verifier, ctx, texts)
     ctx.count("sentences_checked", article.verification["checked"])
     ctx.count("sentences_dropped", article.verification["dropped"])
