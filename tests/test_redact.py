@@ -20,6 +20,8 @@ from newsdesk.builtin.publish_site import SitePublisher
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.redact import public_links, public_url, redact_text, redact_url
 
+from reader_store import store_with
+
 SECRET = "s3cr3t-Zq81"
 PASSWORD = "hunter2-Xv7"
 
@@ -61,8 +63,10 @@ def test_published_articles_carry_no_secret(tmp_path: Path, articles: list[Any])
     article.sources[0].url = secret_url
     for sentence in article.body_sentences():
         sentence.citation.url = secret_url
-    written = SitePublisher().publish([public_links(article)], tmp_path)
-    text = "".join(p.read_text() for p in written)
+    source = store_with(tmp_path, [public_links(article)])
+    written = SitePublisher().publish(source, tmp_path / "site")
+    source.close()
+    text = "".join(p.read_text(errors="replace") for p in written)
     assert SECRET not in text and PASSWORD not in text
     assert "https://gazette.example/port?id=4" in text
 

@@ -34,6 +34,8 @@ from newsdesk.records import Entry, Problem, utcnow
 from newsdesk.settings import load_settings
 from newsdesk.store_lock import StoreLock, current_holder, holder_alive, process_identity
 
+from reader_store import store_with
+
 ARTICLE = ("<html><head><title>Harbour board approves dredging</title></head><body><article>"
            + "<p>The harbour board approved the dredging plan on Tuesday after a long debate "
              "about costs, silt and the fishing fleet that uses the inner basin.</p>" * 4
@@ -367,7 +369,9 @@ def test_the_store_is_private_and_the_site_public(tmp_path: Path, umask: int,
         store.close()
         assert mode(data) == 0o700
         site = data / "site"
-        written = SitePublisher().publish(articles, site)
+        source = store_with(tmp_path, articles)
+        written = SitePublisher().publish(source, site)
+        source.close()
         assert written and all(mode(p) == 0o644 for p in written)
         folders = {p.parent for p in written} | {site}
         assert all(mode(f) == 0o755 for f in folders)
