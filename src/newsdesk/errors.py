@@ -11,6 +11,7 @@ The tree::
     ├── ModelError                a model file is missing or returned unusable output
     │   └── LLMError              a language model endpoint or runtime failed or answered badly
     ├── StoreError                the database could not be opened, migrated or written
+    │   └── StoreLockedError      another live pipeline run holds the store's lock
     └── PublishError              the site, feeds or API output could not be written
 
 Item-level failures (one feed, one page) are not raised out of a stage: the stage
@@ -72,6 +73,15 @@ class LLMError(ModelError):
 
 class StoreError(NewsdeskError):
     """The database could not be opened, migrated or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another pipeline run, still alive, holds the store's lock (see
+    :mod:`newsdesk.store_lock`). ``holder`` describes it (pid, host, command, since)."""
+
+    def __init__(self, message: str, holder: str = "") -> None:
+        self.holder = holder
+        super().__init__(message)
 
 
 class PublishError(NewsdeskError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
-from newsdesk import backends
+from newsdesk import backends, faults
 from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.entities import EntityRecognizer
 from newsdesk.backends.extractor import Extractor
@@ -21,8 +21,10 @@ from newsdesk.backends.fetcher import Fetcher
 from newsdesk.boilerplate import SiteBoilerplate
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.cluster_model import ClusterSetup, cluster_setup
+from newsdesk.errors import StoreLockedError
 from newsdesk.records import Problem
 from newsdesk.settings import Settings
+from newsdesk.store_lock import StoreLock
 
 log = logging.getLogger("newsdesk")
 T = TypeVar("T")
@@ -40,6 +42,8 @@ class Context:
     counts: dict[str, int] = field(default_factory=dict)
     #: The ``cluster.*`` settings with ``cluster.model`` applied (read once, on first use).
     clustering: ClusterSetup | None = None
+    #: The store lock this run holds (``None`` in tests and library use without one).
+    lock: StoreLock | None = None
 
     def cluster_setup(self) -> ClusterSetup:
         """What story assignment runs with (see :func:`newsdesk.cluster_model.cluster_setup`)."""
@@ -53,6 +57,18 @@ class Context:
         self.problems.append(found)
         log.warning("%s: %s: %s%s", stage, item, reason, f" ({detail})" if detail else "")
         self.store.record_problems([found], self.run_id)
+
+    def checkpoint(self, name: str) -> None:
+        """A unit of work was committed (see :mod:`newsdesk.faults`).
+
+        Raises:
+            StoreLockedError: another run took the store lock over from this one (this
+                run was thought dead); stopping here keeps the two from clashing.
+        """
+        faults.checkpoint(name)
+        if self.lock is not None and self.lock.lost:
+            raise StoreLockedError("another run took over the store lock from this one; "
+                                   "stopping so the two do not write the same stories")
 
     def count(self, key: str, n: int = 1) -> None:
         """Add ``n`` to the run's counter ``key``."""

@@ -226,6 +226,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve.host", "127.0.0.1", str, "Address `newsdesk serve` listens on."),
     Setting("serve.port", 8000, int, "Port `newsdesk serve` listens on."),
     Setting("log_level", "INFO", str, "Logging level: DEBUG, INFO, WARNING or ERROR."),
+    Setting("lock.wait", 0.0, float,
+            "Seconds a pipeline command (ingest, cluster, write, publish, run) waits for "
+            "another run that holds the store's lock before it gives up with a message "
+            "naming that run; 0 gives up at once. A lock whose process is gone is taken "
+            "over (with a warning in the log)."),
+    Setting("lock.heartbeat", 30.0, float,
+            "Seconds between the lock holder's heartbeats (its sign of life for runs on "
+            "other hosts sharing a PostgreSQL store); 0 sends none."),
+    Setting("lock.stale_after", 600.0, float,
+            "A lock held from another host whose heartbeat is older than this many seconds "
+            "is taken over (on the same host, a lock is taken over as soon as its process "
+            "is gone)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

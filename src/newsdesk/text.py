@@ -227,28 +227,12 @@ def match_tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalize_quotes(text).lower())
 
 
-# Text that addresses a language model rather than reporting news: "ignore previous
-# instructions", role labels, imperatives to the writer, chat-template tokens, citation
-# markers in our own [n] syntax and our block markers. A source sentence holding any of
-# them is kept away from the model; a drafted line holding one is discarded. News prose
-# almost never looks like this (the demo corpus has no such sentence), and a flagged
-# sentence is not lost: the grounded writer's version of it stays. The grounded writer
-# never picks such a sentence either.
-_INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+)?(previous|prior|above|"
-    r"earlier|preceding|original|system|your|these|those|all)\s+(instructions?|prompts?|rules|"
-    r"guidelines|directions|messages?)\b"
-    r"|^\W*(system|assistant|user|developer)\s*:"
-    r"|\byou are (now )?(an? |the )?(ai|assistant|language model|chatbot|llm|model)\b"
-    r"|\b(new|updated|real|actual|hidden) instructions?\s*:"
-    r"|^\W*(write|report|say|state|claim|print|output|respond|reply|answer)\s+(that|only|with|"
-    r"the following)\b"
-    r"|\b(the|this|your) (article|summary|answer|response|output) (must|should|has to)\b"
-    r"|\[\d{1,3}\]|<\|[a-z_]+\|>|\[/?inst\]|<</?sys>>|\b(begin|end) sources\b",
-    re.IGNORECASE | re.MULTILINE)
-
-
 def looks_like_instruction(text: str) -> bool:
     """Whether ``text`` addresses a language model ("ignore previous instructions",
-    "SYSTEM:", chat-template tokens) instead of reporting something."""
-    return bool(_INSTRUCTION.search(text))
+    "SYSTEM:", chat-template tokens, in several languages) instead of reporting
+    something; see :mod:`newsdesk.injection`, which this delegates to. A source sentence
+    that does is never chosen by the writers nor shown to a model; a drafted line that
+    does is discarded."""
+    from newsdesk.injection import looks_like_instruction as addresses_a_model
+
+    return addresses_a_model(text)

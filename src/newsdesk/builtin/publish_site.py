@@ -33,6 +33,7 @@ from pydantic import Field
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.publisher import Publisher
 from newsdesk.errors import PublishError
+from newsdesk.faults import checkpoint
 from newsdesk.reader import ReaderSource
 from newsdesk.web.pages import SitePages
 from newsdesk.web.render import STATIC_DIR, STATIC_FILES, SiteSettings
@@ -40,6 +41,17 @@ from newsdesk.web.urls import FACET_DIRS
 
 #: Folders the publisher owns: files there that the site no longer has are removed.
 MANAGED_DIRS = ("stories", "latest", "sitemaps", "api/v1", *FACET_DIRS.values())
+
+
+def _world_readable(root: Path, files: list[Path]) -> None:
+    """The site is public: its folders 0755 and files 0644 whatever the umask (a private
+    umask would otherwise keep a web server from reading it)."""
+    folders = {root}
+    for path in files:
+        path.chmod(0o644)
+        folders.update(p for p in path.parents if p == root or root in p.parents)
+    for folder in folders:
+        folder.chmod(0o755)
 
 
 def _write_bytes(path: Path, data: bytes) -> Path:
@@ -113,8 +125,10 @@ class SitePublisher(Publisher):
                 raise PublishError(f"the site lists {path} but cannot render it")
             body = page.body.encode("utf-8") if isinstance(page.body, str) else page.body
             written.append(_write_bytes(out_dir / path, body))
+            checkpoint("publish")
         written.extend(self._copy_static(out_dir / "static"))
         self._remove_stale(out_dir, set(written))
+        _world_readable(out_dir, written)
         return written
 
     @staticmethod

@@ -302,7 +302,7 @@ class EntityStore:
                       .values(is_current=False))
             s.execute(update(StoryRow).where(StoryRow.id == source_id)
                       .values(merged_into=target_id, needs_write=False, doc_count=0,
-                              write_status="merged"))
+                              write_status="merged", assign_state=""))
             s.execute(update(StoryRow).where(StoryRow.id == target_id).values(needs_write=True))
 
     def merged_story_target(self, story_id: int) -> int:

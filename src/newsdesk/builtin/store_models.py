@@ -122,6 +122,11 @@ class StoryRow(Base):
     write_status: Mapped[str] = mapped_column(String(64), default="")
     merged_into: Mapped[int | None] = mapped_column(
         ForeignKey("stories.id", name="fk_stories_merged_into"), nullable=True)
+    #: Story assignment not yet finished for this story: "new" (started by the pending
+    #: pass) or "grown" (gained documents in it); "" when its entities, thread links and
+    #: update record are up to date. See :mod:`newsdesk.stages.cluster`.
+    assign_state: Mapped[str] = mapped_column(String(8), default="", server_default="",
+                                              index=True)
 
 
 class ArticleRow(Base):
@@ -237,6 +242,21 @@ class RunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="running")
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class StoreLockRow(Base):
+    """The lock that lets one pipeline run at a time work on the store: who holds it
+    (host, pid and the process's start time, so a reused pid is not mistaken for the
+    holder) and when it last showed it was alive. See :mod:`newsdesk.store_lock`."""
+
+    __tablename__ = "store_lock"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(300))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    command: Mapped[str] = mapped_column(String(32), default="")
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 Index("ix_documents_stage_published", DocumentRow.stage, DocumentRow.published_at)

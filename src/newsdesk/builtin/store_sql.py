@@ -4,12 +4,21 @@ Every write is idempotent where the pipeline needs it to be: sources and entries
 keyed by URL, documents by canonical URL (and linked by content hash), so ingesting
 the same source twice changes nothing. Each stage marks what it has done on the row
 (``documents.stage``, ``entries.status``), which is what makes a crashed run resumable.
+
+Several store calls that must land together (a document's story assignment, a story's
+entities, thread links and update record) run inside :meth:`SqlStore.transaction`: one
+commit for all of them, or none. The SQLite file, its WAL and shared-memory files and
+the folder created for them are private to the user (0600 and 0700): the database holds
+the fetched text and the source URLs, which may carry credentials.
 """
 
 from __future__ import annotations
 
 import importlib.resources
 import logging
+import os
+import stat
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -47,11 +56,14 @@ from newsdesk.records import (
     parse_iso,
     utcnow,
 )
+from newsdesk.redact import redact_text, redact_url
 
 log = logging.getLogger(__name__)
 
 #: Document stages in pipeline order; a document's ``stage`` is the last one it passed.
-STAGES = ("extracted", "deduped", "embedded", "clustered")
+#: ``assigned``: in its story, whose entities, links and update record are not yet
+#: refreshed (see :mod:`newsdesk.stages.cluster`); ``clustered``: all of that is done.
+STAGES = ("extracted", "deduped", "embedded", "assigned", "clustered")
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -79,12 +91,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def private_sqlite_file(path: Path) -> None:
+    """Create the folder (0700) and the empty database file (0600) of a new SQLite store
+    before SQLite does, so neither is ever readable by other users; SQLite gives the
+    WAL and shared-memory files the database file's permissions. An existing store that
+    others can read is left as it is, with a warning."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            log.warning("database %s can be read by other users (mode %o); "
+                        "`chmod 600 %s*` makes it private", path, stat.S_IMODE(mode), path)
+
+
 class SqlStore(EntityStore, ReaderStore, StatusStore):
     """newsdesk's database. Open with :meth:`open`, which also migrates to the newest schema."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
+        self._local = threading.local()  # the session of this thread's open transaction
 
     @classmethod
     def open(cls, url: str, migrate: bool = True) -> SqlStore:
@@ -96,12 +125,16 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
         if url.startswith("sqlite:///"):
             path = Path(url.removeprefix("sqlite:///"))
             if str(path) != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    private_sqlite_file(path)
+                except OSError as exc:
+                    raise StoreError(f"cannot create database {path}: {exc}") from exc
         try:
             engine = create_engine(url, future=True)
         except (ImportError, SQLAlchemyError) as exc:
             hint = " (pip install 'newsdesk[postgres]')" if url.startswith("postgres") else ""
-            raise StoreError(f"cannot open database {url}: {exc}{hint}") from exc
+            raise StoreError(f"cannot open database {redact_url(url)}: "
+                             f"{redact_text(str(exc))}{hint}") from exc
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
@@ -120,7 +153,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot migrate database {self.engine.url}: {exc}") from exc
+            raise StoreError(f"cannot migrate database {redact_url(str(self.engine.url))}: "
+                             f"{redact_text(str(exc))}") from exc
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -128,19 +162,39 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session committed on success and rolled back on error."""
+        """A session committed on success and rolled back on error. Inside
+        :meth:`transaction` it is the transaction's session, committed at its end."""
+        active: Session | None = getattr(self._local, "session", None)
+        if active is not None:
+            yield active
+            return
         session = self._session()
         try:
             yield session
             session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
-            raise StoreError(f"database write failed: {exc}") from exc
+            raise StoreError(f"database write failed: {redact_text(str(exc))}") from exc
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make every store call in the block (in this thread) one transaction: all of
+        their writes are committed together at the end, or none when the block raises
+        or the process dies. Nested blocks join the outermost one."""
+        if getattr(self._local, "session", None) is not None:
+            yield
+            return
+        with self.session() as session:
+            self._local.session = session
+            try:
+                yield
+            finally:
+                self._local.session = None
 
     # -- runs and problems -------------------------------------------------------------
 
@@ -161,14 +215,38 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
                 .values(status=status, counts=counts, finished_at=utcnow())
             )
 
+    def mark_interrupted_runs(self) -> list[int]:
+        """Mark runs still recorded as ``running`` as ``interrupted``; returns their ids.
+
+        Call it only while holding the store lock (:mod:`newsdesk.store_lock`): then no
+        other run is alive, so a run left ``running`` was killed before it could record
+        how it ended.
+        """
+        with self.session() as s:
+            ids = list(s.scalars(select(RunRow.id).where(RunRow.status == "running")
+                                 .order_by(RunRow.id)))
+            if ids:
+                s.execute(update(RunRow).where(RunRow.id.in_(ids))
+                          .values(status="interrupted"))
+            return ids
+
+    def recent_runs(self, limit: int = 5) -> list[dict[str, Any]]:
+        """The latest runs, newest first: id, command, status, start and end times."""
+        with self.session() as s:
+            rows = s.scalars(select(RunRow).order_by(RunRow.id.desc()).limit(limit))
+            return [{"id": r.id, "command": r.command, "status": r.status,
+                     "started_at": as_utc(r.started_at), "finished_at": as_utc(r.finished_at)}
+                    for r in rows]
+
     def record_problems(self, problems: Sequence[Problem], run_id: int | None = None) -> None:
-        """Store item-level failures so `newsdesk stats` and the logs can show them."""
+        """Store item-level failures so `newsdesk stats` and the logs can show them.
+        Secrets in URLs (passwords, tokens) are masked before they are stored."""
         if not problems:
             return
         with self.session() as s:
             s.add_all(
-                ProblemRow(run_id=run_id, stage=p.stage, item=p.item[:2000], reason=p.reason,
-                           detail=p.detail[:4000])
+                ProblemRow(run_id=run_id, stage=p.stage, item=redact_text(p.item)[:2000],
+                           reason=p.reason, detail=redact_text(p.detail)[:4000])
                 for p in problems
             )
 
@@ -198,7 +276,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
                 s.add(row)
             row.kind = kind
             row.last_status = status
-            row.last_error = error
+            row.last_error = redact_text(error)
             row.last_fetched_at = utcnow()
             if title:
                 row.title = title
@@ -287,7 +365,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
         with self.session() as s:
             s.execute(
                 update(EntryRow).where(EntryRow.url == url).values(
-                    status=status, reason=reason[:64], detail=detail[:4000],
+                    status=status, reason=reason[:64], detail=redact_text(detail)[:4000],
                     document_id=document_id, attempts=EntryRow.attempts + 1,
                     updated_at=utcnow(), retry_at=None,
                 )
@@ -303,7 +381,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
             if row is None:
                 return None
             row.attempts = (row.attempts or 0) + 1
-            row.status, row.reason, row.detail = "failed", reason[:64], detail[:4000]
+            row.status, row.reason = "failed", reason[:64]
+            row.detail = redact_text(detail)[:4000]
             row.updated_at = utcnow()
             row.retry_at = None
             if backoff > 0 and row.attempts < max_attempts:
@@ -458,12 +537,19 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
             return self._story(row) if row else None
 
     def save_story(self, story: dict[str, Any]) -> int:
-        """Create (no ``id``) or update a story from the dict :meth:`story` returns."""
+        """Create (no ``id``) or update a story from the dict :meth:`story` returns.
+
+        A created story is marked ``assign_state="new"`` and an existing one that is not
+        yet marked ``"grown"``: their entities, thread links and update record are due
+        (:meth:`finish_story_assignment` clears the mark).
+        """
         with self.session() as s:
             row = s.get(StoryRow, story["id"]) if story.get("id") else None
             if row is None:
-                row = StoryRow(write_status="")
+                row = StoryRow(write_status="", assign_state="new")
                 s.add(row)
+            elif not row.assign_state:
+                row.assign_state = "grown"
             row.centroid = vector_to_bytes(story["centroid"])
             row.names = story["names"]
             row.terms = story.get("terms", {})
@@ -476,10 +562,40 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
             return row.id
 
     def assign_story(self, doc_id: int, story_id: int, score: float | None) -> None:
-        """Put a document in a story and mark it clustered."""
+        """Put a document in a story (stage ``assigned``: the story's entities, links and
+        update record still have to take it in)."""
         with self.session() as s:
             s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(
-                story_id=story_id, story_score=score, stage="clustered"))
+                story_id=story_id, story_score=score, stage="assigned"))
+
+    def stories_pending_assignment(self) -> list[tuple[int, str]]:
+        """(story id, ``"new"`` or ``"grown"``) of every story whose assignment is not
+        finished, oldest first: what a run killed during story assignment left to do."""
+        with self.session() as s:
+            rows = s.execute(select(StoryRow.id, StoryRow.assign_state)
+                             .where(StoryRow.assign_state != "", StoryRow.merged_into.is_(None))
+                             .order_by(StoryRow.id))
+            return [(int(i), str(state)) for i, state in rows]
+
+    def assigned_documents(self, story_id: int) -> list[int]:
+        """Ids of a story's documents at stage ``assigned`` (joined it in the pending
+        pass), oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(DocumentRow.id).where(
+                DocumentRow.story_id == story_id, DocumentRow.stage == "assigned")
+                .order_by(DocumentRow.published_at, DocumentRow.id)))
+
+    def finish_story_assignment(self, story_id: int) -> list[int]:
+        """Mark a story's newly assigned documents ``clustered`` and the story's
+        assignment finished. Returns those documents' ids."""
+        with self.session() as s:
+            ids = list(s.scalars(select(DocumentRow.id).where(
+                DocumentRow.story_id == story_id, DocumentRow.stage == "assigned")))
+            if ids:
+                s.execute(update(DocumentRow).where(DocumentRow.id.in_(ids))
+                          .values(stage="clustered"))
+            s.execute(update(StoryRow).where(StoryRow.id == story_id).values(assign_state=""))
+            return ids
 
     def story_member_vectors(self, story_id: int, limit: int) -> list[np.ndarray]:
         """Embeddings of a story's ``limit`` newest documents, oldest of them first."""
@@ -617,6 +733,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
 
             entries = dict(s.execute(select(EntryRow.status, func.count())
                                      .group_by(EntryRow.status)).all())
+            runs = dict(s.execute(select(RunRow.status, func.count())
+                                  .group_by(RunRow.status)).all())
             reasons = dict(s.execute(select(ProblemRow.reason, func.count())
                                      .group_by(ProblemRow.reason)).all())
             return {
@@ -629,6 +747,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
                 "article_versions": count(ArticleRow),
                 "problems": {str(k): int(v) for k, v in reasons.items()},
                 "runs": count(RunRow),
+                "runs_by_status": {str(k): int(v) for k, v in runs.items()},
             }
 
     # -- row conversion ----------------------------------------------------------------

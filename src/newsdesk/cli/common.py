@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,7 +14,11 @@ from typing import Any
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.cluster_model import cluster_setup
 from newsdesk.pipeline import Context
+from newsdesk.redact import redact_url
 from newsdesk.settings import Settings, load_settings
+from newsdesk.store_lock import StoreLock
+
+log = logging.getLogger("newsdesk")
 
 
 def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
@@ -25,22 +32,64 @@ def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
     return settings
 
 
+def _terminate(signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @contextmanager
 def open_context(args: argparse.Namespace, command: str, **extra: Any) -> Iterator[Context]:
-    """A pipeline context with a recorded run; the run is marked failed on error."""
+    """A pipeline context holding the store lock, with a recorded run.
+
+    The lock is taken before anything is read (see :mod:`newsdesk.store_lock`); runs
+    that an earlier, killed process left ``running`` are then marked ``interrupted``.
+    The run ends ``ok``, ``failed`` (an error) or ``interrupted`` (Ctrl-C or SIGTERM,
+    which is turned into the same clean stop); the lock is given back in every case.
+
+    Raises:
+        StoreLockedError: another live run holds the store's lock.
+    """
     settings = settings_from(args, **extra)
     clustering = cluster_setup(settings)  # a bad cluster.model stops the run before any work
     store = SqlStore.open(settings.database_url)
-    ctx = Context(settings=settings, store=store, show_progress=not args.quiet,
-                  clustering=clustering)
-    ctx.run_id = store.start_run(command)
-    status = "failed"
+    lock = StoreLock(store.engine, command, wait=settings["lock.wait"],
+                     heartbeat=settings["lock.heartbeat"],
+                     stale_after=settings["lock.stale_after"])
     try:
+        lock.acquire()
+    except BaseException:
+        store.close()
+        raise
+    # SIGTERM (what `kill` and service managers send) stops like Ctrl-C does: the run is
+    # recorded as interrupted and the lock given back. Only the main thread may set it.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    status = "failed"
+    ctx = Context(settings=settings, store=store, show_progress=not args.quiet,
+                  clustering=clustering, lock=lock)
+    try:
+        for run_id in store.mark_interrupted_runs():
+            log.warning("run %d did not finish (its process was killed); marked interrupted",
+                        run_id)
+        ctx.run_id = store.start_run(command)
         yield ctx
         status = "ok"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
-        store.finish_run(ctx.run_id, status, ctx.counts)
-        store.close()
+        try:
+            if ctx.run_id is not None:
+                store.finish_run(ctx.run_id, status, ctx.counts)
+        finally:
+            if in_main:
+                signal.signal(signal.SIGTERM, previous)
+            lock.release()
+            store.close()
+
+
+def shown_database(settings: Settings) -> str:
+    """The database URL as it may be printed (a password in it masked)."""
+    return redact_url(settings.database_url)
 
 
 def print_counts(title: str, counts: dict[str, int]) -> None:

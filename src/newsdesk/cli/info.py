@@ -10,45 +10,82 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from newsdesk.cli.common import settings_from
+from newsdesk.cli.common import settings_from, shown_database
+from newsdesk.redact import redact_text, redact_url
+
+
+def shown_value(value: Any) -> Any:
+    """A setting's value as it may be printed: URLs (a database, feeds) with any
+    password or token in them masked."""
+    if isinstance(value, str):
+        return redact_url(value) if "://" in value else value
+    if isinstance(value, list):
+        return [shown_value(v) for v in value]
+    return value
 
 
 def cmd_config_show(args: argparse.Namespace) -> int:
     """Print every setting, its value and where the value came from."""
     settings = settings_from(args)
     if args.json:
-        print(json.dumps({name: value for name, value, _, _ in settings.rows()}, indent=2))
+        print(json.dumps({name: shown_value(value) for name, value, _, _ in settings.rows()},
+                         indent=2))
         return 0
     table = Table(title="newsdesk settings (defaults < config file < NEWSDESK_* < flags)")
     for column in ("setting", "value", "from", "meaning"):
         table.add_column(column, overflow="fold")
     for name, value, origin, help_text in settings.rows():
-        table.add_row(escape(name), escape(repr(value)), escape(origin), escape(help_text))
+        table.add_row(escape(name), escape(repr(shown_value(value))), escape(origin),
+                      escape(help_text))
     Console(width=160).print(table)
-    print(f"resolved database: {settings.database_url}\nresolved site folder: {settings.site_dir}")
+    print(f"resolved database: {shown_database(settings)}\n"
+          f"resolved site folder: {settings.site_dir}")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print counts from the store and the most recent recorded problems."""
     from newsdesk.builtin.store_sql import SqlStore
+    from newsdesk.store_lock import current_holder, stale_reason
 
     settings = settings_from(args)
     store = SqlStore.open(settings.database_url)
     stats = store.stats()
     problems = store.problems(args.problems)
+    runs = store.recent_runs(5)
+    holder = current_holder(store.engine)
     store.close()
+    lock = None
+    if holder is not None:
+        stale = stale_reason(holder, settings["lock.stale_after"])
+        lock = {"holder": holder.describe(), "stale": stale}
+    for run in runs:
+        if run["status"] == "running" and (holder is None or (lock and lock["stale"])):
+            run["status"] = "interrupted"  # its process is gone; the next run records it so
     if args.json:
-        print(json.dumps({**stats, "recent_problems": [p.to_dict() for p in problems]},
-                         indent=2))
+        print(redact_text(json.dumps({
+            **stats, "recent_runs": runs, "lock": lock,
+            "recent_problems": [p.to_dict() for p in problems]}, indent=2, default=str)))
         return 0
-    print(f"database: {settings.database_url}")
+    print(f"database: {shown_database(settings)}")
     for key, value in stats.items():
-        print(f"  {key.replace('_', ' ')}: {value}")
+        print(redact_text(f"  {key.replace('_', ' ')}: {value}"))
+    if lock is not None:
+        print(f"\nlock: held by {lock['holder']}"
+              + (f"; stale ({lock['stale']}), the next run takes it over" if lock["stale"]
+                 else ""))
+    if runs:
+        print("\nrecent runs:")
+        for run in runs:
+            ended = (f", ended {run['finished_at']:%Y-%m-%d %H:%M:%S}"
+                     if run["finished_at"] else "")
+            print(f"  run {run['id']}: {run['command']} {run['status']} (started "
+                  f"{run['started_at']:%Y-%m-%d %H:%M:%S}{ended} UTC)")
     if problems:
         print(f"\nmost recent problems (of {sum(stats['problems'].values())}):")
         for p in problems:
-            print(f"  [{p.stage}] {p.reason}: {p.item}" + (f" — {p.detail}" if p.detail else ""))
+            print(redact_text(f"  [{p.stage}] {p.reason}: {p.item}"
+                              + (f" — {p.detail}" if p.detail else "")))
     return 0
 
 

@@ -7,7 +7,7 @@ import contextlib
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsdesk.cli.common import open_context, print_counts
+from newsdesk.cli.common import open_context, print_counts, shown_database
 from newsdesk.errors import ConfigError
 from newsdesk.pipeline import Context
 
@@ -91,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_counts("run finished:", ctx.counts)
         site = ctx.settings.site_dir.resolve()
         print(f"\nsite: {site / 'index.html'}")
-        print(f"database: {ctx.settings.database_url}")
+        print(f"database: {shown_database(ctx.settings)}")
         data_flag = f" --data-dir {args.data_dir}" if args.data_dir else ""
         print(f"serve it with: newsdesk serve{data_flag}  (then open "
               f"http://{ctx.settings['serve.host']}:{ctx.settings['serve.port']}/)")

@@ -5,11 +5,21 @@ store, with their centroids, entity counts and keyword profiles), so follow-up
 articles update a story rather than start a new one. Near-copies join their
 original's story. Each story that gained sources gets an update record (what was new)
 and its entities and story-thread links are refreshed.
+
+Crash safety. Each embedding batch (vectors, entities, keyword statistics) is one
+transaction, and so is each document's assignment: the story it joins or starts, any
+merge it causes with its update record, and the document's move to stage ``assigned``.
+The story is marked as having work pending (``assign_state``: ``new`` or ``grown``).
+When every document is assigned, each marked story gets its entities refreshed, then,
+in one transaction per story, its update record (one per pass, naming every document it
+gained), its thread links, and its documents' move to ``clustered``. A run killed at any
+point leaves either a document still ``embedded`` (assigned again, the same way, by the
+next run) or a marked story (finished by the next run), so the next run ends with
+exactly what an uninterrupted run would have stored.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
 from newsdesk import backends
@@ -18,6 +28,7 @@ from newsdesk.entities import normalise
 from newsdesk.pipeline import Context, batches
 from newsdesk.records import Document, utcnow
 from newsdesk.stages.dedupe import dedupe
+from newsdesk.stages.shield import shielded
 from newsdesk.stages.timeline import link_story
 from newsdesk.stages.updates import record_merge, record_updates
 from newsdesk.story_assign import RECENT_MEMBERS, StoryAssigner, fold_document
@@ -27,6 +38,7 @@ from newsdesk.story_features import (
     entity_text,
     word_count,
 )
+from newsdesk.tfidf import DocumentFrequencies
 
 
 def embed_documents(ctx: Context) -> int:
@@ -41,21 +53,28 @@ def embed_documents(ctx: Context) -> int:
     frequencies = ctx.store.load_frequencies()
     done = 0
     size = ctx.settings["embed.batch_size"]
-    for chunk in ctx.track(list(batches(docs, size)), "embedding documents"):
+    for stored in ctx.track(list(batches(docs, size)), "embedding documents"):
+        # Sentences addressed to a language model give no entities, keywords or meaning.
+        chunk = [shielded(d) for d in stored]
         vectors = ctx.embedder.embed_batch([embedding_text(d.title, d.text) for d in chunk])
         found = ctx.entity_recognizer.recognize([entity_text(d.title, d.text) for d in chunk])
         items = []
-        for doc, vector, mentions in zip(chunk, vectors, found, strict=True):
-            assert doc.id is not None
-            published = doc.published_at or utcnow()
-            entities = normalise(mentions, published)
-            features = document_features(doc.id, doc.title, doc.text, published=published,
-                                         vector=vector, entities=entities,
-                                         frequencies=frequencies)
-            ctx.store.save_document_entities(doc.id, entities)
-            items.append((doc.id, vector, features.names, features.terms))
-        ctx.store.mark_embedded(items)
-        ctx.store.save_frequencies(frequencies)
+        # The batch's entities, vectors and keyword counts land together or not at all:
+        # keyword counts saved without their documents (or the reverse) would make the
+        # next run weigh keywords differently from an uninterrupted one.
+        with ctx.store.transaction():
+            for doc, vector, mentions in zip(chunk, vectors, found, strict=True):
+                assert doc.id is not None
+                published = doc.published_at or utcnow()
+                entities = normalise(mentions, published)
+                features = document_features(doc.id, doc.title, doc.text, published=published,
+                                             vector=vector, entities=entities,
+                                             frequencies=frequencies)
+                ctx.store.save_document_entities(doc.id, entities)
+                items.append((doc.id, vector, features.names, features.terms))
+            ctx.store.mark_embedded(items)
+            ctx.store.save_frequencies(frequencies)
+        ctx.checkpoint("embed")
         done += len(items)
     ctx.count("documents_embedded", done)
     return done
@@ -87,16 +106,19 @@ def _story_of(ctx: Context, story_id: int, live: dict[int, StoryState]) -> Story
 
 
 def assign_documents(ctx: Context) -> int:
-    """Assign every embedded document to a story. Returns how many were assigned.
+    """Assign every embedded document to a story, then finish every story that gained
+    documents (:func:`finish_stories`). Returns how many documents were assigned.
 
     The candidate index is rebuilt from the stories still inside the clustering window
-    of the oldest new document, then kept current as documents join.
+    of the oldest new document, then kept current as documents join. Each document's
+    assignment is one transaction (see the module docstring).
     """
     setup = ctx.cluster_setup()
     clusterer = backends.load("clusterer", "online", Clusterer, **setup.options)
     merge_threshold = setup.merge_threshold
     docs = ctx.store.documents_at_stage("embedded")
     if not docs:
+        finish_stories(ctx)  # what a run killed after its last assignment left undone
         return 0
     window = timedelta(days=setup.window_days)
     earliest = min((d.published_at for d in docs if d.published_at), default=utcnow())
@@ -110,8 +132,6 @@ def assign_documents(ctx: Context) -> int:
         live[found["id"]] = _state(found)
     assigner.load(list(live.values()))
     frequencies = ctx.store.load_frequencies()
-    created: set[int] = set()
-    gained: dict[int, list[int]] = defaultdict(list)
     new_stories = merges = 0
     for doc in ctx.track(docs, "assigning stories"):
         assert doc.id is not None
@@ -119,41 +139,61 @@ def assign_documents(ctx: Context) -> int:
         features = DocumentFeatures(doc.id, vector, names, doc.published_at or utcnow(), terms,
                                     {n: frequencies.name_weight(n) for n in names},
                                     word_count(doc.title, doc.text))
-        story, score = _fixed_story(ctx, doc, live)
-        if story is not None:
-            if doc.story_id is None or story.id != doc.story_id:
-                fold_document(story, features)
-            assigner.indexed(story)
-        else:
-            result = assigner.assign(features)
-            story, score = result.story, result.score
-            for other in result.merged:
-                assert other.id is not None and story.id is not None
-                ctx.store.merge_story(other.id, story.id)
-                record_merge(ctx, story.id, other.id)
-                gained[story.id].extend(gained.pop(other.id, []))
-                live.pop(other.id, None)
-                merges += 1
-        is_new = story.id is None
-        story.id = _save(ctx, story)
-        if is_new:
-            new_stories += 1
-            created.add(story.id)
+        # The document's story, any merge it causes (with its update record) and the
+        # document's new stage: one transaction. An error here ends the run (the
+        # in-memory index may then be ahead of the store; the next run rebuilds it).
+        with ctx.store.transaction():
+            story, score = _fixed_story(ctx, doc, live)
+            if story is not None:
+                if doc.story_id is None or story.id != doc.story_id:
+                    fold_document(story, features)
+                assigner.indexed(story)
+            else:
+                result = assigner.assign(features)
+                story, score = result.story, result.score
+                for other in result.merged:
+                    assert other.id is not None and story.id is not None
+                    ctx.store.merge_story(other.id, story.id)
+                    record_merge(ctx, story.id, other.id)
+                    live.pop(other.id, None)
+                    merges += 1
+            is_new = story.id is None
+            story.id = _save(ctx, story)
+            ctx.store.assign_story(doc.id, story.id, score)
+        new_stories += is_new
         if story.id not in live:
             live[story.id] = story
             assigner.indexed(story)
-        ctx.store.assign_story(doc.id, story.id, score)
-        gained[story.id].append(doc.id)
-    for story_id, doc_ids in gained.items():
-        if story_id not in created:
-            record_updates(ctx, story_id, doc_ids)
-        ctx.store.refresh_story_entities(story_id)
-    for story_id in gained:
-        link_story(ctx, story_id, frequencies)
+        ctx.checkpoint("assign")
+    finish_stories(ctx, frequencies)
     ctx.count("stories_created", new_stories)
     ctx.count("stories_merged", merges)
     ctx.count("documents_clustered", len(docs))
     return len(docs)
+
+
+def finish_stories(ctx: Context, frequencies: DocumentFrequencies | None = None) -> int:
+    """Bring every story that gained documents up to date: entities, then, one story per
+    transaction, its update record (stories that existed before the pass only), its
+    thread links and its documents' stage. Returns how many stories were finished.
+
+    Every story's entities are refreshed before any story is linked, because a story's
+    thread is found through the other stories' entities.
+    """
+    pending = ctx.store.stories_pending_assignment()
+    if not pending:
+        return 0
+    frequencies = frequencies or ctx.store.load_frequencies()
+    for story_id, _state in pending:
+        ctx.store.refresh_story_entities(story_id)  # a pure function of the documents
+    for story_id, state in pending:
+        with ctx.store.transaction():
+            if state == "grown":
+                record_updates(ctx, story_id, ctx.store.assigned_documents(story_id))
+            link_story(ctx, story_id, frequencies)
+            ctx.store.finish_story_assignment(story_id)
+        ctx.checkpoint("story")
+    return len(pending)
 
 
 def _fixed_story(ctx: Context, doc: Document, live: dict[int, StoryState]

@@ -67,6 +67,7 @@ def dedupe(ctx: Context) -> int:
     docs = ctx.store.documents_at_stage("extracted")
     for doc in ctx.track(docs, "finding duplicates"):
         original, kind, _score = dedupe_document(doc, ctx)
+        ctx.checkpoint("dedupe")
         if original is not None:
             found += 1
             ctx.count(f"duplicates_{kind}")

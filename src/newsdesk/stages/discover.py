@@ -209,10 +209,16 @@ def _discover_one(url: str, ctx: Context, seen: set[str], depth: int) -> list[En
         return [Entry(url=url, source_url=url, local_root=_local_root(url, ctx))]
     entries, title = parse_feed(content, fetched.final_url, url, fetched.headers, ctx,
                                 reader=source)
-    ctx.store.update_source(url, "feed", status="ok" if entries else "empty", title=title,
-                            etag=fetched.etag, last_modified=fetched.last_modified,
-                            entries_found=len(entries))
+    # The feed's validators (ETag, Last-Modified) are stored in the same transaction as
+    # its entries: stored alone, a run killed before queueing the entries would get a
+    # 304 for the feed next time and never see them.
+    with ctx.store.transaction():
+        ctx.count("entries_new", ctx.store.add_entries(entries))
+        ctx.store.update_source(url, "feed", status="ok" if entries else "empty", title=title,
+                                etag=fetched.etag, last_modified=fetched.last_modified,
+                                entries_found=len(entries))
     ctx.count("feeds_read")
+    ctx.checkpoint("discover")
     return entries
 
 

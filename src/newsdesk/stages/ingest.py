@@ -275,8 +275,9 @@ def _handle(entry: Entry, ctx: Context) -> None:
     if doc is None:
         ctx.count("entries_failed")
         return
-    doc_id, outcome = ctx.store.save_document(doc)
-    ctx.store.finish_entry(entry.url, "done", outcome, document_id=doc_id)
+    with ctx.store.transaction():  # a stored document and its entry's status together
+        doc_id, outcome = ctx.store.save_document(doc)
+        ctx.store.finish_entry(entry.url, "done", outcome, document_id=doc_id)
     ctx.count(f"documents_{outcome}")
 
 
@@ -287,9 +288,8 @@ def ingest(specs: Sequence[str], ctx: Context) -> dict[str, int]:
     Returns counts: entries found and new, documents new, updated and unchanged, failures.
     """
     entries = discover(specs, ctx)
-    new = ctx.store.add_entries(entries)
+    ctx.count("entries_new", ctx.store.add_entries(entries))  # feeds queued their own
     ctx.count("entries_found", len(entries))
-    ctx.count("entries_new", new)
     requeued, given_up = ctx.store.recover_interrupted_entries(
         int(ctx.settings["ingest.max_attempts"]))
     if requeued or given_up:
@@ -314,4 +314,5 @@ def ingest(specs: Sequence[str], ctx: Context) -> dict[str, int]:
             # fault, so it goes back to the queue without counting an attempt.
             ctx.store.release_entry(entry.url)
             raise
+        ctx.checkpoint("fetch")
     return dict(ctx.counts)

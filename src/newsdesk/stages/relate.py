@@ -67,6 +67,7 @@ def relate(ctx: Context) -> int:
         ctx.store.set_article_related(story["id"], refs)
         refresh(ctx, story["id"])
         links += len(refs)
+        ctx.checkpoint("relate")
     ctx.count("related_links", links)
     index_for_readers(ctx)
     return links

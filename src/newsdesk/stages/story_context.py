@@ -11,6 +11,7 @@ from newsdesk.entities import SHOWN_KINDS
 from newsdesk.outlets import outlet_name
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, EntityRef, TimelineRef, TimelineSource, UpdateRef, iso
+from newsdesk.redact import public_url
 from newsdesk.stages.entity_kinds import settle_kinds
 
 PER_KIND = {"person": 5, "org": 5, "place": 5, "date": 3}
@@ -51,7 +52,7 @@ def timeline_refs(ctx: Context, story_id: int) -> list[TimelineRef]:
         refs.append(TimelineRef(
             story_id=earlier_id, slug=article.slug if article else "", headline=headline,
             date=iso(story["first_published"]), shared=shared, score=round(score, 4),
-            sources=[TimelineSource(outlet=outlet_name(d), title=d.title, url=d.url,
+            sources=[TimelineSource(outlet=outlet_name(d), title=d.title, url=public_url(d.url),
                                     published_at=iso(d.published_at))
                      for d in docs[:SOURCES_PER_STORY]]))
     return refs

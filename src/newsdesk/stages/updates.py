@@ -16,6 +16,7 @@ from newsdesk.entities import fold
 from newsdesk.outlets import outlet_name
 from newsdesk.pipeline import Context
 from newsdesk.records import Document, iso
+from newsdesk.stages.shield import shielded
 from newsdesk.text import numbers
 
 MAX_FACTS = 8
@@ -82,7 +83,8 @@ def record_updates(ctx: Context, story_id: int, new_doc_ids: list[int]) -> int |
             if entity.kind != "date" and fold(entity.name) not in known_names:
                 known_names.add(fold(entity.name))
                 facts.append(entity.name)
-        facts.extend(new_figures(f"{doc.title}\n{doc.text}", known_numbers))
+        visible = shielded(doc)  # an injected figure is no new fact
+        facts.extend(new_figures(f"{visible.title}\n{visible.text}", known_numbers))
     data = {
         "documents": [d.id for d in added],
         "titles": [d.title for d in added],

@@ -3,6 +3,7 @@ checked against the source it cites; sentences that fail are dropped and counted
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from newsdesk import backends
@@ -12,7 +13,9 @@ from newsdesk.builtin.write_llm import writer_from_settings
 from newsdesk.outlets import outlet_name, source_key
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence
+from newsdesk.redact import public_links
 from newsdesk.stages.relate import relate
+from newsdesk.stages.shield import shield, shielded, withhold
 from newsdesk.stages.story_context import attach
 
 log = logging.getLogger(__name__)
@@ -78,6 +81,36 @@ def failure_detail(article: Article) -> str:
     return " | ".join(parts)
 
 
+def write_shielded(writer: Writer, request: WriteRequest, ctx: Context | None = None
+                   ) -> tuple[Article | None, str]:
+    """Have ``writer`` write from ``request``'s documents with every sentence that
+    addresses a language model taken out (:mod:`newsdesk.stages.shield`), then withhold
+    whatever of the article still does. Returns the article (not yet verified; its
+    citations number the stored documents' sentences) or ``None`` with the reason
+    (``too_little_text``, ``withheld_injection``). What was withheld is counted and
+    recorded as a ``prompt_injection`` problem of each document concerned."""
+    shielded = shield(request.documents)
+    if ctx is not None and shielded.count:
+        ctx.count("source_sentences_withheld_as_instructions", shielded.count)
+        for doc in request.documents:
+            found = shielded.withheld.get(doc.id or 0, {})
+            if found or doc.id in shielded.titles:
+                title = {"title"} if doc.id in shielded.titles else set()
+                reasons = sorted(set(found.values()) | title)
+                ctx.problem("write", doc.url, "prompt_injection",
+                            f"{len(found) + (doc.id in shielded.titles)} sentences that "
+                            f"address a language model withheld ({', '.join(reasons)})")
+    article = writer.write(dataclasses.replace(request, documents=shielded.documents))
+    if article is None:
+        return None, "too_little_text"
+    removed = withhold(article, shielded)
+    if removed is None:
+        return None, "withheld_injection"
+    if removed and ctx is not None:
+        ctx.count("sentences_withheld_as_instructions", len(removed))
+    return article, "written"
+
+
 def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context) -> str:
     """Write one story. Returns what happened: ``written`` or the reason it was not."""
     docs = ctx.store.story_documents(story_id)
@@ -102,10 +135,11 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
                            max_sentences=ctx.settings["write.max_sentences"],
                            sentences_per_doc=ctx.settings["write.sentences_per_doc"],
                            people=people, places=places)
-    article = writer.write(request)
+    article, status = write_shielded(writer, request, ctx)
     if article is None:
-        return "too_little_text"
-    texts = {d.id: d.text for d in originals if d.id is not None}
+        return status
+    # Evidence comes from what the writer saw: never from a withheld sentence.
+    texts = {d.id: shielded(d).text for d in originals if d.id is not None}
     checked = verify_article(article, verifier, ctx, texts)
     ctx.count("sentences_checked", article.verification["checked"])
     ctx.count("sentences_dropped", article.verification["dropped"])
@@ -118,7 +152,7 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
         checked.slug = f"{base}-{suffix}"
         suffix += 1
     attach(ctx, checked)
-    ctx.store.save_article(checked)
+    ctx.store.save_article(public_links(checked))
     return "written"
 
 
@@ -128,15 +162,19 @@ def write(ctx: Context) -> dict[str, int]:
     writer = writer_from_settings(ctx.settings, verifier)
     story_ids = ctx.store.stories_needing_write()
     for story_id in ctx.track(story_ids, "writing articles"):
-        try:
-            status = write_story(story_id, writer, verifier, ctx)
-        except Exception as exc:  # one story's failure must not stop the others
-            log.exception("writing story %s failed", story_id)
-            ctx.problem("write", f"story {story_id}", "writer_error", repr(exc))
-            status = "writer_error"
-        if status not in {"written", "waiting_for_sources", "failed_verification"}:
-            ctx.problem("write", f"story {story_id}", status)
-        ctx.store.set_write_status(story_id, status, needs_write=status == "writer_error")
+        # The new article version and the story's write status land together: a run
+        # killed between the two would write the story again and store it twice.
+        with ctx.store.transaction():
+            try:
+                status = write_story(story_id, writer, verifier, ctx)
+            except Exception as exc:  # one story's failure must not stop the others
+                log.exception("writing story %s failed", story_id)
+                ctx.problem("write", f"story {story_id}", "writer_error", repr(exc))
+                status = "writer_error"
+            if status not in {"written", "waiting_for_sources", "failed_verification"}:
+                ctx.problem("write", f"story {story_id}", status)
+            ctx.store.set_write_status(story_id, status, needs_write=status == "writer_error")
         ctx.count(f"stories_{status}")
+        ctx.checkpoint("write")
     relate(ctx)
     return dict(ctx.counts)
