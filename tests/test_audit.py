@@ -266,6 +266,41 @@ def test_a_quotation_credited_to_a_pronoun_needs_its_speaker() -> None:
     assert antecedent(target, [introduced], [source]) == []
 
 
+def test_a_speaker_named_in_the_same_sentence_is_introduced() -> None:
+    # the pronoun that credits the words has its people earlier in the sentence
+    source = ("Sen. Ada Moss and Sen. Rand Okafor drafted a bill to cap ferry fares, they "
+              "said in an interview on Thursday.")
+    target = sentence("According to The Ledger, " + source, source, source)
+    assert antecedent(target, [sentence("Fares rose in June.", doc="2")], [source]) == []
+    # one name is not "they"; a name inside the quotation is not the speaker
+    one = "Sen. Ada Moss drafted a bill to cap ferry fares, they said on Thursday."
+    assert antecedent(sentence(one, one), [sentence("Fares rose.", doc="2")], [one]) != []
+    quoted = "“Ada Moss and Rand Okafor will lose,” they said on Thursday."
+    assert antecedent(sentence(quoted, quoted), [sentence("Fares rose.", doc="2")],
+                      [quoted]) != []
+
+
+def test_a_short_item_that_opens_with_the_quotation_has_its_title_before_it() -> None:
+    # the whole text is the quotation; its page title names the speaker
+    text = "“I did not raise the fares,” he tells the council."
+    target = AuditSentence(text=text, outlet="The Ledger", source_sentence=text,
+                           source_text=text, source_id="4",
+                           source_title="Read Rand Okafor’s Statement On Ferry Fares")
+    named = sentence("Rand Okafor, the harbour commissioner, denied raising fares on "
+                     "Monday.", doc="2")
+    assert antecedent(target, [named], [text]) == []
+    other = sentence("The council met on Monday to discuss the budget.", doc="2")
+    assert antecedent(target, [other], [text]) != []
+
+
+def test_a_noun_phrase_that_names_itself_needs_no_antecedent() -> None:
+    text = ("Passed in a late session, the legislation, which is called the Fair Fares "
+            "Act, runs to 212 pages.")
+    assert antecedent(sentence(text), [sentence("Fares rose in June.", doc="2")], []) == []
+    bare = "Passed in a late session, the legislation runs to 212 pages."
+    assert antecedent(sentence(bare), [sentence("Fares rose in June.", doc="2")], []) != []
+
+
 def test_the_plan_needs_a_plan() -> None:
     source = "The mayor unveiled a ferry plan. The plan would cost $4 million."
     target = sentence("The plan would cost $4 million.", source)
@@ -290,6 +325,9 @@ def test_first_mention_by_surname_only() -> None:
     rescue = "Harbor County Fire Rescue said crews arrived. Rescue crews searched all night."
     crews = sentence("Rescue crews searched the rubble all night.", rescue)
     assert antecedent(crews, [], [rescue]) == []
+    # after a preposition or a number too ("at Okafor terminals")
+    terminals = sentence("Two fires broke out at Okafor terminals on Sunday.", HILL_DOC)
+    assert antecedent(terminals, [], [HILL_DOC]) == []
     says = sentence("Okafor says fares are too high.", HILL_DOC)
     assert antecedent(says, [], [HILL_DOC]) != []
 

@@ -326,6 +326,25 @@ poll document indictment complaint network official lawmaker
 _DEFINITE = re.compile(rf"^{_INTRO}the\s+(?P<noun>{'|'.join(sorted(POINTING_NOUNS))})(?![\w-])",
                        re.IGNORECASE)
 _PERSONAL = {"he", "she", "his", "her"}
+# "the legislation, which is called the Infrastructure Investment and Jobs Act, ...",
+# "the bill, known as the Fair Fares Act, ...": the noun phrase names what it is.
+_SELF_NAMED = re.compile(r"^,?\s+(?:(?:which|that)\s+(?:is|was|are|were|has\s+been)\s+)?"
+                         r"(?:called|known\s+as|named|dubbed|titled)\s+(?:the\s+)?[“\"]?[A-Z]")
+# Quoted words: their names are not the speaker's.
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+
+
+def _names_own_speaker(before: str, pronoun: str) -> bool:
+    """Whether the words before a pronoun that credits a quotation ('..., he said')
+    name its speaker themselves, outside quotation marks: a person for he or she, two
+    people joined by "and" for they ("Sen. Ada Moss and Sen. Rand Okafor drafted a
+    bill, they said")."""
+    own = _QUOTED.sub(" ", before)
+    names = _names(own)
+    if pronoun == "they":
+        return len(names) >= 2 and re.search(r"[A-Z][\w.’'-]*\s+and\s+(?:[A-Z][\w.]*\s+)*"
+                                             r"[A-Z]", own) is not None
+    return bool(names) and re.search(r"[A-Z][a-z]+\s+[A-Z][a-z]+", own) is not None
 # Nouns a surname modifies without naming the person ("the Trump administration").
 _MODIFIED = {"administration", "campaign", "era", "family", "presidency", "government",
              "allies", "aides", "supporters", "camp", "team", "organization", "foundation",
@@ -385,7 +404,9 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
         opening, group = _PRONOUN_SPEAKER.search(core), "p"  # '"...," he said.'
     if opening:
         pronoun = opening.group(group).lower()
-        ok = _continues(sentence, previous, antecedent)
+        ok = _continues(sentence, previous, antecedent) or (
+            opening.re is _PRONOUN_SPEAKER and _names_own_speaker(core[:opening.start(group)],
+                                                                   pronoun))
         if not ok and previous is not None and pronoun in _PERSONAL:
             context = antecedent if antecedent is not None else prior_text
             ok = _carried(context, split_frame(previous.text, previous.outlet).core)
@@ -398,7 +419,9 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
         used = re.search(rf"\b{noun}s?\b", prior_text, re.IGNORECASE)
         named = antecedent is not None and any(
             re.search(rf"\b{re.escape(n)}\b", prior_text) for n in _names(antecedent))
-        if not used and not named and not _continues(sentence, previous, antecedent):
+        self_named = _SELF_NAMED.match(core[definite.end():])
+        if not used and not named and not self_named and \
+                not _continues(sentence, previous, antecedent):
             reasons.append(f"'the {noun}' points back to something the article has not "
                            f"introduced")
     if not headline:
@@ -412,6 +435,14 @@ _VERB_ENDING_S = frozenset("""
 says has was is does goes wants thinks believes remains seems plans insists argues claims
 tells asks adds notes warns calls urges hopes expects faces leads runs wins loses takes makes
 gets gives keeps holds sees knows needs comes becomes continues denies
+""".split())
+
+
+# Words after which a capitalised word before a plural noun qualifies it ("at Coptic
+# churches", "two Senate committees"), where a surname would need its verb.
+_BEFORE_MODIFIER = frozenset("""
+at in on of for from with by to into across near two three four five six seven eight nine
+ten several many some all both
 """.split())
 
 
@@ -442,10 +473,11 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
         if before.lower() in {"the", "a", "an"} or after[:1].isupper() or \
                 after.lower() in _MODIFIED or raw.endswith(("'", "’")):
             continue
-        if index == 0 and after[:1].islower() and after.endswith("s") and \
+        if (index == 0 or before.lower() in _BEFORE_MODIFIER) and after[:1].islower() and \
+                after.endswith("s") and \
                 not after.endswith("ss") and len(after) > 3 and after.isalpha() and \
                 after not in _VERB_ENDING_S:
-            continue  # "Rescue authorities responded": a modifier before a plural noun
+            continue  # "Rescue authorities", "at Coptic churches": a modifier
         introduced.add(name)
         reasons.append(f"first mention of {name!r} by surname only; the sources give "
                        f"{sorted(full)[0]!r}")

@@ -219,7 +219,9 @@ def preceding_sentence(source: str, sentence: str, title: str = "") -> str | Non
     match = locate(sentence, source)
     if match is None:
         return None
-    before = split_sentences(source[:match.start()].strip())
+    # only punctuation before it (an opening quotation mark): it opens the text
+    before = [s for s in split_sentences(source[:match.start()].strip())
+              if any(ch.isalnum() for ch in s)]
     return before[-1] if before else title
 
 
