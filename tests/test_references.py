@@ -52,6 +52,14 @@ def test_names_inside_longer_names_are_not_surnames() -> None:
         "Ashgrove Rovers beat Kestrel Bay 2-1 in the final."
 
 
+def test_an_abbreviation_taken_for_a_surname_blocks_nothing() -> None:
+    # a recogniser's span "Reward Anti-Trump U.S" is no one's name: "U.S.-based" and
+    # "FBI" stay as written and the sentence is kept
+    tracker = ReferenceTracker(["Reward Anti-Trump U.S", "Director FBI", "Lori Vance"])
+    text = "Lori Vance plans to fund U.S.-based scientists, the FBI said."
+    assert tracker.resolve(text, "x") == text
+
+
 @pytest.mark.parametrize("sentence", [
     "The base is located around 130 miles north of the border.",
     "The 56-year-old political newcomer defeated the incumbent.",

@@ -153,7 +153,8 @@ def surname_table(people: Iterable[str]) -> tuple[dict[str, str], dict[str, set[
                 not all(w[:1].isupper() and _NAME_WORD.fullmatch(w) for w in words):
             continue
         surname = _surname_key(full)
-        if len(surname) < 3:
+        # "U.S", "FBI": an abbreviation the recogniser took for a surname
+        if len(surname) < 3 or "." in surname or not any(ch.islower() for ch in surname):
             continue
         known = table.get(surname)
         if known is None or _same_person(known, full):
