@@ -64,7 +64,7 @@ from newsdesk.writing.candidates import (
 )
 from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
 from newsdesk.writing.headlines import headline_options, plain_title
-from newsdesk.writing.references import ReferenceTracker
+from newsdesk.writing.references import ReferenceTracker, named_in
 from newsdesk.writing.similarity import bigrams, centroid_similarity, lexrank, tfidf_matrix
 
 __all__ = ["ROLE_HEADINGS", "Candidate", "GroundedWriter", "role_of"]
@@ -274,7 +274,7 @@ class GroundedWriter(Writer):
         read on its own at its place; the summary adds to the lead rather than repeat it.
         Both trackers' state is advanced for the two chosen."""
         def readable(cand: Candidate, probe: ReferenceTracker) -> str | None:
-            return probe.resolve(cand.written, cand.doc.text)
+            return probe.resolve(cand.written, named_in(cand.doc))
 
         # The first sentences a reader meets must not lean on others: "also", "again",
         # "another" add to something said before.
@@ -423,7 +423,7 @@ class GroundedWriter(Writer):
         references hold; else, when the sentence just before it in its source is a
         candidate not yet read and introduces what it refers to, both (the referent
         comes along); else nothing."""
-        text = tracker.resolve(cand.written, cand.doc.text)
+        text = tracker.resolve(cand.written, named_in(cand.doc))
         if text is not None:
             cand.written = text
             tracker.accept(text)
@@ -433,11 +433,11 @@ class GroundedWriter(Writer):
                 (len(read) >= 1 and read[-1].doc is cand.doc):
             return []
         trial = tracker.copy()
-        first = trial.resolve(before.written, before.doc.text)
+        first = trial.resolve(before.written, named_in(before.doc))
         if first is None:
             return []
         trial.accept(first)
-        second = trial.resolve(cand.written, cand.doc.text)
+        second = trial.resolve(cand.written, named_in(cand.doc))
         if second is None:
             return []
         before.written, cand.written = first, second

@@ -17,6 +17,7 @@ from newsdesk.redact import public_links
 from newsdesk.stages.relate import relate
 from newsdesk.stages.shield import shield, shielded, withhold
 from newsdesk.stages.story_context import attach
+from newsdesk.writing.references import named_in
 
 log = logging.getLogger(__name__)
 #: A brief needs its lead; an article with sections needs this many body sentences.
@@ -139,7 +140,8 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
     if article is None:
         return status
     # Evidence comes from what the writer saw: never from a withheld sentence.
-    texts = {d.id: shielded(d).text for d in originals if d.id is not None}
+    # (the title too: a sentence may take a person's full name from it, see named_in)
+    texts = {d.id: named_in(shielded(d)) for d in originals if d.id is not None}
     checked = verify_article(article, verifier, ctx, texts)
     ctx.count("sentences_checked", article.verification["checked"])
     ctx.count("sentences_dropped", article.verification["dropped"])

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from newsdesk.records import Document
 from newsdesk.standalone import unquoted
 from newsdesk.text import match_tokens, stem
 
@@ -137,6 +138,13 @@ def _same_person(a: str, b: str) -> bool:
 def _surname_key(name: str) -> str:
     parts = [p for p in name.split() if p.rstrip(".") not in {"Jr", "Sr", "II", "III", "IV"}]
     return parts[-1].strip(",") if parts else ""
+
+
+def named_in(doc: Document) -> str:
+    """What a sentence of ``doc`` may take a person's full name from: the document's
+    title and its text ("Mueller" in a one-sentence excerpt whose headline says "Robert
+    Mueller"). The verifier is given the same, so such a name is checked against it."""
+    return f"{doc.title}\n{doc.text}" if doc.title.strip() else doc.text
 
 
 def surname_table(people: Iterable[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
