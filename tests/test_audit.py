@@ -328,6 +328,10 @@ def test_first_mention_by_surname_only() -> None:
     # after a preposition or a number too ("at Okafor terminals")
     terminals = sentence("Two fires broke out at Okafor terminals on Sunday.", HILL_DOC)
     assert antecedent(terminals, [], [HILL_DOC]) == []
+    # "North Vellia" is a place: "in Vellia" is no bare surname
+    region = "A storm hit North Vellia on Sunday. Ferries across North Vellia stopped."
+    storm = sentence("A storm hit a harbour in Vellia on Sunday.", region)
+    assert antecedent(storm, [], [region]) == []
     says = sentence("Okafor says fares are too high.", HILL_DOC)
     assert antecedent(says, [], [HILL_DOC]) != []
 

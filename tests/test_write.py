@@ -314,3 +314,26 @@ def test_picture_captions_are_not_used(embedder) -> None:
             for i, t in enumerate(texts, 1)]
     article = write(docs, embedder)
     assert all(s.citation.source_text != caption for s in article.body_sentences())
+
+
+def test_a_run_the_verifier_opens_up_is_broken_again() -> None:
+    # summary from source 2; the writer put source 1 between source 2's sentences, the
+    # verifier dropped it: source 2 would now read three times in a row
+    from newsdesk.records import Article, Citation, Section, Sentence
+    from newsdesk.stages.write import break_runs
+
+    def said(doc: int, n: int) -> Sentence:
+        return Sentence(text=f"Sentence {n} of report {doc}.",
+                        citation=Citation(doc_id=doc, sentence_index=n, source_text="x"))
+
+    article = Article(story_id=1, headline=said(3, 0), summary=said(2, 0),
+                      lead=[said(2, 1)], slug="s", meta_description="", keywords=[],
+                      sources=[], writer="grounded",
+                      sections=[Section(heading="What happened",
+                                        sentences=[said(2, 2), said(1, 1), said(2, 3)]),
+                                Section(heading="Reactions", sentences=[said(2, 4)])])
+    break_runs(article)
+    reading = [article.summary, *article.lead,
+               *(s for section in article.sections for s in section.sentences)]
+    assert [s.citation.doc_id for s in reading] == [2, 2, 1, 2, 2]
+    assert [s.heading for s in article.sections] == ["What happened", "Reactions"]

@@ -69,6 +69,7 @@ from newsdesk.writing.similarity import bigrams, centroid_similarity, lexrank, t
 
 __all__ = ["ROLE_HEADINGS", "Candidate", "GroundedWriter", "role_of"]
 
+SUMMARY_MAX_WORDS = 40  # a longer sentence is not the line under the headline
 REDUNDANT = 0.80      # cosine above which a candidate repeats a chosen sentence
 REPEATS_FIGURES = 0.55  # a fairly similar sentence whose figures are all already given
 CORROBORATED = 0.65   # cosine above which another source's sentence reports the same fact
@@ -287,7 +288,7 @@ class GroundedWriter(Writer):
         leads = sorted(lead_pool or current, key=lambda c: -c.score) + ranked
         for lead in dict.fromkeys(leads):
             pool = [c for group in (freshest, current, ranked) for c in group
-                    if c is not lead and c.rank <= 2 and c.length <= 40
+                    if c is not lead and c.rank <= 2 and c.length <= SUMMARY_MAX_WORDS
                     and not quote_heavy(c.text) and _similarity(c, lead) < REDUNDANT]
             pool = pool or [c for c in ranked if c is not lead and _similarity(c, lead) < REDUNDANT]
             fresh = {id(c) for c in pool if c in freshest}
@@ -297,18 +298,23 @@ class GroundedWriter(Writer):
                 c.score + FRESH_BONUS * (id(c) in fresh)
                 + OTHER_OUTLET_BONUS * (c.doc is not lead.doc)))
             for summary in order:
-                probe = tracker.copy()
-                summary_text = readable(summary, probe)
-                if summary_text is None:
-                    continue
-                probe.accept(summary_text)
-                lead_text = readable(lead, probe)
-                if lead_text is None:
-                    continue
-                summary.written, lead.written = summary_text, lead_text
-                tracker.accept(summary_text)
-                tracker.accept(lead_text)
-                return summary, lead
+                # The stronger opening is read first, under the headline: the best
+                # opening sentence is the summary when it is short enough to stand there
+                # and the other reads after it.
+                pair = (lead, summary) if lead.length <= SUMMARY_MAX_WORDS else (summary, lead)
+                for first, second in (pair, pair[::-1]):
+                    probe = tracker.copy()
+                    first_text = readable(first, probe)
+                    if first_text is None:
+                        continue
+                    probe.accept(first_text)
+                    second_text = readable(second, probe)
+                    if second_text is None:
+                        continue
+                    first.written, second.written = first_text, second_text
+                    tracker.accept(first_text)
+                    tracker.accept(second_text)
+                    return first, second
         # Short sources that all say much the same: any two sentences that read well in
         # this order, the best first, make a brief.
         for summary in ranked:

@@ -54,6 +54,11 @@ CALENDAR = word_set("""
 monday tuesday wednesday thursday friday saturday sunday january february march april
 june july august september october november december
 """)
+# First words of place names, never given names ("North Texas", "New York", "Fort Worth").
+PLACE_FIRST_WORDS = word_set("""
+north south east west northern southern eastern western central new upper lower greater
+fort port lake mount saint san santa los las
+""")
 # Words before a capitalised word that do not make the pair a full name.
 TITLE_WORDS = PERSON_TITLES | CALENDAR | {"democrat", "democratic", "republican", "gop"}
 
@@ -290,7 +295,7 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
                 if (token.isalpha() and following.isalpha() and not following.isupper()
                         and not token.isupper() and len(following) > 1
                         and first not in STOPWORDS and first not in TITLE_WORDS
-                        and first not in TITLE_ABBREVIATIONS
+                        and first not in TITLE_ABBREVIATIONS and first not in PLACE_FIRST_WORDS
                         and following.lower() not in TITLE_WORDS):
                     candidates.append((token, following))
     names: dict[str, set[str]] = {}

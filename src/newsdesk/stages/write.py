@@ -9,6 +9,7 @@ import logging
 from newsdesk import backends
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
+from newsdesk.builtin.write_grounded import MAX_RUN
 from newsdesk.builtin.write_llm import writer_from_settings
 from newsdesk.outlets import outlet_name, source_key
 from newsdesk.pipeline import Context
@@ -52,6 +53,7 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
     if not article.lead and article.sections:
         article.lead = [article.sections[0].sentences.pop(0)]
         article.sections = [s for s in article.sections if s.sentences]
+    break_runs(article)
     body = len(article.lead) + sum(len(s.sentences) for s in article.sections)
     article.verification = {
         "checked": len(sentences), "supported": len(sentences) - len(dropped),
@@ -62,6 +64,27 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
     if not ok(article.headline) or not ok(article.summary) or body < MIN_BODY_SENTENCES:
         return None
     return article
+
+
+def break_runs(article: Article) -> None:
+    """Leave out every body sentence that would be the third (more than
+    :data:`~newsdesk.builtin.write_grounded.MAX_RUN`) in a row from one source, reading
+    summary, lead and sections in order. The writer keeps to the rule; a sentence the
+    verifier drops from between two other sources' sentences can make a run again."""
+    reading = [article.summary.citation.doc_id]
+
+    def keep(sentence: Sentence) -> bool:
+        doc = sentence.citation.doc_id
+        tail = reading[-MAX_RUN:]
+        if len(tail) == MAX_RUN and all(d == doc for d in tail):
+            return False
+        reading.append(doc)
+        return True
+
+    article.lead = [s for s in article.lead if keep(s)]
+    for section in article.sections:
+        section.sentences = [s for s in section.sentences if keep(s)]
+    article.sections = [s for s in article.sections if s.sentences]
 
 
 def failure_detail(article: Article) -> str:
