@@ -82,6 +82,7 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
      "the mayor wrote that he was bullied.", "abbreviation"),
     ("According to The Ledger, why it matters: The vote sets fares for a decade.", "",
      "label"),
+    ("Details: The vote sets fares for a decade, The Ledger reported.", "", "label"),
     ("Fares will rise with the U.S.Officials also said boats would be sold.", "",
      "run together"),
     ("According to The Ledger, RIDERS AROUND THE harbour are angry about fares.", "",

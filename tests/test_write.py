@@ -195,6 +195,9 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("Republican Brian Kemp will be the next governor of Georgia, following") \
         == "incomplete"
     assert rejection("But they said the plan would be dropped within a week.") == "needs_context"
+    assert rejection("Details: The autopsy found the death was a homicide, officials said.") \
+        == "label"
+    assert rejection("Okafor: The ferries will run on Sunday, he told reporters.") != "label"
     assert rejection("Police had no plans to evict anyone, Chief Inspector Joseph Sullivan "
                      "said.") is None
 

@@ -40,7 +40,8 @@ _DATELINE = re.compile(r"^(?:\([A-Z][^)]{1,30}\)|[A-Za-z][\w.'’]*(?:[ ,]+[A-Z]
 _CAPITALS = re.compile(r"^(?=(?:\S+\s+){0,3}(?:THE|AND|OF|AS|IN|TO|ON|FOR|AT)\s)"
                        r"(?:[A-Z][A-Z'’.,-]*\s+){3,}")
 # "Why it matters: ...", "Driving the news: ..." - a publication's section label.
-_LABEL = re.compile(r"^[A-Za-z][a-z'’]*(?:\s+[a-z'’]+){1,3}:\s+(?=[A-Z“\"])")
+_LABEL = re.compile(r"^(?:[A-Za-z][a-z'’]*(?:\s+[a-z'’]+){1,3}|Details|Background|Context|"
+                    r"Update|Updated|Flashback|Recap|Related|Note):\s+(?=[A-Z“\"])")
 # "... with the U.S.Officials also said ..." - no space after a full stop.
 _RUN_TOGETHER = re.compile(r"\b\w+[a-z)\]”\"]?[.!?](?=[A-Z][a-z]+\b)\w+")
 _GLUED = re.compile(r"^(?:[A-Z][\w.'’]*\s+){0,2}(?P<first>[A-Z][a-z]{2,}|[A-Z]{2,})"

@@ -62,8 +62,11 @@ _PLACE_DASH = re.compile(r"^[A-Z][a-z]+(?:,? [A-Z][a-z.]+){0,2}(?: \([^()]{2,30}
 # "RESEARCHERS AROUND THE world ...": a lead-in set in capitals, as magazines do
 _CAPITALS_LEAD_IN = re.compile(r"^(?:[A-Z]{2,}[’']?[A-Z]*\s+){3}")
 # "Why it matters: ", "The big picture: ": a label of two to four words, all but the first
-# in lower case (so "Nancy Pelosi: ..." keeps its speaker)
-_LABEL = re.compile(r"^[A-Z][a-z’']+(?: [a-z’']+){1,3}:\s+(?=[A-Z“\"])")
+# in lower case (so "Nancy Pelosi: ..." keeps its speaker), or one of the one-word labels
+# news sites set before a paragraph ("Details: ...", "Background: ...")
+_LABEL = re.compile(r"^(?:[A-Z][a-z’']+(?: [a-z’']+){1,3}|Details|Background|Context|Update|"
+                    r"Updated|Flashback|Catch-up|Recap|Correction|Clarification|Related|"
+                    r"Editor[’']s\s+note|Note):\s+(?=[A-Z“\"])")
 # a sentence that mixes curly and straight double quotes: its quotations cannot be told
 # apart with certainty
 _STATES = re.compile(r"\b(?:states|reads|read|writes|notes|adds|says|stated)\b")
