@@ -69,6 +69,7 @@ from newsdesk.writing.similarity import bigrams, centroid_similarity, lexrank, t
 
 __all__ = ["ROLE_HEADINGS", "Candidate", "GroundedWriter", "role_of"]
 
+NAMED_HEADLINE_BONUS = 0.05  # added to the fairness of a headline from a named outlet
 SUMMARY_MAX_WORDS = 40  # a longer sentence is not the line under the headline
 REDUNDANT = 0.80      # cosine above which a candidate repeats a chosen sentence
 REPEATS_FIGURES = 0.55  # a fairly similar sentence whose figures are all already given
@@ -300,8 +301,9 @@ class GroundedWriter(Writer):
             for summary in order:
                 # The stronger opening is read first, under the headline: the best
                 # opening sentence is the summary when it is short enough to stand there
-                # and the other reads after it.
-                pair = (lead, summary) if lead.length <= SUMMARY_MAX_WORDS else (summary, lead)
+                # and the other, as the lead, is news from the newest reports too.
+                swap = lead.length <= SUMMARY_MAX_WORDS and id(summary) in fresh
+                pair = (lead, summary) if swap else (summary, lead)
                 for first, second in (pair, pair[::-1]):
                     probe = tracker.copy()
                     first_text = readable(first, probe)
@@ -461,8 +463,8 @@ class GroundedWriter(Writer):
         Among the sources' own headlines that read as plain news (see
         :func:`newsdesk.writing.headlines.plain_title`), the one whose weakest
         closeness to another source's report is highest: the headline every side of
-        the story would recognise, not one outlet's framing. Outlets with a name are
-        preferred. Sources without a usable headline: the lead cut to headline length.
+        the story would recognise, not one outlet's framing. Outlets with a name get a
+        small bonus (:data:`NAMED_HEADLINE_BONUS`). Sources without a usable headline: the lead cut to headline length.
         """
         titled = [d for d in docs if plain_title(d.title)]
         if not titled:
@@ -470,11 +472,14 @@ class GroundedWriter(Writer):
         titles = embedder.embed_batch([d.title.strip() for d in titled])
         reports = embedder.embed_batch([f"{d.title}. {d.text[:600]}" for d in docs])
 
-        def fairness(i: int) -> tuple[bool, float]:
+        def fairness(i: int) -> float:
             doc = titled[i]
             others = [j for j, d in enumerate(docs) if d is not doc]
             closeness = [float(titles[i] @ reports[j]) for j in others] or [1.0]
-            return bool(outlet_name(doc)), min(closeness) + 0.25 * float(np.mean(closeness))
+            # a named outlet is only a nudge: a plain headline from a feed without a
+            # name beats a named outlet's framing ("... a yawner of a scandal")
+            return (min(closeness) + 0.25 * float(np.mean(closeness))
+                    + NAMED_HEADLINE_BONUS * bool(outlet_name(doc)))
 
         best = max(range(len(titled)), key=fairness)
         chosen = titled[best]
