@@ -83,6 +83,7 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
     ("According to The Ledger, why it matters: The vote sets fares for a decade.", "",
      "label"),
     ("Details: The vote sets fares for a decade, The Ledger reported.", "", "label"),
+    ("Or after two councillors survived attacks on the pier.", "", "rest of an earlier"),
     ("Fares will rise with the U.S.Officials also said boats would be sold.", "",
      "run together"),
     ("According to The Ledger, RIDERS AROUND THE harbour are angry about fares.", "",

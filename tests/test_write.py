@@ -145,6 +145,12 @@ def test_attribution_forms_keep_names_capitalised() -> None:
         "Retailers warned of delays, The Post reported."
     assert frame("DHWU members walked out.", "The Post", False, case).startswith(
         "According to The Post, DHWU")
+    # a sentence that ends on its own credit takes the frame at its head, not a second
+    # credit after the first
+    assert frame("Mayor Ada Moss will close the pier, according to several reports.",
+                 "one report", False, case) == ("According to one report, Mayor Ada Moss "
+                                                "will close the pier, according to several "
+                                                "reports.")
 
 
 def test_wire_datelines_are_removed() -> None:
@@ -197,6 +203,11 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("But they said the plan would be dropped within a week.") == "needs_context"
     assert rejection("Details: The autopsy found the death was a homicide, officials said.") \
         == "label"
+    # the rest of an earlier sentence, one item of a list announced before it
+    assert rejection("Or after two councillors survived attacks on the ferry pier.") \
+        == "needs_context"
+    assert rejection("One, an order closing the night ferry, is expected to be issued Monday.") \
+        == "needs_context"
     assert rejection("Okafor: The ferries will run on Sunday, he told reporters.") != "label"
     assert rejection("Police had no plans to evict anyone, Chief Inspector Joseph Sullivan "
                      "said.") is None

@@ -91,6 +91,12 @@ def word_case(texts: Iterable[str]) -> WordCase:
     return WordCase(frozenset(lower - upper), frozenset(upper))
 
 
+# "..., according to multiple reports.", "..., officials said.": the sentence's own credit
+_OWN_TRAILING_CREDIT = re.compile(
+    r",\s+(?:according\s+to\s+[^,]{2,80}|[^,]{2,60}?\s+(?:said|says|reported|reports))"
+    r"[.!?][”\"’']?$")
+
+
 def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> str:
     """``text`` credited to ``who`` ("Reuters", "one report"): "..., who reported." when
     ``trailing`` and :func:`can_trail`, else "According to who, ...".
@@ -116,7 +122,10 @@ def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> 
     lowerable = bare in LOWERABLE or (bare.lower() in known.lower and not near_name)
     if not acronym and lowerable and not (rest[:1].isupper() and bare.lower() not in _ARTICLES):
         first = first[0].lower() + first[1:]
-    elif not acronym and bare.lower() not in known.proper and can_trail(text) and not trailing:
+    elif not acronym and bare.lower() not in known.proper and can_trail(text) and \
+            not trailing and not _OWN_TRAILING_CREDIT.search(text):
+        # (a sentence that ends on its own credit keeps the frame at its head: not
+        # "..., according to multiple reports, one report said.")
         return frame(text, who, trailing=True, case=case)
     return f"According to {who}, {first} {rest}".rstrip()
 

@@ -45,7 +45,11 @@ DANGLING = frozenset({
     "Their", "Theirs", "Them", "Him", "Such", "Both", "Neither", "Then", "So", "Thus",
     "Nor", "Others", "Another", "Also", "Still", "Yet", "Hence", "Therefore", "Likewise",
     "Similarly", "Instead", "Otherwise", "Here", "Later", "Afterward", "Afterwards",
+    "Or",  # "Or after two lawmakers survived ...": the rest of an earlier sentence
 })
+# "One, an executive order ...", "Second, ...": one item of a list announced before
+_ENUMERATION = re.compile(r"^(?:One|Two|Three|First|Second|Third|Fourth|Next|Finally|Lastly)"
+                          r"\s*,\s")
 # "Crucially, ", "Soon, ", "Separately, ", "In a statement, ": an adverbial opener
 _LEADING_ADVERB = re.compile(r"^(?:[A-Z][a-z]+ly|Soon|Later|Then|Now|Still|Meanwhile|However|"
                              r"Instead|Also|Yet|So|Again|Earlier|Afterward|Previously)\s*,\s+")
@@ -166,6 +170,7 @@ def standalone_problem(text: str) -> str | None:
     elif first_word(sentence) in DANGLING or subject_word(sentence).capitalize() in DANGLING:
         return "needs_context"
     if (_QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence)
+            or _ENUMERATION.match(sentence)
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
     if _INSERTION.search(unquoted(sentence)):

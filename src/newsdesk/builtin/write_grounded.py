@@ -378,7 +378,8 @@ class GroundedWriter(Writer):
         gives it), and so is one that would make a run of more than :data:`MAX_RUN`
         sentences from one source."""
         if len(body) + 1 <= self.options.brief_sentences:
-            planned: list[tuple[str, list[Candidate]]] = [("lead", [lead, *body])]
+            planned: list[tuple[str, list[Candidate]]] = [
+                ("lead", [lead, *_in_source_order(body)])]
         else:
             by_role: dict[str, list[Candidate]] = {role: [] for role in ROLE_ORDER}
             for cand in body:
@@ -464,7 +465,8 @@ class GroundedWriter(Writer):
         :func:`newsdesk.writing.headlines.plain_title`), the one whose weakest
         closeness to another source's report is highest: the headline every side of
         the story would recognise, not one outlet's framing. Outlets with a name get a
-        small bonus (:data:`NAMED_HEADLINE_BONUS`). Sources without a usable headline: the lead cut to headline length.
+        small bonus (:data:`NAMED_HEADLINE_BONUS`). Sources without a usable headline:
+        the lead cut to headline length.
         """
         titled = [d for d in docs if plain_title(d.title)]
         if not titled:
@@ -668,6 +670,17 @@ class GroundedWriter(Writer):
         top_words = [w for w, c in word_counts.most_common(30)
                      if len(w) > 3 and not any(w in n.lower() for n in top_names)][:4]
         return top_names + top_words
+
+
+def _in_source_order(cands: list[Candidate]) -> list[Candidate]:
+    """``cands`` with each source's sentences in the order its source gives them, at the
+    places its sentences held: "Trump is expected to take two steps ..." before "One,
+    an executive order ...", whichever ranked higher."""
+    by_doc: dict[int, list[Candidate]] = {}
+    for cand in cands:
+        by_doc.setdefault(id(cand.doc), []).append(cand)
+    queues = {doc: sorted(group, key=lambda c: c.index) for doc, group in by_doc.items()}
+    return [queues[id(cand.doc)].pop(0) for cand in cands]
 
 
 def _similarity(a: Candidate, b: Candidate) -> float:

@@ -113,6 +113,9 @@ def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = 
         reasons.append(f"opens with the relative pronoun {opener!r}: a piece of a sentence")
     elif framed.form == "prefix" and opener in {"and", "or", "but", "nor"}:
         reasons.append(f"the frame is followed by {opener!r}: a piece of a sentence")
+    elif opener in {"or", "nor"}:
+        # "Or after two lawmakers survived ...": the rest of the source's sentence before
+        reasons.append(f"opens with {opener!r}: the rest of an earlier sentence")
     if text.count("“") != text.count("”") or text.count('"') % 2:
         reasons.append("unbalanced quotation marks")
     if text.count("(") != text.count(")"):
