@@ -52,6 +52,20 @@ def test_names_inside_longer_names_are_not_surnames() -> None:
         "Ashgrove Rovers beat Kestrel Bay 2-1 in the final."
 
 
+def test_these_and_those_need_what_they_point_at() -> None:
+    tracker = ReferenceTracker([])
+    text = "The panel voted 9-0 that the booster should be authorized for these groups."
+    assert tracker.resolve(text, "x") is None
+    tracker.accept("The panel looked at three groups: people over 65, nurses and teachers.")
+    assert tracker.resolve(text, "x") == text
+    # named earlier in the same sentence, or time, or "those who"
+    fresh = ReferenceTracker([])
+    for ok in ("Two ferry plans were filed, and both of these plans were rejected.",
+               "Ferry fares have risen sharply these days, officials said.",
+               "City officials thanked those who volunteered on Sunday."):
+        assert fresh.resolve(ok, "x") == ok
+
+
 def test_an_abbreviation_taken_for_a_surname_blocks_nothing() -> None:
     # a recogniser's span "Reward Anti-Trump U.S" is no one's name: "U.S.-based" and
     # "FBI" stay as written and the sentence is kept

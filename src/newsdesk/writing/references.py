@@ -140,6 +140,13 @@ def _surname_key(name: str) -> str:
     return parts[-1].strip(",") if parts else ""
 
 
+# "for these groups", "those plans": a demonstrative and the noun it points back with
+# (not "those who ...", nor time: "these days")
+_DEMONSTRATIVE = re.compile(r"\b(?:these|those)\s+(?P<noun>(?!who\b|which\b|that\b|days\b|"
+                            r"years\b|times\b|months\b|weeks\b|past\b|few\b|other\b|"
+                            r"same\b)(?![a-z]+(?:ly|ing)\b)[a-z][a-z-]+)\b")
+
+
 def named_in(doc: Document) -> str:
     """What a sentence of ``doc`` may take a person's full name from: the document's
     title and its text ("Mueller" in a one-sentence excerpt whose headline says "Robert
@@ -206,9 +213,22 @@ class ReferenceTracker:
         """``text`` made safe to read at this point of the article (a surname expanded
         to the full name ``source_text`` gives), or ``None`` when it cannot be."""
         resolved = self._people(text, source_text)
-        if resolved is None or self._dangling_definite(resolved):
+        if resolved is None or self._dangling_definite(resolved) or \
+                self._dangling_demonstrative(resolved):
             return None
         return resolved
+
+    def _dangling_demonstrative(self, text: str) -> bool:
+        """Whether the sentence points at "these groups" or "those plans" anywhere
+        outside quotation marks when the article has not named such things before (nor
+        the sentence itself, earlier on)."""
+        plain = unquoted(text)
+        for match in _DEMONSTRATIVE.finditer(plain):
+            noun = match.group("noun").lower()
+            before = {stem(t) for t in match_tokens(plain[:match.start()])}
+            if not {stem(noun), noun} & (self.seen_stems | before):
+                return True
+        return False
 
     def accept(self, text: str) -> None:
         """Record that ``text`` is now part of the article."""
