@@ -267,6 +267,15 @@ def test_sources_without_outlet_title_or_date_still_make_an_article(demo_documen
     credited = [t for t in prose if "one report" in t or "another report" in t]
     assert credited and all("According to " not in t or t.startswith(
         ("According to one report", "According to another report")) for t in credited)
+    # and in the body too: each source's first sentence says whose it is, so that no
+    # unnamed report's words read as the newsroom's own
+    from newsdesk.writing.candidates import has_own_attribution
+    first: dict[int, str] = {}
+    for sentence in [*article.lead, *(s for sec in article.sections for s in sec.sentences)]:
+        first.setdefault(sentence.citation.doc_id, sentence.text)
+    for text in first.values():
+        assert "one report" in text or "another report" in text or \
+            has_own_attribution(text) or text.startswith(("“", '"')), text
     verdicts = AlignmentVerifier().verify(article.body_sentences(), embedder)
     assert verdicts[0].status == "supported", verdicts[0]  # the headline
     assert sum(v.status == "supported" for v in verdicts) / len(verdicts) >= 0.9

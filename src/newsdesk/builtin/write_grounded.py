@@ -220,10 +220,10 @@ class GroundedWriter(Writer):
 
         def render(cand: Candidate) -> Sentence:
             # The outlet is named on the first of its sentences that does not say who
-            # said it already (an outlet without a name only in the summary: "one
-            # report" adds nothing to the citation beside it).
+            # said it already; an outlet without a name is "one report" or "another
+            # report", so that no source's words read as the newsroom's own.
             text = cand.written
-            if (cand.outlet and id(cand.doc) not in credited and not has_own_attribution(text)
+            if (id(cand.doc) not in credited and not has_own_attribution(text)
                     and not text.startswith(("“", '"', "‘", "'"))):
                 credited.add(id(cand.doc))
                 text = frame(text, who(cand), trailing=len(credited) % 2 == 0,
