@@ -196,6 +196,10 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
                      "(David M Warren / Staff Photographer)") == "boilerplate"
     assert rejection("FILE - In this May 3, 2017 file photo, a man walks past the court.") \
         == "boilerplate"
+    assert rejection("The harbour camp is seen before the midnight deadline for eviction "
+                     "passes in Kelvport, November 27, 2011.") == "boilerplate"
+    assert rejection("The fare rise is seen as a test of the mayor's promise to riders.") \
+        is None
     assert rejection("You can add location information to your Tweets, such as your city.")
     assert rejection("Story continues below advertisement and more text to pad it out.")
     assert rejection("Republican Brian Kemp will be the next governor of Georgia, following") \

@@ -32,6 +32,11 @@ _BOILERPLATE = re.compile(
     r"try again later|is not available right now|interactive transcript|reprints|"
     r"non-commercial use|opens? (in )?a new (window|tab)|see all results|"
     r"^\d+ of \d+\b)", re.IGNORECASE)
+# A picture caption without its credit: "The encampment is seen before the midnight
+# deadline ...", "Protesters are seen outside the court ..." (not "is seen as", an
+# opinion of someone's)
+_CAPTION = re.compile(r"\b(?:is|are)\s+seen\s+(?:before|during|after|in|at|on|outside|inside|"
+                      r"near|walking|standing|speaking|leaving|arriving|sitting|holding)\b")
 # A picture caption ends with its credit: "(David M Warren / Staff Photographer)".
 CREDIT = re.compile(r"\((?:[^()]*/[^()]*|AP|Associated Press|Reuters|AFP|Getty)\)\s*$")
 # Connectives that tie a sentence to the one before it in its source; out of that
@@ -134,7 +139,7 @@ def rejection(sentence: str) -> str | None:
     n_words = len(sentence.split())
     if n_words < MIN_WORDS or n_words > MAX_WORDS:
         return "length"
-    if _BOILERPLATE.search(sentence) or CREDIT.search(sentence):
+    if _BOILERPLATE.search(sentence) or CREDIT.search(sentence) or _CAPTION.search(sentence):
         return "boilerplate"
     if looks_like_instruction(sentence):
         return "instruction"  # text addressed to a language model is not news
