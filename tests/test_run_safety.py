@@ -331,7 +331,8 @@ def test_a_lock_from_another_host_holds_until_its_heartbeat_is_stale(store_url: 
         store.close()
 
 
-def test_a_run_whose_lock_was_taken_over_stops_at_its_next_checkpoint(store_url: str, tmp_path: Path) -> None:
+def test_a_run_whose_lock_was_taken_over_stops_at_its_next_checkpoint(store_url: str,
+                                                                     tmp_path: Path) -> None:
     store = SqlStore.open(store_url)
     lock = StoreLock(store.engine, "run", heartbeat=0.05).acquire()
     ctx = Context(settings=load_settings(overrides={"data_dir": str(tmp_path)}, environ={}),
