@@ -245,3 +245,29 @@ def test_source_validators_are_remembered(store: SqlStore) -> None:
     store.update_source("https://a.example/feed", "feed", status="not_modified")
     assert store.source_validators("https://a.example/feed") == (
         '"v1"', "Wed, 18 Nov 2026 08:30:00 GMT")
+
+
+def test_lists_come_in_one_order_on_every_database(store: SqlStore) -> None:
+    # PostgreSQL returns rows as they lie on disk (an updated row moves) and sorts a
+    # missing date last where SQLite sorts it first: the store must not show either.
+    first = new_story(store)
+    second, third = new_story(store), new_story(store)
+    story = store.story(first)
+    assert story is not None
+    store.save_story({**story, "doc_count": 2})  # the update that moves the row
+    assert [s["id"] for s in store.active_stories(None)] == [first, second, third]
+
+    dated, _ = store.save_document(document("Talks resume.", "https://a.example/dated"))
+    undated, _ = store.save_document(Document(
+        url="https://b.example/undated", canonical_url="https://b.example/undated",
+        title="Talks", text="Talks resume, an undated page says.",
+        content_hash=content_hash("Talks resume, an undated page says.")))
+    store.assign_story(dated, second, 0.9)
+    store.assign_story(undated, second, 0.8)
+    assert [d.id for d in store.story_documents(second)] == [undated, dated]
+    assert store.assigned_documents(second) == [undated, dated]
+    store.mark_embedded([(dated, np.ones(4, dtype=np.float32), [], {}),
+                         (undated, np.zeros(4, dtype=np.float32), [], {})])
+    # the newest sources (the undated one counts as oldest), oldest of them first
+    newest = store.story_member_vectors(second, 1)
+    assert len(newest) == 1 and newest[0].tolist() == [1.0, 1.0, 1.0, 1.0]
