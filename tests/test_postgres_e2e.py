@@ -61,12 +61,14 @@ def newsroom(store: SqlStore) -> dict[frozenset[str], dict[str, Any]]:
 
 
 def test_a_demo_run_on_postgresql_equals_the_sqlite_run(
-        demo_site: Path, pg_server: PostgresServer, tmp_path: Path) -> None:
+        demo_site: Path, pg_server: PostgresServer, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     url = pg_server.new_database("demo")
     data = tmp_path / "data"
     assert main(["run", "--demo", "--data-dir", str(data), "--database-url", url,
                  "--quiet"]) == 0
     assert not (data / "newsdesk.db").exists()  # everything went to PostgreSQL
+    assert f"newsdesk serve --data-dir {data} --database-url '{url}'" in capsys.readouterr().out
 
     sqlite = SqlStore.open(f"sqlite:///{demo_site / 'newsdesk.db'}", migrate=False)
     postgres = SqlStore.open(url, migrate=False)
@@ -89,12 +91,31 @@ def test_a_demo_run_on_postgresql_equals_the_sqlite_run(
         assert postgres.list_stories(50).total == sqlite.list_stories(50).total
         assert [i.slug for i in postgres.list_stories(50).items] == [
             i.slug for i in sqlite.list_stories(50).items]
+        sqlite_search = {w: sqlite.search_stories(w, 20) for w in ("fire", "strike talks")}
         counts = ("documents", "duplicates", "stories", "stories_written", "article_versions")
         assert {k: postgres.stats()[k] for k in counts} == {
             k: sqlite.stats()[k] for k in counts}
     finally:
         sqlite.close()
         postgres.close()
+    # The site served from the PostgreSQL store: its API and pages.
+    from fastapi.testclient import TestClient
+
+    from newsdesk.web.app import create_app
+
+    served = SqlStore.open(url, migrate=False)
+    try:
+        client = TestClient(create_app(served, data / "site"))
+        listing = client.get("/api/v1/stories").json()["items"]
+        assert len(listing) == len(list((demo_site / "site" / "stories").glob("*.html")))
+        assert client.get(f"/stories/{listing[0]['slug']}.html").status_code == 200
+        for words in ("fire", "strike talks"):
+            found = client.get("/api/v1/search", params={"q": words}).json()["results"]
+            expected_found = sqlite_search[words]
+            assert found["total"] == expected_found.total >= 1
+            assert {i["slug"] for i in found["items"]} == {i.slug for i in expected_found.items}
+    finally:
+        served.close()
     # The published site is built from the PostgreSQL store: same story pages.
     assert sorted(p.name for p in (data / "site" / "stories").glob("*.html")) == sorted(
         p.name for p in (demo_site / "site" / "stories").glob("*.html"))
