@@ -32,3 +32,35 @@ def test_the_reader_index_on_postgresql(pg_url: str, articles: list[Article]) ->
         assert store.published_article("port-strike-talks") is not None
     finally:
         store.close()
+
+
+def test_postgresql_search_can_use_its_gin_index(pg_url: str, articles: list[Article]) -> None:
+    # The index is on to_tsvector('english', search_text): the store's search must use
+    # that very expression, or every search reads the whole table. The statements
+    # search_stories sends are captured and explained with sequential scans switched off,
+    # so that the plan shows whether the index fits them (a tiny table is scanned anyway).
+    from typing import Any
+
+    from sqlalchemy import event
+
+    store = SqlStore.open(pg_url)
+    try:
+        add_articles(store, articles)
+        sent: list[tuple[str, Any]] = []
+
+        def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+            if "@@" in statement:
+                sent.append((statement, params))
+
+        event.listen(store.engine, "before_cursor_execute", capture)
+        assert store.search_stories("dredging", 10).total == 1
+        event.remove(store.engine, "before_cursor_execute", capture)
+        assert sent
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            for statement, params in sent:
+                plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+                    f"EXPLAIN {statement}", params))
+                assert "ix_reader_stories_search" in plan, plan
+    finally:
+        store.close()
