@@ -69,10 +69,13 @@ class PostgresServer:
         self.socket.chmod(0o777)
         self._names = itertools.count(1)
         self._bin, self._data = binaries, data
-        subprocess.run(_as_postgres([str(binaries / "initdb"), "-D", str(data), "-U",
-                                     "postgres", "--auth=trust", "-E", "UTF8",
-                                     "--locale=C.UTF-8"]),
-                       check=True, capture_output=True, timeout=180)
+        made = subprocess.run(_as_postgres([str(binaries / "initdb"), "-D", str(data), "-U",
+                                            "postgres", "--auth=trust", "-E", "UTF8",
+                                            "--locale=C.UTF-8"]),
+                              capture_output=True, text=True, timeout=180, check=False)
+        if made.returncode != 0:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise RuntimeError(f"initdb failed: {made.stderr.strip()[-2000:]}")
         # fsync off: a test database need not survive a power cut, and the machine is
         # shared; max_connections covers several stores open at once in one test.
         self._process = subprocess.Popen(
