@@ -12,7 +12,7 @@ export CMAKE_ARGS
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv browser webchecks demo test lint bench bench-web serve audit clean
+.PHONY: help venv browser postgres webchecks demo test lint bench bench-web serve audit clean
 
 help:
 	@echo "make demo   - set up .venv, run the pipeline on the bundled demo sources, build the site"
@@ -52,6 +52,32 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
+# The PostgreSQL tests start a throwaway server of their own from Debian's PostgreSQL
+# binaries (a Unix socket in a temporary folder, no TCP port; as the postgres user when
+# run as root). Only the binaries are needed, so the package's own "main" cluster (a
+# server on port 5432 started at install) is not created. If the install fails, the
+# PostgreSQL tests skip and say why. pgvector is installed too where Debian packages it
+# for the installed server (not in bookworm).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the PostgreSQL tests"; \
+	  $(SUDO) mkdir -p /etc/postgresql-common/createcluster.d && \
+	  echo "create_main_cluster = false" | \
+	    $(SUDO) tee /etc/postgresql-common/createcluster.d/newsdesk-tests.conf >/dev/null && \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends postgresql || \
+	  echo "could not install postgresql: the PostgreSQL tests will be skipped"; }
+	@for initdb in /usr/lib/postgresql/*/bin/initdb; do \
+	  test -x "$$initdb" || continue; \
+	  version=$$(basename $$(dirname $$(dirname $$initdb))); \
+	  test -f /usr/share/postgresql/$$version/extension/vector.control && continue; \
+	  apt-cache show postgresql-$$version-pgvector >/dev/null 2>&1 || continue; \
+	  echo "installing Debian's pgvector for PostgreSQL $$version"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends postgresql-$$version-pgvector || true; \
+	done
+
 # The HTML and accessibility checks: the Nu HTML checker (npm package vnu-jar, run with
 # java) and axe-core (npm), pinned in package-lock.json. Their install scripts are not
 # run: vnu-jar's only fetches a Java runtime, and the machine's java is used instead.
@@ -69,7 +95,7 @@ webchecks: node_modules/.installed
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless; }
 
-test: venv browser webchecks
+test: venv browser postgres webchecks
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

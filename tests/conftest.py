@@ -1,5 +1,6 @@
 """Shared test helpers: a factory for written, verified articles; a pipeline context;
-a local HTTP server with routes set per test."""
+a local HTTP server with routes set per test; a throwaway PostgreSQL server and store
+URLs for both SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from newsdesk.records import (
     Verdict,
 )
 from newsdesk.settings import load_settings
+
+from pg_server import PostgresServer, unavailable_reason
 
 OUTLETS = [
     ("Harbour Gazette", "https://gazette.example/port-strike"),
@@ -314,3 +317,31 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("demo")
     assert main(["run", "--demo", "--data-dir", str(data), "--quiet"]) == 0
     return data
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server (Unix socket only) for the whole session, started
+    by the first test that needs it; skips when PostgreSQL cannot run here."""
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PostgresServer) -> str:
+    """The URL of a new, empty PostgreSQL database for this test."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty store's URL: the test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'news.db'}"
+    return str(request.getfixturevalue("pg_url"))

@@ -68,8 +68,8 @@ def _doc(store: SqlStore, url: str, title: str, text: str) -> int:
 
 
 def test_story_entities_fold_short_forms_and_are_queryable(
-        tmp_path, recognizer: SpacyEntityRecognizer) -> None:
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'e.db'}")
+        store_url: str, recognizer: SpacyEntityRecognizer) -> None:
+    store = SqlStore.open(store_url)  # SQLite and PostgreSQL
     texts = {
         "https://a.example/1": "Prime Minister Meloni arrived in Brussels on Monday for talks "
                                "with the European Commission.",

@@ -12,6 +12,10 @@ stories and memberships, entities, thread links, update records, article version
 articles, nothing lost or doubled; every killed run must be recorded as interrupted;
 and SQLite's integrity check must pass.
 
+The same test runs on PostgreSQL with fewer kills (one at most checkpoints, all of
+them a moment after it, inside the next unit of work): a client killed in the middle of
+a transaction must leave PostgreSQL as a killed SQLite writer leaves SQLite.
+
 The kills are random: the seed is printed, and NEWSDESK_KILL_SEED=<seed> repeats them.
 """
 
@@ -34,6 +38,8 @@ import pytest
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.demo_server import demo_sources
 from newsdesk.faults import KILL_ENV, LOG_ENV
+
+from pg_server import PostgresServer
 
 pytestmark = pytest.mark.slow
 
@@ -75,19 +81,29 @@ def passed(log: Path) -> Counter[str]:
     return Counter(log.read_text().split()) if log.exists() else Counter()
 
 
-def canonical_json(text: str) -> str:
-    """JSON text with its keys sorted (a dict's key order is not data)."""
-    return json.dumps(json.loads(text), sort_keys=True)
+def plain(value: Any) -> Any:
+    """A column value as comparable text: bytes as hex, JSON (which PostgreSQL's driver
+    hands back parsed and SQLite as text) as JSON text."""
+    if isinstance(value, (bytes, memoryview)):
+        return bytes(value).hex().upper()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
 
 
-def snapshot(data: Path) -> dict[str, Any]:
+def canonical(text: Any) -> str:
+    """JSON (text or parsed) with its keys sorted (a dict's key order is not data)."""
+    return json.dumps(json.loads(text) if isinstance(text, str) else text, sort_keys=True)
+
+
+def snapshot(url: str) -> dict[str, Any]:
     """Everything a run stores that must not depend on how often it was killed, keyed by
     URL rather than row id (and without clock times)."""
-    store = SqlStore.open(f"sqlite:///{data / 'newsdesk.db'}", migrate=False)
+    store = SqlStore.open(url, migrate=False)
     try:
         with store.engine.connect() as c:
             def rows(sql: str) -> list[Any]:
-                return [tuple(r) for r in c.exec_driver_sql(sql).fetchall()]
+                return [tuple(plain(v) for v in r) for r in c.exec_driver_sql(sql).fetchall()]
 
             url = dict(rows("SELECT id, canonical_url FROM documents"))
             members: dict[int, frozenset[str]] = {}
@@ -98,15 +114,15 @@ def snapshot(data: Path) -> dict[str, Any]:
             snap: dict[str, Any] = {
                 "documents": sorted(rows(
                     "SELECT d.canonical_url, d.content_hash, d.title, d.stage, "
-                    "o.canonical_url, d.duplicate_kind, d.names, d.terms, hex(d.embedding), "
+                    "o.canonical_url, d.duplicate_kind, d.names, d.terms, d.embedding, "
                     "d.story_score FROM documents d LEFT JOIN documents o "
                     "ON o.id = d.duplicate_of")),
                 "entries": sorted(rows("SELECT url, status, reason FROM entries")),
                 "stories": sorted(
-                    (story[i], doc_count, canonical_json(names), canonical_json(terms),
+                    (story[i], doc_count, canonical(names), canonical(terms),
                      hex_centroid, state, needs, status, story.get(merged) if merged else None)
                     for i, doc_count, names, terms, hex_centroid, state, needs, status, merged
-                    in rows("SELECT id, doc_count, names, terms, hex(centroid), assign_state, "
+                    in rows("SELECT id, doc_count, names, terms, centroid, assign_state, "
                             "needs_write, write_status, merged_into FROM stories")
                     if i in story),
                 "entities": sorted(rows("SELECT key, kind, name, documents FROM entities")),
@@ -124,9 +140,9 @@ def snapshot(data: Path) -> dict[str, Any]:
                     (story[s], kind, json.dumps({
                         **json.loads(data_),
                         "documents": sorted(url[d] for d in json.loads(data_)["documents"])},
-                        sort_keys=True))
+                        sort_keys=True, ensure_ascii=False))
                     for s, kind, data_ in rows("SELECT story_id, kind, data FROM story_updates")),
-                "keyword_stats": rows("SELECT documents, hex(data) FROM corpus_stats"),
+                "keyword_stats": rows("SELECT documents, data FROM corpus_stats"),
                 "related": sorted((story[s], story[r], sc) for s, r, sc in rows(
                     "SELECT story_id, related_id, score FROM related")),
             }
@@ -136,7 +152,7 @@ def snapshot(data: Path) -> dict[str, Any]:
                 article = json.loads(data_)
                 for key in ("written_at", "updated_at", "updates"):
                     article.pop(key, None)  # clock times; updates carry creation times
-                articles.append((story[s], version, slug, current,
+                articles.append((story[s], version, slug, bool(current),
                                  json.dumps(article, sort_keys=True)))
             snap["articles"] = sorted(articles)
     finally:
@@ -156,22 +172,34 @@ def site_files(data: Path) -> set[str]:
             if p.is_file() and not p.name.startswith(".")}
 
 
-def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
-        served: list[str], tmp_path: Path) -> None:
+def kill_and_resume(served: list[str], tmp_path: Path, plan_kills: dict[str, int],
+                    delayed_share: float, store_env: dict[str, str] | None = None,
+                    ) -> tuple[Path, Path, list[str], int]:
+    """A reference run, then runs killed per ``plan_kills`` (``delayed_share`` of the
+    kills a moment after their checkpoint), then a last run that finishes the work.
+
+    ``store_env`` maps "reference" and "killed" to extra environment (the store URL).
+    Returns (reference folder, killed folder, the kills made, runs that completed
+    before their kill came).
+    """
     seed = int(os.environ.get("NEWSDESK_KILL_SEED") or time.time_ns() % 1_000_000)
     print(f"kill schedule seed: {seed} (NEWSDESK_KILL_SEED={seed} repeats it)")
     rng = random.Random(seed)
     env = base_env(tmp_path)
+    stores = store_env or {}
 
     reference, killed = tmp_path / "reference", tmp_path / "killed"
     totals_log = tmp_path / "reference.checkpoints"
-    run = newsdesk(reference, served, {**env, LOG_ENV: str(totals_log)})
+    run = newsdesk(reference, served, {**env, **stores.get("reference", {}),
+                                       LOG_ENV: str(totals_log)})
     _, err = run.communicate(timeout=900)
     assert run.returncode == 0, err.decode()
     totals = passed(totals_log)
-    assert set(KILLS) <= set(totals), f"checkpoints never passed: {set(KILLS) - set(totals)}"
+    assert set(plan_kills) <= set(totals), (
+        f"checkpoints never passed: {set(plan_kills) - set(totals)}")
 
-    plan = [name for name in KILLS for _ in range(KILLS[name])]
+    env = {**env, **stores.get("killed", {})}
+    plan = [name for name in plan_kills for _ in range(plan_kills[name])]
     log = tmp_path / "killed.checkpoints"
     kills: list[str] = []
     completed = 0  # runs that ended before their kill came
@@ -182,9 +210,10 @@ def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
             continue  # an earlier delayed kill finished this stage's work
         # leave some of this stage's work for the kills still planned in it
         nth = rng.randint(1, max(1, left // (plan[index + 1:].count(name) + 1)))
-        # Two kills in five come a moment after the checkpoint, inside the next unit of
-        # work (a transaction, a model call, a file being written).
-        at = f"{name}:{nth}" + (f"+{rng.uniform(0.001, 0.3):.3f}" if rng.random() < 0.4 else "")
+        # Some kills come a moment after the checkpoint, inside the next unit of work (a
+        # transaction, a model call, a file being written).
+        delayed = rng.random() < delayed_share
+        at = f"{name}:{nth}" + (f"+{rng.uniform(0.001, 0.3):.3f}" if delayed else "")
         process = newsdesk(killed, served, {**env, LOG_ENV: str(log), KILL_ENV: at})
         _, err = process.communicate(timeout=900)
         if process.returncode == 0:
@@ -199,25 +228,16 @@ def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
     _, err = final.communicate(timeout=900)
     assert final.returncode == 0, err.decode()
     print(f"{len(kills)} kills: {', '.join(kills)}")
+    return reference, killed, kills, completed
 
-    assert len(kills) >= 20
-    stages = {k.split(":")[0] for k in kills}
-    assert stages >= {"fetch", "dedupe", "embed", "assign", "story", "write", "publish"}
 
-    check, foreign = integrity(killed)
-    assert check == "ok" and foreign == []
-    want, got = snapshot(reference), snapshot(killed)
-    for table in want:
-        assert got[table] == want[table], f"{table} differs after {len(kills)} kills"
+def check_resumed(want: dict[str, Any], got: dict[str, Any], kills: list[str],
+                  completed: int, stats: dict[str, Any]) -> None:
+    """The killed store equals the reference; every killed run is recorded."""
+    for table, rows in want.items():
+        assert got[table] == rows, f"{table} differs after {len(kills)} kills"
     assert {s[5] for s in got["stories"]} == {""}  # every story's assignment finished
     assert {d[3] for d in got["documents"]} == {"clustered"}
-    assert site_files(killed) == site_files(reference)
-
-    # Every killed run is recorded as interrupted; `newsdesk stats` says so.
-    shown = subprocess.run([sys.executable, "-m", "newsdesk.cli.main", "stats", "--json",
-                            "--data-dir", str(killed)], env=env, cwd=tmp_path,
-                           capture_output=True, text=True, check=True)
-    stats = json.loads(shown.stdout)
     runs = stats["runs_by_status"]
     assert set(runs) <= {"interrupted", "ok"}
     assert sum(runs.values()) == len(kills) + completed + 1  # one run recorded per process
@@ -226,3 +246,41 @@ def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
     delayed = sum("+" in k for k in kills)
     assert len(kills) - delayed <= runs.get("interrupted", 0) <= len(kills)
     assert stats["lock"] is None  # the last run gave the lock back
+
+
+def shown_stats(tmp_path: Path, data: Path, extra: dict[str, str] | None = None
+                ) -> dict[str, Any]:
+    """`newsdesk stats --json` on ``data``, as a user runs it."""
+    shown = subprocess.run([sys.executable, "-m", "newsdesk.cli.main", "stats", "--json",
+                            "--data-dir", str(data)], env={**base_env(tmp_path), **(extra or {})},
+                           cwd=tmp_path, capture_output=True, text=True, check=True)
+    return dict(json.loads(shown.stdout))
+
+
+def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
+        served: list[str], tmp_path: Path) -> None:
+    reference, killed, kills, completed = kill_and_resume(served, tmp_path, KILLS, 0.4)
+    assert len(kills) >= 20
+    stages = {k.split(":")[0] for k in kills}
+    assert stages >= {"fetch", "dedupe", "embed", "assign", "story", "write", "publish"}
+
+    check, foreign = integrity(killed)
+    assert check == "ok" and foreign == []
+    check_resumed(snapshot(f"sqlite:///{reference / 'newsdesk.db'}"),
+                  snapshot(f"sqlite:///{killed / 'newsdesk.db'}"), kills, completed,
+                  shown_stats(tmp_path, killed))
+    assert site_files(killed) == site_files(reference)
+
+
+def test_kill_nine_on_postgresql_then_resume_gives_the_uninterrupted_result(
+        served: list[str], tmp_path: Path, pg_server: PostgresServer) -> None:
+    urls = {"reference": pg_server.new_database("reference"),
+            "killed": pg_server.new_database("killed")}
+    stores = {k: {"NEWSDESK_DATABASE_URL": u} for k, u in urls.items()}
+    plan = dict.fromkeys(("fetch", "dedupe", "embed", "assign", "story", "write", "publish"), 1)
+    reference, killed, kills, completed = kill_and_resume(served, tmp_path, plan, 1.0, stores)
+    assert len(kills) >= 4
+    check_resumed(snapshot(urls["reference"]), snapshot(urls["killed"]), kills, completed,
+                  shown_stats(tmp_path, killed, stores["killed"]))
+    assert site_files(killed) == site_files(reference)
+    assert not (killed / "newsdesk.db").exists()

@@ -110,11 +110,12 @@ def stats(data: Path) -> dict[str, Any]:
     return dict(json.loads(out))
 
 
-def wait_for_lock(data: Path, timeout: float = 60) -> None:
+def wait_for_lock(data: Path, timeout: float = 60, url: str = "") -> None:
+    """Wait until a run holds the lock of the store in ``data`` (or at ``url``)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if (data / "newsdesk.db").exists():
-            store = SqlStore.open(f"sqlite:///{data / 'newsdesk.db'}", migrate=False)
+        if url or (data / "newsdesk.db").exists():
+            store = SqlStore.open(url or f"sqlite:///{data / 'newsdesk.db'}", migrate=False)
             try:
                 if current_holder(store.engine) is not None:
                     return
@@ -188,6 +189,37 @@ def test_a_second_run_on_the_same_store_refuses_naming_the_first(
 
 
 @pytest.mark.slow
+def test_two_runs_on_one_postgresql_store_take_turns(tmp_path: Path, slow_site: SlowSite,
+                                                     pg_url: str) -> None:
+    # Two data folders (two machines, say) sharing one PostgreSQL store: the lock row is
+    # in the database, so the second run sees the first, refuses, then waits its turn.
+    feed = f"{slow_site.base}/feed.xml"
+    first = newsdesk(tmp_path, "ingest", feed, "--data-dir", str(tmp_path / "a"),
+                     NEWSDESK_DATABASE_URL=pg_url)
+    wait_for_lock(tmp_path / "a", url=pg_url)
+    code, _, err = finish(newsdesk(tmp_path, "ingest", feed, "--data-dir", str(tmp_path / "b"),
+                                   NEWSDESK_DATABASE_URL=pg_url))
+    assert code == 2
+    assert "another newsdesk run is working on this store" in err
+    assert f"pid {first.pid}" in err
+    code, out, err = finish(newsdesk(tmp_path, "ingest", feed, "--data-dir", str(tmp_path / "b"),
+                                     NEWSDESK_DATABASE_URL=pg_url, NEWSDESK_LOCK_WAIT="120"))
+    assert code == 0, err
+    assert "documents new" not in out  # the first run had stored them all
+    code, out, err = finish(first)
+    assert code == 0, err
+    assert "documents new: 3" in out
+    store = SqlStore.open(pg_url, migrate=False)
+    try:
+        assert store.stats()["documents"] == 3
+        assert current_holder(store.engine) is None
+        assert [r["status"] for r in store.recent_runs()] == ["ok", "ok"]
+    finally:
+        store.close()
+    assert not (tmp_path / "a" / "newsdesk.db").exists()
+
+
+@pytest.mark.slow
 def test_a_run_told_to_wait_starts_when_the_first_ends(tmp_path: Path,
                                                          slow_site: SlowSite) -> None:
     data = tmp_path / "data"
@@ -240,8 +272,8 @@ def test_sigterm_stops_a_run_as_interrupted_and_frees_the_store(
     assert shown["runs_by_status"] == {"interrupted": 1} and shown["lock"] is None
 
 
-def test_the_lock_refuses_a_live_holder_and_takes_over_a_dead_one(tmp_path: Path) -> None:
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'news.db'}")
+def test_the_lock_refuses_a_live_holder_and_takes_over_a_dead_one(store_url: str) -> None:
+    store = SqlStore.open(store_url)
     try:
         held = StoreLock(store.engine, "run", heartbeat=0).acquire()
         with pytest.raises(StoreLockedError, match=r"`newsdesk run` \(pid \d+ on "):
@@ -275,8 +307,8 @@ def test_a_reused_pid_does_not_hold_the_lock() -> None:
     assert holder_alive(me, "another-host.example", int(pid)) is None
 
 
-def test_a_lock_from_another_host_holds_until_its_heartbeat_is_stale(tmp_path: Path) -> None:
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'news.db'}")
+def test_a_lock_from_another_host_holds_until_its_heartbeat_is_stale(store_url: str) -> None:
+    store = SqlStore.open(store_url)
     try:
         remote = StoreLock(store.engine, "run", heartbeat=0).acquire()
         with store.engine.begin() as connection:
@@ -299,8 +331,9 @@ def test_a_lock_from_another_host_holds_until_its_heartbeat_is_stale(tmp_path: P
         store.close()
 
 
-def test_a_run_whose_lock_was_taken_over_stops_at_its_next_checkpoint(tmp_path: Path) -> None:
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'news.db'}")
+def test_a_run_whose_lock_was_taken_over_stops_at_its_next_checkpoint(store_url: str,
+                                                                     tmp_path: Path) -> None:
+    store = SqlStore.open(store_url)
     lock = StoreLock(store.engine, "run", heartbeat=0.05).acquire()
     ctx = Context(settings=load_settings(overrides={"data_dir": str(tmp_path)}, environ={}),
                   store=store, lock=lock)
@@ -324,8 +357,8 @@ def test_a_run_whose_lock_was_taken_over_stops_at_its_next_checkpoint(tmp_path: 
 
 # -- transactions ----------------------------------------------------------------------------
 
-def test_a_transaction_commits_every_write_in_it_or_none(tmp_path: Path) -> None:
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'news.db'}")
+def test_a_transaction_commits_every_write_in_it_or_none(store_url: str) -> None:
+    store = SqlStore.open(store_url)
     try:
         entry = Entry(url="https://a.example/1", source_url="https://a.example/feed")
         with pytest.raises(RuntimeError), store.transaction():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,13 +15,15 @@ from newsdesk.web.app import create_app
 from newsdesk.web.render import SiteSettings
 
 from conftest import make_article
-from reader_store import store_with
+from reader_store import add_articles
 
 START = datetime(2025, 1, 1, 9, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
+def store(store_url: str) -> Iterator[SqlStore]:
+    """The articles below in a new store, on SQLite (FTS5) and on PostgreSQL (its own
+    text search)."""
     articles = []
     for n in range(1, 9):
         article = make_article(f"harbour-{n}", n, f"Harbour report number {n}",
@@ -31,7 +32,8 @@ def store(tmp_path: Path) -> Iterator[SqlStore]:
             article.headline.text = "Harbour dredging approved by the council"
         article.sections[0].sentences[0].text += " The dredging plan was discussed."
         articles.append(article)
-    opened = store_with(tmp_path, articles)
+    opened = SqlStore.open(store_url)
+    add_articles(opened, articles)
     yield opened
     opened.close()
 

@@ -17,8 +17,8 @@ from reader_store import add_articles
 
 
 def test_status_reports_feeds_intake_stories_and_rejections(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'newsdesk.db'}")
+        tmp_path: Path, store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    store = SqlStore.open(store_url)
     store.update_source("https://user:secret@feeds.example/a.xml", "feed", status="http_500",
                         error="server error 500 after 3 tries")
     store.update_source("https://feeds.example/b.xml", "feed", status="ok", entries_found=4)
@@ -27,7 +27,8 @@ def test_status_reports_feeds_intake_stories_and_rejections(
     add_articles(store, [make_article()])
     store.close()
 
-    assert main(["status", "--data-dir", str(tmp_path), "--json", "-q"]) == 0
+    assert main(["status", "--data-dir", str(tmp_path), "--database-url", store_url, "--json",
+                 "-q"]) == 0
     report = json.loads(capsys.readouterr().out)
     feeds = report["feeds"]
     assert feeds[0]["status"] == "http_500" and "500" in feeds[0]["error"]  # failing first
@@ -40,6 +41,6 @@ def test_status_reports_feeds_intake_stories_and_rejections(
     assert sentences["by_verdict"] == {"unsupported": 1}
     assert "Officials privately expect" in sentences["examples"][0]["text"]
 
-    assert main(["status", "--data-dir", str(tmp_path), "-q"]) == 0
+    assert main(["status", "--data-dir", str(tmp_path), "--database-url", store_url, "-q"]) == 0
     text = capsys.readouterr().out
     assert "failing first" in text and "rejected: 1" in text and "[unsupported]" in text

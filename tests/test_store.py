@@ -1,11 +1,13 @@
 """The SQL store: migrations, idempotent writes keyed by URL, document outcomes,
-article versions, recorded problems and the counts `newsdesk stats` shows."""
+article versions, recorded problems and the counts `newsdesk stats` shows.
+
+Every test here runs twice, on SQLite and on a throwaway PostgreSQL server (the
+``store_url`` fixture in conftest.py): the store's contract is the same on both."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,8 +23,8 @@ TABLES = {"sources", "entries", "documents", "stories", "articles", "related", "
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    opened = SqlStore.open(f"sqlite:///{tmp_path / 'news.db'}")
+def store(store_url: str) -> Iterator[SqlStore]:
+    opened = SqlStore.open(store_url)
     yield opened
     opened.close()
 
@@ -59,8 +61,8 @@ def migration_head() -> str:
     return heads[0]
 
 
-def test_opening_creates_the_schema(tmp_path: Path) -> None:
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'sub' / 'news.db'}")  # folder created too
+def test_opening_creates_the_schema(store_url: str) -> None:
+    store = SqlStore.open(store_url)
     try:
         assert set(inspect(store.engine).get_table_names()) >= TABLES
         with store.engine.connect() as connection:
@@ -70,14 +72,14 @@ def test_opening_creates_the_schema(tmp_path: Path) -> None:
         store.close()
 
 
-def test_a_store_made_before_the_story_engine_is_upgraded_in_place(tmp_path: Path) -> None:
+def test_a_store_made_before_the_story_engine_is_upgraded_in_place(store_url: str) -> None:
     import importlib.resources
 
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = store_url
     config = Config()
     config.set_main_option("script_location",
                            str(importlib.resources.files("newsdesk") / "migrations"))
@@ -88,7 +90,8 @@ def test_a_store_made_before_the_story_engine_is_upgraded_in_place(tmp_path: Pat
         connection.execute(text(
             "INSERT INTO stories (created_at, updated_at, centroid, doc_count, names, "
             "needs_write, write_status) "
-            "VALUES ('2026-11-16', '2026-11-16', x'0000803f', 1, '{}', 1, '')"))
+            "VALUES ('2026-11-16', '2026-11-16', :centroid, 1, '{}', :yes, '')"),
+            {"centroid": b"\x00\x00\x80\x3f", "yes": True})
     engine.dispose()
     store = SqlStore.open(url)
     try:
@@ -100,8 +103,8 @@ def test_a_store_made_before_the_story_engine_is_upgraded_in_place(tmp_path: Pat
         store.close()
 
 
-def test_opening_again_keeps_the_data_and_the_schema(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'news.db'}"
+def test_opening_again_keeps_the_data_and_the_schema(store_url: str) -> None:
+    url = store_url
     first = SqlStore.open(url)
     first.save_document(document("The talks resume on Thursday."))
     first.close()
@@ -242,3 +245,29 @@ def test_source_validators_are_remembered(store: SqlStore) -> None:
     store.update_source("https://a.example/feed", "feed", status="not_modified")
     assert store.source_validators("https://a.example/feed") == (
         '"v1"', "Wed, 18 Nov 2026 08:30:00 GMT")
+
+
+def test_lists_come_in_one_order_on_every_database(store: SqlStore) -> None:
+    # PostgreSQL returns rows as they lie on disk (an updated row moves) and sorts a
+    # missing date last where SQLite sorts it first: the store must not show either.
+    first = new_story(store)
+    second, third = new_story(store), new_story(store)
+    story = store.story(first)
+    assert story is not None
+    store.save_story({**story, "doc_count": 2})  # the update that moves the row
+    assert [s["id"] for s in store.active_stories(None)] == [first, second, third]
+
+    dated, _ = store.save_document(document("Talks resume.", "https://a.example/dated"))
+    undated, _ = store.save_document(Document(
+        url="https://b.example/undated", canonical_url="https://b.example/undated",
+        title="Talks", text="Talks resume, an undated page says.",
+        content_hash=content_hash("Talks resume, an undated page says.")))
+    store.assign_story(dated, second, 0.9)
+    store.assign_story(undated, second, 0.8)
+    assert [d.id for d in store.story_documents(second)] == [undated, dated]
+    assert store.assigned_documents(second) == [undated, dated]
+    store.mark_embedded([(dated, np.ones(4, dtype=np.float32), [], {}),
+                         (undated, np.zeros(4, dtype=np.float32), [], {})])
+    # the newest sources (the undated one counts as oldest), oldest of them first
+    newest = store.story_member_vectors(second, 1)
+    assert len(newest) == 1 and newest[0].tolist() == [1.0, 1.0, 1.0, 1.0]

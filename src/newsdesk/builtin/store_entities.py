@@ -168,7 +168,7 @@ class EntityStore:
                 .join(StoryEntityRow, StoryEntityRow.story_id == StoryRow.id)
                 .where(StoryEntityRow.entity_id.in_(entity_ids), StoryRow.merged_into.is_(None))
                 .group_by(StoryRow.id)
-                .order_by(StoryRow.last_published.desc(), StoryRow.id.desc())
+                .order_by(StoryRow.last_published.desc().nulls_last(), StoryRow.id.desc())
                 .limit(limit)).all()
             headlines = dict(s.execute(
                 select(ArticleRow.story_id, ArticleRow.headline)
@@ -232,14 +232,15 @@ class EntityStore:
                 select(StoryLinkRow.earlier_id, StoryLinkRow.score, StoryLinkRow.shared)
                 .join(StoryRow, StoryRow.id == StoryLinkRow.earlier_id)
                 .where(StoryLinkRow.story_id == story_id)
-                .order_by(StoryRow.first_published, StoryRow.id)).all()
+                .order_by(StoryRow.first_published.asc().nulls_first(), StoryRow.id)).all()
             return [(e, float(sc), list(sh)) for e, sc, sh in rows]
 
     def later_stories(self, story_id: int) -> list[int]:
         """Stories that follow ``story_id`` in a thread."""
         with self.session() as s:
             return list(s.scalars(select(StoryLinkRow.story_id)
-                                  .where(StoryLinkRow.earlier_id == story_id)))
+                                  .where(StoryLinkRow.earlier_id == story_id)
+                                  .order_by(StoryLinkRow.story_id)))
 
     # -- story updates -----------------------------------------------------------------
 

@@ -60,6 +60,10 @@ from newsdesk.redact import redact_text, redact_url
 
 log = logging.getLogger(__name__)
 
+# Orderings on a time that may be missing (a document without a date, a story without
+# sources) say where the missing ones go: SQLite sorts NULL as the smallest value and
+# PostgreSQL as the largest, and a story's sources must come in one order on both.
+
 #: Document stages in pipeline order; a document's ``stage`` is the last one it passed.
 #: ``assigned``: in its story, whose entities, links and update record are not yet
 #: refreshed (see :mod:`newsdesk.stages.cluster`); ``clustered``: all of that is done.
@@ -491,6 +495,9 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
                 delta = timedelta(days=window_days)
                 query = query.where(DocumentRow.published_at.between(published - delta,
                                                                      published + delta))
+            # In id order: without ORDER BY, PostgreSQL returns rows as they lie on disk,
+            # which updates reshuffle, and the first of equally near originals must win.
+            query = query.order_by(DocumentRow.id)
             return [(i, m) for i, m in s.execute(query) if m is not None]
 
     def mark_deduped(self, doc_id: int, minhash: bytes, duplicate_of: int | None,
@@ -525,7 +532,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
         """Stories whose newest source is at or after ``since`` (all when ``None``);
         stories merged into another are left out."""
         with self.session() as s:
-            query = select(StoryRow).where(StoryRow.merged_into.is_(None))
+            query = select(StoryRow).where(StoryRow.merged_into.is_(None)).order_by(StoryRow.id)
             if since is not None:
                 query = query.where(StoryRow.last_published >= since)
             return [self._story(r) for r in s.scalars(query)]
@@ -583,7 +590,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
         with self.session() as s:
             return list(s.scalars(select(DocumentRow.id).where(
                 DocumentRow.story_id == story_id, DocumentRow.stage == "assigned")
-                .order_by(DocumentRow.published_at, DocumentRow.id)))
+                .order_by(DocumentRow.published_at.asc().nulls_first(), DocumentRow.id)))
 
     def finish_story_assignment(self, story_id: int) -> list[int]:
         """Mark a story's newly assigned documents ``clustered`` and the story's
@@ -603,7 +610,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
             rows = s.scalars(select(DocumentRow.embedding)
                              .where(DocumentRow.story_id == story_id,
                                     DocumentRow.embedding.is_not(None))
-                             .order_by(DocumentRow.published_at.desc(), DocumentRow.id.desc())
+                             .order_by(DocumentRow.published_at.desc().nulls_last(),
+                                       DocumentRow.id.desc())
                              .limit(limit))
             return [bytes_to_vector(b) for b in reversed(list(rows)) if b is not None]
 
@@ -611,7 +619,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
         """Every document of a story, oldest first (duplicates included)."""
         with self.session() as s:
             rows = s.scalars(select(DocumentRow).where(DocumentRow.story_id == story_id)
-                             .order_by(DocumentRow.published_at, DocumentRow.id))
+                             .order_by(DocumentRow.published_at.asc().nulls_first(),
+                                       DocumentRow.id))
             return [self._doc(r) for r in rows]
 
     def stories_needing_write(self) -> list[int]:
@@ -659,7 +668,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
     def current_articles(self) -> list[Article]:
         """The current version of every story's article, newest story update first."""
         with self.session() as s:
-            rows = s.scalars(select(ArticleRow).where(ArticleRow.is_current.is_(True)))
+            rows = s.scalars(select(ArticleRow).where(ArticleRow.is_current.is_(True))
+                             .order_by(ArticleRow.story_id))
             articles = [Article.from_dict(r.data) for r in rows]
         articles.sort(key=lambda a: a.updated_at or a.written_at, reverse=True)
         return articles
@@ -709,7 +719,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
         with self.session() as s:
             rows = s.execute(select(RelatedRow.related_id, RelatedRow.score)
                              .where(RelatedRow.story_id == story_id)
-                             .order_by(RelatedRow.score.desc()))
+                             .order_by(RelatedRow.score.desc(), RelatedRow.related_id))
             return [(r, float(sc)) for r, sc in rows]
 
     # -- the reader-facing view (newsdesk.web.app.ArticleSource) -------------------------

@@ -93,6 +93,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\nsite: {site / 'index.html'}")
         print(f"database: {shown_database(ctx.settings)}")
         data_flag = f" --data-dir {args.data_dir}" if args.data_dir else ""
+        if getattr(args, "database_url", None):  # a store named on the command line
+            data_flag += f" --database-url '{shown_database(ctx.settings)}'"
         print(f"serve it with: newsdesk serve{data_flag}  (then open "
               f"http://{ctx.settings['serve.host']}:{ctx.settings['serve.port']}/)")
     return 0

@@ -87,7 +87,9 @@ def thread_score(story: dict[str, Any], other: dict[str, Any],
     the match keys they share."""
     idf = frequencies.idf
     mine, theirs = _top(story["names"]), _top(other["names"])
-    shared = sorted(set(mine) & set(theirs), key=lambda k: -idf(k))
+    # Ties in IDF (names in as many documents) go by key: a set's order depends on the
+    # process's string hashing, and a thread must read the same in every run and store.
+    shared = sorted(set(mine) & set(theirs), key=lambda k: (-idf(k), k))
     if not shared:
         return 0.0, []
     a, b = story["centroid"], other["centroid"]
