@@ -16,7 +16,7 @@ from newsdesk.stages.ingest import ingest
 from newsdesk.standalone import speaker_names
 from newsdesk.text import split_sentences
 from newsdesk.writing.candidates import compress, rejection, strip_dateline
-from newsdesk.writing.headlines import headline_options
+from newsdesk.writing.headlines import headline_options, plain_title
 
 from demo_corpus import make_context, story_of_url, wave_sources
 
@@ -364,3 +364,19 @@ def test_a_run_the_verifier_opens_up_is_broken_again() -> None:
                *(s for section in article.sections for s in section.sentences)]
     assert [s.citation.doc_id for s in reading] == [2, 2, 1, 2, 2]
     assert [s.heading for s in article.sections] == ["What happened", "Reactions"]
+
+
+@pytest.mark.parametrize("title", [
+    "Live updates: Harbour chiefs to testify before the council on ferry fares",
+    "Analysis: What the ferry fare rise means for Kelvport",
+    "OPINION: The ferry fare rise is a mistake",
+    "‘Outrageous’: Riders protest ferry fare rise",
+])
+def test_labelled_titles_are_not_plain_headlines(title: str) -> None:
+    assert not plain_title(title)
+    assert plain_title(title.split(":", 1)[1].strip())
+
+
+def test_a_place_or_person_before_a_colon_is_still_a_plain_headline() -> None:
+    assert plain_title("Kelvport: Mayor launches attack on ferry fare rise")
+    assert plain_title("Ada Moss: Riders deserve a fare freeze")

@@ -16,8 +16,11 @@ _TRAILING_MODIFIER = re.compile(
     r",\s+(?=(?:the|a|an|who|which|whose|where|when|after|as|while|with|including|"
     r"according|amid|but|and|even|in|on|at|than|[a-z]+ing)\b)")
 # Headlines that frame rather than report: a leading quotation used as a label
-# ("‘Amazing’: Unemployment ..."), a section label ("OPINION: ..."), a site suffix.
-_LABEL = re.compile(r"^\s*(?:[‘'“\"][^’'”\"]{1,60}[’'”\"]\s*:|[A-Z]{3,}\s*:)")
+# ("‘Amazing’: Unemployment ..."), a section label ("OPINION: ...", "Live updates: ..."), a
+# site suffix.
+_LABEL = re.compile(r"^\s*(?:[‘'“\"][^’'”\"]{1,60}[’'”\"]\s*:|[A-Z]{3,}\s*:|(?i:live(?:\s+updates?|"
+                    r"\s+blog)?|watch|video|opinion|analysis|explainer|exclusive|breaking(?:\s+news)?|"
+                    r"editorial|commentary|fact\s+check|podcast|photos|updated?)\s*:)")
 _SITE_SUFFIX = re.compile(r"\s[|–—-]\s[^|–—-]{2,40}$")
 _INNER_STOP = re.compile(r"[a-z0-9][.!?][”’\"']?\s+[A-Z‘“\"']")
 
