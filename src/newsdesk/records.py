@@ -8,6 +8,7 @@ the database's JSON columns without a separate schema.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -302,6 +303,14 @@ class Article(Record):
         for section in self.sections:
             sentences.extend(section.sentences)
         return sentences
+
+    def keep_body(self, keep: Callable[[Sentence], bool]) -> None:
+        """Keep the lead's and the sections' sentences for which ``keep`` is true,
+        asked in reading order; sections left empty go."""
+        self.lead = [s for s in self.lead if keep(s)]
+        for section in self.sections:
+            section.sentences = [s for s in section.sentences if keep(s)]
+        self.sections = [s for s in self.sections if s.sentences]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

@@ -135,10 +135,7 @@ def withhold(article: Article, shielded: Shielded) -> list[Sentence] | None:
         removed.append(sentence)
         return False
 
-    article.lead = [s for s in article.lead if keep(s)]
-    for section in article.sections:
-        section.sentences = [s for s in section.sentences if keep(s)]
-    article.sections = [s for s in article.sections if s.sentences]
+    article.keep_body(keep)
     return removed
 
 

@@ -46,10 +46,7 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
 
     dropped = [s for s in sentences if not ok(s)]
     article.dropped = dropped
-    article.lead = [s for s in article.lead if ok(s)]
-    for section in article.sections:
-        section.sentences = [s for s in section.sentences if ok(s)]
-    article.sections = [s for s in article.sections if s.sentences]
+    article.keep_body(ok)
     if not article.lead and article.sections:
         article.lead = [article.sections[0].sentences.pop(0)]
         article.sections = [s for s in article.sections if s.sentences]
@@ -81,10 +78,7 @@ def break_runs(article: Article) -> None:
         reading.append(doc)
         return True
 
-    article.lead = [s for s in article.lead if keep(s)]
-    for section in article.sections:
-        section.sentences = [s for s in section.sentences if keep(s)]
-    article.sections = [s for s in article.sections if s.sentences]
+    article.keep_body(keep)
 
 
 def failure_detail(article: Article) -> str:
