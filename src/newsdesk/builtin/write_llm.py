@@ -170,7 +170,7 @@ class LLMWriter(Writer):
     class Options(BackendOptions):
         """Which model and verifier to use (see the ``llm.*`` and ``verify.*`` settings)."""
 
-        llm_backend: str = "openai"
+        llm_backend: str = "llamacpp"
         llm_options: dict[str, Any] = Field(default_factory=dict)
         verifier_backend: str = "alignment"
         verifier_options: dict[str, Any] = Field(default_factory=dict)
