@@ -197,6 +197,10 @@ SETTINGS: tuple[Setting, ...] = (
             "at once."),
     Setting("llm.temperature", 0.2, float,
             "Sampling temperature; low keeps the model close to the source sentences."),
+    Setting("llm.headline", True, bool,
+            "The model also writes the headline from the summary and lead; kept only when "
+            "the verifier supports it against the source sentence it cites, otherwise the "
+            "grounded headline stays."),
     Setting("verify.threshold", 0.5, float,
             "Consistency score (0-1, see verify_alignment.py) a sentence needs to be published. "
             "The pipeline asks for more than the balanced-accuracy point that "
