@@ -251,7 +251,8 @@ class LLMWriter(Writer):
             facts = [article.summary, *article.lead][:HEADLINE_FACTS]
             headline, report["headline"] = redraft_headline(
                 self.llm, self.verifier, request.embedder, facts, article.headline,
-                temperature=self.options.temperature, item=f"story {request.story_id}")
+                temperature=self.options.temperature, proper=proper,
+                item=f"story {request.story_id}")
             if headline is not None:
                 article.headline = headline
                 article.headline_credit = ""  # the newsroom's own words now
@@ -268,6 +269,18 @@ def _putter(container: list[Sentence], index: int) -> Callable[[Sentence], None]
     return put
 
 
+def sentence_case(headline: str, proper: set[str]) -> str:
+    """A Title Case headline ("Flood Barrier Holds After Record Rain") in sentence case,
+    keeping the words the sources capitalise mid-sentence (names) as they are. Title
+    case would make every word look like part of a name to the verifier."""
+    words = headline.split()
+    capitalised = [w for w in words[1:] if w[:1].isupper()]
+    if len(capitalised) < max(2, (len(words) - 1) * 2 // 3):
+        return headline  # already in sentence case
+    return " ".join([words[0], *(w if w in proper or w.strip("'’s") in proper
+                                 or w.isupper() else w.lower() for w in words[1:])])
+
+
 def parse_headline(reply: str, count: int) -> tuple[int, str] | None:
     """The first line of ``reply`` shaped ``<headline> [n]`` with ``1 <= n <= count``:
     3 to :data:`HEADLINE_MAX_WORDS` words, no instruction, no final full stop."""
@@ -276,7 +289,7 @@ def parse_headline(reply: str, count: int) -> tuple[int, str] | None:
         match = _LINE.match(line)
         if not match:
             continue
-        text = match.group("text").strip().strip('"“”').rstrip(".").strip()
+        text = match.group("text").strip().strip('*"“”').rstrip(".").strip()
         number = int(match.group("n"))
         if (1 <= number <= count and 3 <= len(text.split()) <= HEADLINE_MAX_WORDS
                 and text[:1].isupper() and not looks_like_instruction(text)):
@@ -286,6 +299,7 @@ def parse_headline(reply: str, count: int) -> tuple[int, str] | None:
 
 def redraft_headline(llm: LLM, verifier: Verifier, embedder: Embedder, facts: list[Sentence],
                      grounded: Sentence, *, temperature: float = 0.2,
+                     proper: set[str] | None = None,
                      item: str = "article") -> tuple[Sentence | None, dict[str, Any]]:
     """A headline in the model's words for the story's opening ``facts``, citing the one
     it states; ``None`` (keep ``grounded``) unless the verifier supports it against
@@ -308,6 +322,7 @@ def redraft_headline(llm: LLM, verifier: Verifier, embedder: Embedder, facts: li
         report["status"], report["reason"] = "unparsed", reply.strip()[:200]
         return None, report
     number, text = parsed
+    text = sentence_case(text, proper or set())
     report["text"] = text
     if _same_words(text, grounded.text):
         report["status"] = "same as grounded"
