@@ -197,6 +197,13 @@ SETTINGS: tuple[Setting, ...] = (
             "at once."),
     Setting("llm.temperature", 0.2, float,
             "Sampling temperature; low keeps the model close to the source sentences."),
+    Setting("llm.judge", False, bool,
+            "For write.backend = 'llm' with llm.backend = 'llamacpp': a sentence that passes "
+            "every exact check (numbers, dates, names, quotations, speakers, credit) but "
+            "fails on wording alone is put to the model as a yes/no question (does the "
+            "source support it?) and published if the answer clears llm.judge_threshold."),
+    Setting("llm.judge_threshold", 1.0, float,
+            "log P(Yes) - log P(No) a sentence needs from the model judge (llm.judge)."),
     Setting("llm.headline", True, bool,
             "The model also writes the headline from the summary and lead; kept only when "
             "the verifier supports it against the source sentence it cites, otherwise the "

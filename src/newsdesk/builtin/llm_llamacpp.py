@@ -82,6 +82,8 @@ class LlamaCppLLM(LLM):
                              f"set llm.model_path or {MODEL_HINT}")
         self._model: Any = None
         self._lock = threading.Lock()  # one Llama context cannot run two prompts at once
+        self._formatter: Any = None
+        self._yes_no: list[int] = []
 
     @property
     def model_path(self) -> Path:
@@ -118,6 +120,45 @@ class LlamaCppLLM(LLM):
                              f"{exc}") from exc
         log.info("loaded %s (n_ctx=%d)", path.name, self.options.n_ctx)
         return self._model
+
+    def yes_no_margin(self, messages: list[Message]) -> float:
+        """log P("Yes") - log P("No") for the first token of the model's reply to
+        ``messages``: a zero-shot judgment, no sampling. The prompt's common prefix with
+        the previous call (the same instructions) is not evaluated again.
+
+        Raises:
+            LLMError: the prompt does not fit the context window, or llama.cpp failed.
+        """
+        import numpy as np
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        with self._lock:
+            model = self._load()
+            if self._formatter is None:
+                template = model.metadata.get("tokenizer.chat_template", "")
+                if not template:
+                    raise LLMError(f"llm.{self.name}", "runtime",
+                                   f"{self.model_path.name} has no chat template")
+                self._formatter = Jinja2ChatFormatter(
+                    template, eos_token="", bos_token="", add_generation_prompt=True)
+                self._yes_no = [model.tokenize(word.encode(), add_bos=False, special=False)[0]
+                                for word in ("Yes", "No")]
+            prompt = self._formatter(messages=messages).prompt
+            tokens = model.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+            if len(tokens) >= self.options.n_ctx:
+                raise LLMError(f"llm.{self.name}", "runtime",
+                               f"judge prompt of {len(tokens)} tokens exceeds n_ctx")
+            cached = model.longest_token_prefix(model.input_ids[:model.n_tokens], tokens)
+            model.n_tokens = min(cached, len(tokens) - 1)
+            try:
+                model.eval(tokens[model.n_tokens:])
+            except (ValueError, RuntimeError) as exc:
+                model.reset()
+                raise LLMError(f"llm.{self.name}", "runtime", str(exc)) from exc
+            logits = np.ctypeslib.as_array(model._ctx.get_logits_ith(-1),
+                                           shape=(model.n_vocab(),))
+            yes, no = self._yes_no
+            return float(logits[yes] - logits[no])  # the log-softmax terms cancel
 
     def generate(self, messages: list[Message], *, max_tokens: int, temperature: float,
                  stop: list[str] | None = None) -> str:

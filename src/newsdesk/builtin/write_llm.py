@@ -447,6 +447,19 @@ def writer_options_from_settings(settings: Settings) -> dict[str, Any]:
             "headline": settings["llm.headline"]}
 
 
+def verifier_from_settings(settings: Settings) -> Verifier:
+    """The verifier of the write stage: the alignment verifier with the ``verify.*``
+    settings; with ``write.backend = "llm"`` and ``llm.judge``, the judged verifier
+    around it, asking the ``llm.*`` model (see :mod:`newsdesk.builtin.verify_judge`)."""
+    verify = settings.section("verify")
+    if settings["write.backend"] != "llm" or not settings["llm.judge"]:
+        return backends.load("verifier", "alignment", Verifier, **verify)
+    llm_name, llm_options = llm_options_from_settings(settings)
+    return backends.load("verifier", "judged", Verifier, alignment=verify,
+                         llm_backend=llm_name, llm_options=llm_options,
+                         judge_threshold=settings["llm.judge_threshold"])
+
+
 def writer_from_settings(settings: Settings, verifier: Verifier | None = None) -> Writer:
     """The writer named by ``write.backend``; for ``llm``, built from the ``llm.*``
     settings, checking the model's drafts with ``verifier`` (the write stage passes its
@@ -461,5 +474,8 @@ def writer_from_settings(settings: Settings, verifier: Verifier | None = None) -
     if name != "llm":
         return backends.load("writer", name, Writer)
     if verifier is None:
-        verifier = backends.load("verifier", "alignment", Verifier, **settings.section("verify"))
-    return LLMWriter(verifier=verifier, **writer_options_from_settings(settings))
+        verifier = verifier_from_settings(settings)
+    # A judging verifier already holds the model: one copy in memory, not two.
+    shared = getattr(verifier, "llm", None)
+    return LLMWriter(llm=shared if isinstance(shared, LLM) else None, verifier=verifier,
+                     **writer_options_from_settings(settings))

@@ -427,9 +427,17 @@ def evaluate(stories: list[Story], budget: int, writer_options: dict[str, Any] |
     verifier = backends.load("verifier", "alignment", Verifier, **settings.section("verify"))
     writer: Any
     if writer_name == "llm":
-        from newsdesk.builtin.write_llm import LLMWriter, writer_options_from_settings
+        from newsdesk.builtin.write_llm import (
+            LLMWriter,
+            verifier_from_settings,
+            writer_options_from_settings,
+        )
 
-        writer = LLMWriter(verifier=verifier, grounded_options=options,
+        # llm.judge (NEWSDESK_LLM_JUDGE=1) checks with the judged verifier, as the
+        # write stage would.
+        verifier = verifier_from_settings(settings.with_overrides({"write.backend": "llm"}))
+        shared = getattr(verifier, "llm", None)
+        writer = LLMWriter(llm=shared, verifier=verifier, grounded_options=options,
                            **{**writer_options_from_settings(settings), **(llm_options or {})})
     else:
         writer = GroundedWriter(**options)

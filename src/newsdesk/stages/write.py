@@ -6,11 +6,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from newsdesk import backends
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.builtin.write_grounded import MAX_RUN
-from newsdesk.builtin.write_llm import writer_from_settings
+from newsdesk.builtin.write_llm import verifier_from_settings, writer_from_settings
 from newsdesk.outlets import outlet_name, source_key
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence
@@ -177,7 +176,7 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
 
 def write(ctx: Context) -> dict[str, int]:
     """Write every story that needs it, then refresh related stories."""
-    verifier = backends.load("verifier", "alignment", Verifier, **ctx.settings.section("verify"))
+    verifier = verifier_from_settings(ctx.settings)
     writer = writer_from_settings(ctx.settings, verifier)
     story_ids = ctx.store.stories_needing_write()
     for story_id in ctx.track(story_ids, "writing articles"):
