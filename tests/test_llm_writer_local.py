@@ -158,3 +158,35 @@ def test_the_packaged_model_writes_and_invented_facts_are_rejected(qwen: LlamaCp
     assert set(report["sentences"]) <= set(published)
     assert any(outlet in article.summary.text for outlet, _, _ in REPORTS) \
         or "report" in article.summary.text
+
+
+def test_invented_facts_never_reach_the_model_judge(qwen: LlamaCppLLM) -> None:
+    from newsdesk.builtin.verify_judge import JudgedVerifier
+    from newsdesk.records import Citation, Sentence
+
+    settings = load_settings(environ={})
+    docs = story_documents()
+    source = split_sentences(docs[0].text)[0]
+    verifier = JudgedVerifier(llm=qwen, alignment=settings.section("verify"),
+                              judge_threshold=settings["llm.judge_threshold"])
+
+    def cite(text: str) -> Sentence:
+        return Sentence(text=text, citation=Citation(doc_id=1, sentence_index=0,
+                                                     source_text=source,
+                                                     outlet="Harbour Gazette"))
+
+    embedder = OnnxMiniLMEmbedder()
+    invented = ["Wendmoor's flood wall held on Tuesday after 300 millimetres of rain.",
+                "Governor Piotr Dabrowski said Wendmoor's flood wall held on Tuesday.",
+                "\"The wall held,\" said Ems engineer Tomas Reyes on Tuesday."]
+    verdicts = verifier.verify([cite(t) for t in invented], embedder)
+    assert all(v.status != "supported" for v in verdicts)
+    assert all("judge" not in v.checks for v in verdicts)  # exact checks decide; no call
+    assert verifier.calls == 0
+    # A paraphrase that fails on wording alone is put to the model, once. (Its answer is
+    # not asserted: the 1.5B judge is weak, see README "LLM writer"; llm.judge is off.)
+    paraphrase = verifier.verify([cite(
+        "Wendmoor's flood wall held on Tuesday when a day of record rain hit the town.")],
+        embedder)[0]
+    assert verifier.calls == 1 and "judge" in paraphrase.checks
+    assert any(m.startswith("judge margin") for m in paraphrase.missing)

@@ -252,7 +252,7 @@ class LLMWriter(Writer):
             headline, report["headline"] = redraft_headline(
                 self.llm, self.verifier, request.embedder, facts, article.headline,
                 temperature=self.options.temperature, proper=proper,
-                item=f"story {request.story_id}")
+                titles=[d.title for d in request.documents], item=f"story {request.story_id}")
             if headline is not None:
                 article.headline = headline
                 article.headline_credit = ""  # the newsroom's own words now
@@ -299,11 +299,12 @@ def parse_headline(reply: str, count: int) -> tuple[int, str] | None:
 
 def redraft_headline(llm: LLM, verifier: Verifier, embedder: Embedder, facts: list[Sentence],
                      grounded: Sentence, *, temperature: float = 0.2,
-                     proper: set[str] | None = None,
+                     proper: set[str] | None = None, titles: list[str] | None = None,
                      item: str = "article") -> tuple[Sentence | None, dict[str, Any]]:
     """A headline in the model's words for the story's opening ``facts``, citing the one
     it states; ``None`` (keep ``grounded``) unless the verifier supports it against
-    that fact's source sentence, as a headline (what it says and whom it credits)."""
+    that fact's source sentence, as a headline (what it says and whom it credits), and
+    it is not one of the sources' own ``titles`` word for word (those stay credited)."""
     report: dict[str, Any] = {"text": "", "status": "", "reason": ""}
     usable = [f for f in facts if not looks_like_instruction(f.citation.source_text)]
     if not usable:
@@ -326,6 +327,11 @@ def redraft_headline(llm: LLM, verifier: Verifier, embedder: Embedder, facts: li
     report["text"] = text
     if _same_words(text, grounded.text):
         report["status"] = "same as grounded"
+        return None, report
+    if any(_same_words(text, title) for title in titles or []):
+        # An outlet's own headline, word for word: it stays credited to that outlet,
+        # as the grounded writer credits the headline it takes.
+        report["status"] = "copies a source headline"
         return None, report
     draft = Sentence(text=text, citation=dataclasses.replace(usable[number - 1].citation),
                      headline=True)
