@@ -72,7 +72,7 @@ class JudgedVerifier(Verifier):
         llm_backend: str = "llamacpp"
         llm_options: dict[str, Any] = Field(default_factory=dict)
         #: log P(Yes) - log P(No) from which a claim counts as supported.
-        judge_threshold: float = 1.0
+        judge_threshold: float = -0.34  # see the llm.judge_threshold setting
 
     options: Options
 
