@@ -28,6 +28,14 @@ def test_title_case_becomes_sentence_case_but_names_keep_their_capitals() -> Non
         "Mayor thanks Lena Hartwig's engineers in Wendmoor"
     assert sentence_case("New York sues NRA over spending", {"York", "NRA"}) == \
         "New York sues NRA over spending"
+    # a sentence-case headline full of names is left alone
+    assert sentence_case("Senate Republicans face Supreme Court nominee Kavanaugh's scrutiny",
+                         {"Kavanaugh’s"}) == \
+        "Senate Republicans face Supreme Court nominee Kavanaugh's scrutiny"
+    # possessives match the sources' names whatever the apostrophe; titles keep their dot
+    assert sentence_case("Lt. Col. Alexander Vindman Fired From White House",
+                         {"Alexander", "Vindman’s", "White", "House"}) == \
+        "Lt. Col. Alexander Vindman fired from White House"
 
 
 def test_the_headline_prompt_fences_and_numbers_the_facts() -> None:

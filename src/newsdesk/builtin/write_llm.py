@@ -269,16 +269,29 @@ def _putter(container: list[Sentence], index: int) -> Callable[[Sentence], None]
     return put
 
 
+def _bare(word: str) -> str:
+    """A word without its possessive and surrounding punctuation: "Kavanaugh’s" ->
+    "Kavanaugh"."""
+    word = word.strip(".,:;!?\"“”‘")
+    for tail in ("'s", "’s", "'", "’"):
+        if word.endswith(tail):
+            return word[:-len(tail)]
+    return word
+
+
 def sentence_case(headline: str, proper: set[str]) -> str:
     """A Title Case headline ("Flood Barrier Holds After Record Rain") in sentence case,
-    keeping the words the sources capitalise mid-sentence (names) as they are. Title
-    case would make every word look like part of a name to the verifier."""
+    keeping the words the sources capitalise mid-sentence (names), abbreviations and
+    acronyms as they are. Title case would make every word look like part of a name to
+    the verifier. A headline counts as Title Case when every later word of four letters
+    or more is capitalised."""
     words = headline.split()
-    capitalised = [w for w in words[1:] if w[:1].isupper()]
-    if len(capitalised) < max(2, (len(words) - 1) * 2 // 3):
+    long_words = [w for w in words[1:] if len(_bare(w)) >= 4]
+    if len(long_words) < 2 or not all(w[:1].isupper() for w in long_words):
         return headline  # already in sentence case
-    return " ".join([words[0], *(w if w in proper or w.strip("'’s") in proper
-                                 or w.isupper() else w.lower() for w in words[1:])])
+    known = {_bare(p) for p in proper}
+    return " ".join([words[0], *(w if _bare(w) in known or w.endswith(".") or w.isupper()
+                                 else w.lower() for w in words[1:])])
 
 
 def parse_headline(reply: str, count: int) -> tuple[int, str] | None:
