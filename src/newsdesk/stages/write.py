@@ -51,7 +51,9 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
         article.sections = [s for s in article.sections if s.sentences]
     break_runs(article)
     body = len(article.lead) + sum(len(s.sentences) for s in article.sections)
+    # What the writer recorded (the LLM writer's report under "llm") is kept.
     article.verification = {
+        **article.verification,
         "checked": len(sentences), "supported": len(sentences) - len(dropped),
         "dropped": len(dropped),
         "contradicted": sum(1 for s in dropped if s.verdict and s.verdict.status == "contradicted"),
