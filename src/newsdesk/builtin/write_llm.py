@@ -23,6 +23,7 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -56,6 +57,8 @@ _LINE = re.compile(r"^(?:[-*•]\s+|\d{1,2}[.)]\s+)?(?P<text>[^\[\]]+?)\s*\[(?P<
                    r"\s*\.?$")
 _END = ('.', '!', '?', '"', '”', '’', "'")
 MIN_WORDS = 4
+HEADLINE_MAX_WORDS = 14
+HEADLINE_FACTS = 3  # the summary and the lead's first sentences: what the story is about
 # Capitalised mid-sentence in the sources: a name, kept capitalised after "According to X,".
 _PROPER = re.compile(r"(?<=[a-z,;] )([A-Z][\w'’-]+)")
 
@@ -74,6 +77,29 @@ def prompt_safe(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _numbered(lines: list[str]) -> str:
+    # Sources carry their number at the end, as the reply's lines must: small models
+    # copy the layout they are shown far more reliably than one they are told about.
+    return "\n".join(f"{prompt_safe(t)} [{i}]" for i, t in enumerate(lines, 1))
+
+
+def _boundary(sources: list[str]) -> str:
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:12].upper()
+
+
+def build_headline_messages(sources: list[str]) -> list[Message]:
+    """The chat asking for one headline for the numbered ``sources`` (the story's
+    opening facts), ending with the ``[n]`` of the fact it states; same fencing as
+    :func:`build_messages`."""
+    boundary = _boundary(sources)
+    system = Template(prompt_text("system.txt")).substitute(boundary=boundary)
+    user = Template(prompt_text("headline.txt"))
+    return [{"role": "system", "content": system},
+            {"role": "user", "content": user.substitute(
+                count=len(sources), boundary=boundary, sources=_numbered(sources),
+                words=HEADLINE_MAX_WORDS)}]
+
+
 def build_messages(sources: list[str], boundary: str | None = None) -> list[Message]:
     """The chat for one article: rules, a worked example, then the sources, one per
     line, each ending with its number as ``[n]``.
@@ -83,15 +109,13 @@ def build_messages(sources: list[str], boundary: str | None = None) -> list[Mess
     that contains it, so it cannot forge the end of the block, and the same sources
     always give the same prompt (a model at temperature 0 then gives the same reply).
     """
-    boundary = boundary or hashlib.sha256("\n".join(sources).encode()).hexdigest()[:12].upper()
+    boundary = boundary or _boundary(sources)
     system = Template(prompt_text("system.txt")).substitute(boundary=boundary)
     article = Template(prompt_text("article.txt"))
 
     def user(lines: list[str]) -> str:
-        # Sources carry their number at the end, as the reply's lines must: small models
-        # copy the layout they are shown far more reliably than one they are told about.
-        numbered = "\n".join(f"{prompt_safe(t)} [{i}]" for i, t in enumerate(lines, 1))
-        return article.substitute(count=len(lines), boundary=boundary, sources=numbered)
+        return article.substitute(count=len(lines), boundary=boundary,
+                                  sources=_numbered(lines))
 
     example = prompt_text("example_sources.txt").strip().splitlines()
     return [
@@ -170,15 +194,16 @@ class LLMWriter(Writer):
     class Options(BackendOptions):
         """Which model and verifier to use (see the ``llm.*`` and ``verify.*`` settings)."""
 
-        llm_backend: str = "openai"
+        llm_backend: str = "llamacpp"
         llm_options: dict[str, Any] = Field(default_factory=dict)
         verifier_backend: str = "alignment"
         verifier_options: dict[str, Any] = Field(default_factory=dict)
         grounded_options: dict[str, Any] = Field(default_factory=dict)
         max_tokens: int = 1024
         temperature: float = 0.2
-        max_sentences: int = 14  # grounded sentences offered to the model, the lead first
+        max_sentences: int = 14  # grounded sentences offered to the model, the summary first
         sentences_per_request: int = 4  # small models lose the thread in longer prompts
+        headline: bool = True  # the model also proposes the headline
 
     options: Options
 
@@ -205,23 +230,131 @@ class LLMWriter(Writer):
         article = self.grounded.write(request)
         if article is None:
             return None
-        slots: list[tuple[list[Sentence], int]] = [(article.lead, i)
-                                                   for i in range(len(article.lead))]
-        for section in article.sections:
-            slots += [(section.sentences, i) for i in range(len(section.sentences))]
+        # Every sentence of the page but the headline, in reading order: the summary
+        # first, then the lead and the sections. Each is a (get, put) pair.
+        slots: list[tuple[Sentence, Callable[[Sentence], None]]] = [
+            (article.summary, lambda s: setattr(article, "summary", s))]
+        for container in (article.lead, *(x.sentences for x in article.sections)):
+            slots += [(sentence, _putter(container, i)) for i, sentence in enumerate(container)]
+        proper = _proper_words(request.documents)
         kept, report = redraft(
-            self.llm, self.verifier, request.embedder, [c[i] for c, i in slots],
+            self.llm, self.verifier, request.embedder, [s for s, _ in slots],
             max_tokens=self.options.max_tokens, temperature=self.options.temperature,
             max_sentences=self.options.max_sentences,
-            per_request=self.options.sentences_per_request, proper=_proper_words(request.documents),
+            per_request=self.options.sentences_per_request, proper=proper,
             item=f"story {request.story_id}")
-        for (container, index), draft in zip(slots, kept, strict=True):
+        for (_, put), draft in zip(slots, kept, strict=True):
             if draft is not None:
-                container[index] = draft
+                put(draft)
+        # After a model failure the headline request would most likely fail the same way.
+        if self.options.headline and not report["failed"]:
+            facts = [article.summary, *article.lead][:HEADLINE_FACTS]
+            headline, report["headline"] = redraft_headline(
+                self.llm, self.verifier, request.embedder, facts, article.headline,
+                temperature=self.options.temperature, proper=proper,
+                titles=[d.title for d in request.documents], item=f"story {request.story_id}")
+            if headline is not None:
+                article.headline = headline
+                article.headline_credit = ""  # the newsroom's own words now
+                report["used"] += 1
         article.verification["llm"] = report
         if report["used"]:
             article.writer = self.label
         return article
+
+
+def _putter(container: list[Sentence], index: int) -> Callable[[Sentence], None]:
+    def put(sentence: Sentence) -> None:
+        container[index] = sentence
+    return put
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive and surrounding punctuation: "Kavanaugh’s" ->
+    "Kavanaugh"."""
+    word = word.strip(".,:;!?\"“”‘")
+    for tail in ("'s", "’s", "'", "’"):
+        if word.endswith(tail):
+            return word[:-len(tail)]
+    return word
+
+
+def sentence_case(headline: str, proper: set[str]) -> str:
+    """A Title Case headline ("Flood Barrier Holds After Record Rain") in sentence case,
+    keeping the words the sources capitalise mid-sentence (names), abbreviations and
+    acronyms as they are. Title case would make every word look like part of a name to
+    the verifier. A headline counts as Title Case when every later word of four letters
+    or more is capitalised."""
+    words = headline.split()
+    long_words = [w for w in words[1:] if len(_bare(w)) >= 4]
+    if len(long_words) < 2 or not all(w[:1].isupper() for w in long_words):
+        return headline  # already in sentence case
+    known = {_bare(p) for p in proper}
+    return " ".join([words[0], *(w if _bare(w) in known or w.endswith(".") or w.isupper()
+                                 else w.lower() for w in words[1:])])
+
+
+def parse_headline(reply: str, count: int) -> tuple[int, str] | None:
+    """The first line of ``reply`` shaped ``<headline> [n]`` with ``1 <= n <= count``:
+    3 to :data:`HEADLINE_MAX_WORDS` words, no instruction, no final full stop."""
+    for raw in reply.splitlines():
+        line = raw.strip().strip("*#").strip()
+        match = _LINE.match(line)
+        if not match:
+            continue
+        text = match.group("text").strip().strip('*"“”').rstrip(".").strip()
+        number = int(match.group("n"))
+        if (1 <= number <= count and 3 <= len(text.split()) <= HEADLINE_MAX_WORDS
+                and text[:1].isupper() and not looks_like_instruction(text)):
+            return number, text
+    return None
+
+
+def redraft_headline(llm: LLM, verifier: Verifier, embedder: Embedder, facts: list[Sentence],
+                     grounded: Sentence, *, temperature: float = 0.2,
+                     proper: set[str] | None = None, titles: list[str] | None = None,
+                     item: str = "article") -> tuple[Sentence | None, dict[str, Any]]:
+    """A headline in the model's words for the story's opening ``facts``, citing the one
+    it states; ``None`` (keep ``grounded``) unless the verifier supports it against
+    that fact's source sentence, as a headline (what it says and whom it credits), and
+    it is not one of the sources' own ``titles`` word for word (those stay credited)."""
+    report: dict[str, Any] = {"text": "", "status": "", "reason": ""}
+    usable = [f for f in facts if not looks_like_instruction(f.citation.source_text)]
+    if not usable:
+        report["status"] = "no facts"
+        return None, report
+    sources = [strip_dateline(f.citation.source_text) for f in usable]
+    try:
+        reply = llm.generate(build_headline_messages(sources), max_tokens=48,
+                             temperature=temperature)
+    except LLMError as exc:
+        report["status"], report["reason"] = "error", str(exc)
+        log.warning("%s: headline: %s; keeping the grounded headline", item, exc)
+        return None, report
+    parsed = parse_headline(reply, len(usable))
+    if parsed is None:
+        report["status"], report["reason"] = "unparsed", reply.strip()[:200]
+        return None, report
+    number, text = parsed
+    text = sentence_case(text, proper or set())
+    report["text"] = text
+    if _same_words(text, grounded.text):
+        report["status"] = "same as grounded"
+        return None, report
+    if any(_same_words(text, title) for title in titles or []):
+        # An outlet's own headline, word for word: it stays credited to that outlet,
+        # as the grounded writer credits the headline it takes.
+        report["status"] = "copies a source headline"
+        return None, report
+    draft = Sentence(text=text, citation=dataclasses.replace(usable[number - 1].citation),
+                     headline=True)
+    draft.verdict = verifier.verify([draft], embedder)[0]
+    if draft.verdict.status != "supported":
+        report["status"] = draft.verdict.status
+        report["reason"] = "; ".join(draft.verdict.missing[:4])
+        return None, report
+    report["status"] = "used"
+    return draft, report
 
 
 def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sentence], *,
@@ -246,7 +379,8 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
         "backend": f"llm.{llm.name}", "model": llm.model_name,
         "sources_given": len(given), "withheld_as_instructions": withheld, "requests": 0,
         "lines": 0, "parsed": 0, "unparsed": 0, "bad_citation": 0, "instruction_lines": 0,
-        "unsupported": 0, "verbatim": 0, "used": 0, "error": "", "seconds": 0.0,
+        "unsupported": 0, "verbatim": 0, "used": 0, "error": "", "failed": False,
+        "seconds": 0.0,
         "sentences": [],
     }
     if not given:
@@ -267,7 +401,7 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
         except LLMError as exc:
             # The next request would most likely fail the same way (and a timeout would
             # cost as long again): keep what earlier replies gave and stop here.
-            report["error"] = str(exc)
+            report["error"], report["failed"] = str(exc), True
             log.warning("%s: %s; keeping the grounded sentences", item, exc)
             break
         parsed = parse_reply(reply, len(chunk))
@@ -306,18 +440,8 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
     return kept, report
 
 
-def writer_from_settings(settings: Settings, verifier: Verifier | None = None) -> Writer:
-    """The writer named by ``write.backend``; for ``llm``, built from the ``llm.*``
-    settings, checking the model's drafts with ``verifier`` (the write stage passes its
-    own, so a kept draft is never dropped later) or with the ``verify.*`` settings.
-
-    Raises:
-        ConfigError: an ``llm.*`` value is invalid or the API key variable is unset.
-        BackendError: the writer or model backend (or its package) is not installed.
-    """
-    name = settings["write.backend"]
-    if name != "llm":
-        return backends.load("writer", name, Writer)
+def llm_options_from_settings(settings: Settings) -> tuple[str, dict[str, Any]]:
+    """The ``llm.backend`` name and the options its backend takes from ``llm.*``."""
     llm_name = settings["llm.backend"]
     if llm_name == "openai":
         llm_options: dict[str, Any] = {
@@ -328,10 +452,49 @@ def writer_from_settings(settings: Settings, verifier: Verifier | None = None) -
                        "n_ctx": settings["llm.context"], "n_threads": settings["llm.threads"]}
     else:
         llm_options = {}  # a third-party backend takes its defaults
+    return llm_name, llm_options
+
+
+def writer_options_from_settings(settings: Settings) -> dict[str, Any]:
+    """The :class:`LLMWriter` options the ``llm.*`` settings give."""
+    llm_name, llm_options = llm_options_from_settings(settings)
+    return {"llm_backend": llm_name, "llm_options": llm_options,
+            "max_tokens": settings["llm.max_tokens"],
+            "max_sentences": settings["llm.max_sentences"],
+            "sentences_per_request": settings["llm.sentences_per_request"],
+            "temperature": settings["llm.temperature"],
+            "headline": settings["llm.headline"]}
+
+
+def verifier_from_settings(settings: Settings) -> Verifier:
+    """The verifier of the write stage: the alignment verifier with the ``verify.*``
+    settings; with ``write.backend = "llm"`` and ``llm.judge``, the judged verifier
+    around it, asking the ``llm.*`` model (see :mod:`newsdesk.builtin.verify_judge`)."""
+    verify = settings.section("verify")
+    if settings["write.backend"] != "llm" or not settings["llm.judge"]:
+        return backends.load("verifier", "alignment", Verifier, **verify)
+    llm_name, llm_options = llm_options_from_settings(settings)
+    return backends.load("verifier", "judged", Verifier, alignment=verify,
+                         llm_backend=llm_name, llm_options=llm_options,
+                         judge_threshold=settings["llm.judge_threshold"])
+
+
+def writer_from_settings(settings: Settings, verifier: Verifier | None = None) -> Writer:
+    """The writer named by ``write.backend``; for ``llm``, built from the ``llm.*``
+    settings, checking the model's drafts with ``verifier`` (the write stage passes its
+    own, so a kept draft is never dropped later) or with the ``verify.*`` settings.
+
+    Raises:
+        ConfigError: an ``llm.*`` value is invalid or the API key variable is unset.
+        BackendError: the writer or model backend (or its package) is not installed.
+        ModelError: the local model file is missing (``newsdesk model fetch``).
+    """
+    name = settings["write.backend"]
+    if name != "llm":
+        return backends.load("writer", name, Writer)
     if verifier is None:
-        verifier = backends.load("verifier", "alignment", Verifier, **settings.section("verify"))
-    return LLMWriter(verifier=verifier, llm_backend=llm_name, llm_options=llm_options,
-                     max_tokens=settings["llm.max_tokens"],
-                     max_sentences=settings["llm.max_sentences"],
-                     sentences_per_request=settings["llm.sentences_per_request"],
-                     temperature=settings["llm.temperature"])
+        verifier = verifier_from_settings(settings)
+    # A judging verifier already holds the model: one copy in memory, not two.
+    shared = getattr(verifier, "llm", None)
+    return LLMWriter(llm=shared if isinstance(shared, LLM) else None, verifier=verifier,
+                     **writer_options_from_settings(settings))

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from newsdesk import __version__
-from newsdesk.cli import eval_cmds, info, pipeline_cmds, serve, status
+from newsdesk.cli import eval_cmds, info, model, pipeline_cmds, serve, status
 from newsdesk.errors import NewsdeskError
 from newsdesk.redact import RedactingFormatter, redact_text
 
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (pipeline_cmds, serve, info, status, eval_cmds):
+    for module in (pipeline_cmds, serve, info, status, eval_cmds, model):
         module.register(commands, common)
     return parser
 

@@ -17,6 +17,8 @@ HARNESSES = {
     "cluster": ("cluster", "online story clustering: B-cubed P/R/F1, documents/s"),
     "write": ("write", "article writing: ROUGE-1/2/L against reference summaries"),
     "verify": ("verify", "sentence verification: balanced accuracy, ROC AUC"),
+    "judge": ("judge", "the judged verifier's model judgment: ROC AUC, balanced accuracy, "
+                       "leave-one-dataset-out thresholds"),
     "feeds": ("feeds", "the whole pipeline on a labelled offline news site: ingest, "
                        "B-cubed, stories, ROUGE and the sentence audit"),
 }

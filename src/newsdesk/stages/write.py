@@ -6,11 +6,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from newsdesk import backends
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.builtin.write_grounded import MAX_RUN
-from newsdesk.builtin.write_llm import writer_from_settings
+from newsdesk.builtin.write_llm import verifier_from_settings, writer_from_settings
 from newsdesk.outlets import outlet_name, source_key
 from newsdesk.pipeline import Context
 from newsdesk.records import Article, Sentence
@@ -52,7 +51,9 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
         article.sections = [s for s in article.sections if s.sentences]
     break_runs(article)
     body = len(article.lead) + sum(len(s.sentences) for s in article.sections)
+    # What the writer recorded (the LLM writer's report under "llm") is kept.
     article.verification = {
+        **article.verification,
         "checked": len(sentences), "supported": len(sentences) - len(dropped),
         "dropped": len(dropped),
         "contradicted": sum(1 for s in dropped if s.verdict and s.verdict.status == "contradicted"),
@@ -177,7 +178,7 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
 
 def write(ctx: Context) -> dict[str, int]:
     """Write every story that needs it, then refresh related stories."""
-    verifier = backends.load("verifier", "alignment", Verifier, **ctx.settings.section("verify"))
+    verifier = verifier_from_settings(ctx.settings)
     writer = writer_from_settings(ctx.settings, verifier)
     story_ids = ctx.store.stories_needing_write()
     for story_id in ctx.track(story_ids, "writing articles"):
