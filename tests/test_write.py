@@ -380,3 +380,28 @@ def test_labelled_titles_are_not_plain_headlines(title: str) -> None:
 def test_a_place_or_person_before_a_colon_is_still_a_plain_headline() -> None:
     assert plain_title("Kelvport: Mayor launches attack on ferry fare rise")
     assert plain_title("Ada Moss: Riders deserve a fare freeze")
+
+
+def test_a_summary_that_ends_on_its_own_credit_is_not_credited_twice() -> None:
+    from newsdesk.attribution import WordCase
+    from newsdesk.builtin.write_grounded import summary_line
+
+    asked: list[str] = []
+
+    def who() -> str:
+        asked.append("who")
+        return "one report"
+
+    said = "The rule would cut 3.1 million people from the program, reports said."
+    # an unnamed outlet adds nothing to the sentence's own credit, and is not registered
+    assert summary_line(said, "", who, WordCase()) == said
+    assert asked == []
+    # a named outlet is still credited, at the head
+    assert summary_line(said, "Reuters", lambda: "Reuters", WordCase()) == (
+        "According to Reuters, the rule would cut 3.1 million people from the program, "
+        "reports said.")
+    # a sentence without its own credit gets the unnamed outlet's credit
+    plain = "The rule would cut 3.1 million people from the program."
+    assert summary_line(plain, "", who, WordCase()) == (
+        "The rule would cut 3.1 million people from the program, one report said.")
+    assert asked == ["who"]

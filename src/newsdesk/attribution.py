@@ -97,6 +97,12 @@ _OWN_TRAILING_CREDIT = re.compile(
     r"[.!?][”\"’']?$")
 
 
+def ends_on_own_credit(text: str) -> bool:
+    """Whether ``text`` ends on its own credit ("..., officials said.", "..., according to
+    multiple reports.")."""
+    return bool(_OWN_TRAILING_CREDIT.search(text))
+
+
 def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> str:
     """``text`` credited to ``who`` ("Reuters", "one report"): "..., who reported." when
     ``trailing`` and :func:`can_trail`, else "According to who, ...".
@@ -123,7 +129,7 @@ def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> 
     if not acronym and lowerable and not (rest[:1].isupper() and bare.lower() not in _ARTICLES):
         first = first[0].lower() + first[1:]
     elif not acronym and bare.lower() not in known.proper and can_trail(text) and \
-            not trailing and not _OWN_TRAILING_CREDIT.search(text):
+            not trailing and not ends_on_own_credit(text):
         # (a sentence that ends on its own credit keeps the frame at its head: not
         # "..., according to multiple reports, one report said.")
         return frame(text, who, trailing=True, case=case)

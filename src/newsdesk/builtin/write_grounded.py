@@ -41,12 +41,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from newsdesk.attribution import credit_name, frame, word_case
+from newsdesk.attribution import WordCase, credit_name, ends_on_own_credit, frame, word_case
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.writer import Writer, WriteRequest
@@ -138,6 +139,19 @@ def role_of(candidate: Candidate, has_updates: bool, story_year: int | None = No
     if not has_updates:
         return "details"
     return "latest" if candidate.latest else "earlier"
+
+
+def summary_line(text: str, outlet: str, who: Callable[[], str], case: WordCase) -> str:
+    """The summary sentence ``text`` with its outlet's credit (``who()`` names it, and
+    registers an unnamed outlet as "one report"), at its head when the sentence ends on
+    its own credit ("According to Reuters, ..., officials said.").
+
+    An outlet without a name adds nothing to a sentence that ends on its own credit (not
+    "According to one report, ..., reports said."): that sentence stands as written, and
+    the outlet is credited on its first body sentence that does not credit itself."""
+    if not outlet and ends_on_own_credit(text):
+        return text
+    return frame(text, who(), trailing=not has_own_attribution(text), case=case)
 
 
 class GroundedWriter(Writer):
@@ -234,8 +248,7 @@ class GroundedWriter(Writer):
         # The summary stands under the headline as the story's own line: it always names
         # the outlet it comes from, even when it names its speaker too.
         # (at its head when the sentence ends on its own credit: "..., officials said.")
-        summary_text = frame(summary.written, who(summary),
-                             trailing=not has_own_attribution(summary.written), case=case)
+        summary_text = summary_line(summary.written, summary.outlet, lambda: who(summary), case)
         summary_sentence = cite(summary, summary_text)
         headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of)
 
