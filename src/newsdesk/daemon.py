@@ -72,6 +72,12 @@ class ObservingFetcher(Fetcher):
         """The wrapped fetcher's granted folder holding ``path``."""
         return self.inner.local_root(path)
 
+    def close(self) -> None:
+        """Close the wrapped fetcher's connections, if it has any."""
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
     def fetch(self, url: str, etag: str | None = None,
               last_modified: str | None = None) -> FetchResult:
         """Fetch through the wrapped fetcher, remembering the answer for ``url``."""
@@ -234,14 +240,23 @@ class Daemon:
         ctx.counts.clear()
         ctx.problems.clear()  # recorded in the store already; kept here they would pile up
         report = TickReport(started=self.clock())
-        due = self.schedule.due(report.started, int(ctx.settings["daemon.max_polls_per_tick"]))
-        for feed in due:
-            outcome = self.poll(feed.url, feed.last_polled, feed.interval, feed.failures)
-            report.polled += 1
-            report.failed += 0 if outcome.ok else 1
-            report.not_modified += outcome.status == "not_modified"
-            report.new_entries += outcome.new_entries
-            ctx.checkpoint("poll")
+        limit = int(ctx.settings["daemon.max_polls_per_tick"])
+        polled: set[str] = set()
+        while report.polled < limit:
+            # Asked again after each round: an OPML list polled in this tick schedules
+            # its feeds due now, and they are polled in this same tick.
+            due = [f for f in self.schedule.due(self.clock(), limit + len(polled))
+                   if f.url not in polled][:limit - report.polled]
+            if not due:
+                break
+            for feed in due:
+                polled.add(feed.url)
+                outcome = self.poll(feed.url, feed.last_polled, feed.interval, feed.failures)
+                report.polled += 1
+                report.failed += 0 if outcome.ok else 1
+                report.not_modified += outcome.status == "not_modified"
+                report.new_entries += outcome.new_entries
+                ctx.checkpoint("poll")
         self.process(report)
         self.ticks += 1
         report.counts = dict(ctx.counts)
