@@ -110,11 +110,10 @@ def test_json_log_lines_carry_fields_and_mask_secrets() -> None:
 
 def test_log_format_json_from_the_command_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "newsdesk.cli.main", "--log-format", "json", "stats",
-         "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=120,
-        check=False)
+        [sys.executable, "-m", "newsdesk.cli.main", "--log-format", "json", "ingest",
+         str(tmp_path / "missing-feed.xml"), "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=120, check=False)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.returncode == 0, result.stderr
-    assert lines, "expected at least one log line"
-    for line in lines:
-        assert isinstance(json.loads(line), dict)
+    parsed = [json.loads(line) for line in lines]  # every line is one JSON object
+    assert any(p["level"] == "WARNING" and "missing-feed.xml" in p["message"] for p in parsed)
