@@ -84,10 +84,9 @@ def test_a_feed_hint_is_a_floor_but_the_bounds_still_hold() -> None:
 
 
 def test_failures_back_off_to_the_maximum_and_retry_after_is_honoured() -> None:
-    interval, failures = 300.0, 0
+    interval = 300.0
     seen = []
-    for _ in range(12):
-        failures += 1
+    for failures in range(1, 13):
         interval, _ = next_interval(interval, failures, PollOutcome(ok=False, status="http_500"),
                                     BOUNDS, rng())
         seen.append(interval)

@@ -48,6 +48,10 @@ SOURCE_FAILURES = {"unsupported_content_type", "malformed_feed", "internal_error
                    "malformed_opml", "too_deep"}
 
 
+#: Seconds (of the daemon's clock) a fetcher, with its robots.txt cache, is kept.
+FETCHER_LIFETIME = 86400.0
+
+
 class StopRequested(KeyboardInterrupt):
     """Raised at the next checkpoint once a stop was asked for: it unwinds the stages
     exactly as Ctrl-C does (an entry being fetched goes back to the queue)."""
@@ -172,11 +176,23 @@ class Daemon:
         self.static_site = (ctx.settings["daemon.static_site"] if static_site is None
                             else static_site)
         self.out_dir = out_dir or ctx.settings.site_dir
-        self.observer = ObservingFetcher(ctx.fetcher)
-        ctx.__dict__["fetcher"] = self.observer  # the stages fetch through the observer
+        self._new_fetcher()
         self.full_export_due = True  # the first export (and one after a failure) is full
         self.ticks = 0
         self.totals: dict[str, int] = {}
+
+    def _new_fetcher(self) -> None:
+        """A fresh fetcher (wrapped in an observer the stages fetch through). The fetcher
+        caches each host's robots.txt for its lifetime, and a robots.txt that failed with
+        a 5xx means "disallow all" (RFC 9309): a fetcher kept for months would keep
+        obeying a day's outage, so it is made again every :data:`FETCHER_LIFETIME`."""
+        old = self.ctx.__dict__.pop("fetcher", None)
+        inner = old.inner if isinstance(old, ObservingFetcher) else old
+        if inner is not None and hasattr(inner, "close"):
+            inner.close()
+        self.observer = ObservingFetcher(self.ctx.fetcher)
+        self.ctx.__dict__["fetcher"] = self.observer  # the stages fetch through the observer
+        self.fetcher_since = self.clock()
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -240,6 +256,8 @@ class Daemon:
         ctx.counts.clear()
         ctx.problems.clear()  # recorded in the store already; kept here they would pile up
         report = TickReport(started=self.clock())
+        if report.started - self.fetcher_since >= FETCHER_LIFETIME:
+            self._new_fetcher()
         limit = int(ctx.settings["daemon.max_polls_per_tick"])
         polled: set[str] = set()
         while report.polled < limit:
