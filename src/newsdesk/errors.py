@@ -35,12 +35,15 @@ class BackendError(NewsdeskError):
 
 
 class FetchError(NewsdeskError):
-    """A URL could not be fetched. ``reason`` is a short machine-readable code."""
+    """A URL could not be fetched. ``reason`` is a short machine-readable code;
+    ``retry_after`` is the answer's ``Retry-After`` header (a 429 or 503), if any."""
 
-    def __init__(self, url: str, reason: str, detail: str = "") -> None:
+    def __init__(self, url: str, reason: str, detail: str = "", *,
+                 retry_after: str | None = None) -> None:
         self.url = url
         self.reason = reason
         self.detail = detail
+        self.retry_after = retry_after
         super().__init__(f"{url}: {reason}" + (f" ({detail})" if detail else ""))
 
 

@@ -253,6 +253,31 @@ SETTINGS: tuple[Setting, ...] = (
             "A lock held from another host whose heartbeat is older than this many seconds "
             "is taken over (on the same host, a lock is taken over as soon as its process "
             "is gone)."),
+    Setting("log_format", "text", str,
+            "Log lines as 'text' (time, level, logger, message) or 'json' (one JSON object "
+            "per line: time, level, logger, message and any fields the line carries)."),
+    Setting("daemon.min_interval", 300.0, float,
+            "`newsdesk daemon`: fewest seconds between two polls of one feed, whatever its "
+            "hints or update rate say."),
+    Setting("daemon.max_interval", 21600.0, float,
+            "`newsdesk daemon`: most seconds between two polls of one feed; a quiet or dead "
+            "feed (failures back off by doubling) settles here."),
+    Setting("daemon.initial_interval", 900.0, float,
+            "`newsdesk daemon`: the interval a feed starts with, before its hints and "
+            "update rate are known."),
+    Setting("daemon.growth", 1.5, float,
+            "`newsdesk daemon`: a poll that finds nothing new multiplies the feed's "
+            "interval by this (a poll with n new entries divides it by n + 1)."),
+    Setting("daemon.jitter", 0.1, float,
+            "`newsdesk daemon`: each interval is spread by a random factor within "
+            "plus or minus this fraction, so feeds do not poll in lock step."),
+    Setting("daemon.max_polls_per_tick", 200, int,
+            "`newsdesk daemon`: most feeds polled in one tick before their new entries are "
+            "processed (the rest are polled in the next tick)."),
+    Setting("daemon.static_site", True, bool,
+            "`newsdesk daemon`: also keep the static site in site_dir up to date after each "
+            "tick that changed articles (only changed story pages are rendered again). "
+            "Off: only the store is updated, which `newsdesk serve` reads live."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

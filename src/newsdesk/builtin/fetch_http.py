@@ -239,7 +239,8 @@ class HttpFetcher(Fetcher):
                                etag=response.headers.get("etag"),
                                last_modified=response.headers.get("last-modified"))
         if response.status_code >= 400:
-            raise FetchError(url, f"http_{response.status_code}", response.reason_phrase or "")
+            raise FetchError(url, f"http_{response.status_code}", response.reason_phrase or "",
+                             retry_after=response.headers.get("retry-after"))
         declared = response.headers.get("content-length", "")
         if not truncate and declared.isdigit() and int(declared) > limit:
             raise FetchError(url, "too_large", f"{declared} bytes declared, limit {limit}")

@@ -24,11 +24,12 @@ log = logging.getLogger("newsdesk")
 def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
     """Resolve settings with this command's flags as the top layer."""
     overrides = {"data_dir": getattr(args, "data_dir", None),
-                 "database_url": getattr(args, "database_url", None), **extra}
+                 "database_url": getattr(args, "database_url", None),
+                 "log_format": getattr(args, "log_format", None), **extra}
     settings = load_settings(getattr(args, "config", None), overrides)
     from newsdesk.cli.main import configure_logging
 
-    configure_logging(args.verbose, args.quiet, settings["log_level"])
+    configure_logging(args.verbose, args.quiet, settings["log_level"], settings["log_format"])
     return settings
 
 
@@ -37,7 +38,8 @@ def _terminate(signum: int, _frame: Any) -> None:
 
 
 @contextmanager
-def open_context(args: argparse.Namespace, command: str, **extra: Any) -> Iterator[Context]:
+def open_context(args: argparse.Namespace, command: str, context_class: type[Context] = Context,
+                 **extra: Any) -> Iterator[Context]:
     """A pipeline context holding the store lock, with a recorded run.
 
     The lock is taken before anything is read (see :mod:`newsdesk.store_lock`); runs
@@ -64,8 +66,8 @@ def open_context(args: argparse.Namespace, command: str, **extra: Any) -> Iterat
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     status = "failed"
-    ctx = Context(settings=settings, store=store, show_progress=not args.quiet,
-                  clustering=clustering, lock=lock)
+    ctx = context_class(settings=settings, store=store, show_progress=not args.quiet,
+                        clustering=clustering, lock=lock)
     try:
         for run_id in store.mark_interrupted_runs():
             log.warning("run %d did not finish (its process was killed); marked interrupted",

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from newsdesk import __version__
-from newsdesk.cli import eval_cmds, info, model, pipeline_cmds, serve, status
-from newsdesk.errors import NewsdeskError
+from newsdesk.cli import daemon, eval_cmds, info, model, pipeline_cmds, serve, status
+from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.redact import RedactingFormatter, redact_text
 
 DESCRIPTION = """\
@@ -49,6 +49,9 @@ def common_options(for_subcommand: bool) -> argparse.ArgumentParser:
                        help="debug logging")
     group.add_argument("-q", "--quiet", action="store_true", default=default(False),
                        help="warnings only, no progress bars")
+    group.add_argument("--log-format", choices=("text", "json"), default=default(None),
+                       help="log lines as text or one JSON object per line "
+                            "(setting log_format)")
     return common
 
 
@@ -60,19 +63,32 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (pipeline_cmds, serve, info, status, eval_cmds, model):
+    for module in (pipeline_cmds, daemon, serve, info, status, eval_cmds, model):
         module.register(commands, common)
     return parser
 
 
-def configure_logging(verbose: bool, quiet: bool, level: str) -> None:
-    """Log to stderr: debug with -v, warnings with -q, else the ``log_level`` setting."""
+def configure_logging(verbose: bool, quiet: bool, level: str, log_format: str = "text"
+                      ) -> None:
+    """Log to stderr: debug with -v, warnings with -q, else the ``log_level`` setting;
+    one JSON object per line with ``log_format = "json"``.
+
+    Raises:
+        ConfigError: ``log_format`` is neither ``text`` nor ``json``.
+    """
     chosen = logging.DEBUG if verbose else logging.WARNING if quiet else level.upper()
     handler = logging.StreamHandler(sys.stderr)
     # Every line passes through the redactor: URLs with passwords or tokens in them
     # (feeds behind a login, a PostgreSQL URL) are logged with those masked.
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-                                            datefmt="%H:%M:%S"))
+    if log_format == "json":
+        from newsdesk.logjson import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    elif log_format == "text":
+        handler.setFormatter(RedactingFormatter(
+            "%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S"))
+    else:
+        raise ConfigError(f"log_format is {log_format!r}; use 'text' or 'json'")
     logging.basicConfig(level=chosen, handlers=[handler], force=True)
     for noisy in ("httpx", "httpcore", "trafilatura", "alembic", "urllib3", "charset_normalizer"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

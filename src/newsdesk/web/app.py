@@ -48,7 +48,7 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def create_app(source: ReaderSource, site_dir: Path | None = None, *,
-               site: SiteSettings | None = None) -> FastAPI:
+               site: SiteSettings | None = None, operations: Any = None) -> FastAPI:
     """Build the web app over ``source``.
 
     Args:
@@ -56,6 +56,9 @@ def create_app(source: ReaderSource, site_dir: Path | None = None, *,
         site_dir: a published static site; files there that no live route answers
             (pages an operator added) are served read-only. ``None`` serves live routes.
         site: title, base URL and list sizes; every absolute URL uses ``base_url``.
+        operations: the store to report on at ``/healthz`` and ``/metrics`` (with request
+            counts and latency; :mod:`newsdesk.web.ops`); ``None`` keeps a bare
+            ``/healthz`` and no metrics.
     Raises:
         ConfigError: ``site_dir`` is given but is not a directory.
     """
@@ -92,9 +95,16 @@ def create_app(source: ReaderSource, site_dir: Path | None = None, *,
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    requests = None
+    if operations is not None:
+        from newsdesk.web import ops
+
+        requests = ops.RequestMetrics(app.router)
+        ops.install(app, operations, requests)
+    else:
+        @app.get("/healthz", include_in_schema=False)
+        def healthz() -> dict[str, str]:
+            return {"status": "ok"}
 
     app.include_router(build_router(source, pages))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -116,4 +126,18 @@ def create_app(source: ReaderSource, site_dir: Path | None = None, *,
     app.add_middleware(ConditionalGet)
     app.add_middleware(SiteHeaders)
     app.add_middleware(HeadAsGet)
+    if requests is not None:
+        # Outermost, so the latency counted is what the client waited for.
+        app.add_middleware(_Measured, metrics=requests)
     return app
+
+
+class _Measured:
+    """Hands every request to the shared :class:`~newsdesk.web.ops.RequestMetrics`."""
+
+    def __init__(self, app: Any, metrics: Any) -> None:
+        metrics.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.metrics(scope, receive, send)
