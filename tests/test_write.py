@@ -145,6 +145,10 @@ def test_attribution_forms_keep_names_capitalised() -> None:
         "Retailers warned of delays, The Post reported."
     assert frame("DHWU members walked out.", "The Post", False, case).startswith(
         "According to The Post, DHWU")
+    # a title before a name is not part of it
+    assert frame("Former Secretary of State Ada Moss spoke on Sunday.", "The Post", False,
+                 case) == ("According to The Post, former Secretary of State Ada Moss "
+                           "spoke on Sunday.")
     # a sentence that ends on its own credit takes the frame at its head, not a second
     # credit after the first
     assert frame("Mayor Ada Moss will close the pier, according to several reports.",

@@ -30,8 +30,10 @@ Without Within Among Between Through Two Three Four Five Six Seven Eight Nine Te
 Hundreds Thousands Millions Officials Authorities Police Investigators Researchers Scientists
 Experts Lawmakers Senators Democrats' Republicans' Voters Residents Protesters Critics
 """.split())
+# (lower-cased even before a capitalised word: "the Senate", "former Secretary of State")
 _ARTICLES = frozenset({"the", "a", "an", "in", "on", "at", "for", "from", "with", "by",
-                       "after", "before", "during", "since", "under", "over", "about"})
+                       "after", "before", "during", "since", "under", "over", "about",
+                       "former"})
 UNKNOWN_FIRST = "one report"
 UNKNOWN_OTHER = "another report"
 _LEADING = re.compile(r"^According to (?P<who>[^,]{1,90}), ")
