@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.resources
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -193,7 +194,7 @@ def test_postgresql_without_pgvector_migrates_and_falls_back(pg_url: str) -> Non
         store.close()
 
 
-def test_sqlite_has_no_store_search(tmp_path: pytest.TempPathFactory) -> None:
+def test_sqlite_has_no_store_search(tmp_path: Path) -> None:
     store = SqlStore.open(f"sqlite:///{tmp_path}/news.db")
     try:
         assert not store.has_story_vectors

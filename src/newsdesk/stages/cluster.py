@@ -128,7 +128,8 @@ def assign_documents(ctx: Context) -> int:
 
     # The stories nearest in meaning come from pgvector where the store has it, else
     # from the index's own search in memory: the same stories either way.
-    nearest = ctx.store.nearest_stories if ctx.store.has_story_vectors else None
+    nearest = (ctx.store.nearest_stories
+               if setup.vector_candidates and ctx.store.has_story_vectors else None)
     assigner = StoryAssigner(clusterer, window, merge_threshold, hydrate,
                              vector_candidates=setup.vector_candidates, nearest=nearest)
     live: dict[int, StoryState] = {}
