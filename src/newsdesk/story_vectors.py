@@ -82,6 +82,7 @@ class CentroidMatrix:
         self._ids = np.full(0, -1, dtype=np.int64)
         self._times = np.zeros(0, dtype=np.int64)  # newest document, in microseconds
         self._vectors: np.ndarray | None = None
+        self._top = 0  # rows at and past this one have never been used
 
     def __len__(self) -> int:
         return len(self._row)
@@ -98,6 +99,7 @@ class CentroidMatrix:
         if row is None:
             row = self._free.pop() if self._free else self._grow()
             self._row[story.id] = row
+            self._top = max(self._top, row + 1)
         norm = float(np.linalg.norm(story.centroid))
         self._vectors[row] = story.centroid / norm if norm > 0 else 0.0
         self._ids[row] = story.id
@@ -127,11 +129,13 @@ class CentroidMatrix:
         ``vector`` first by the float32 cosine (the shortlist :func:`rank` refines)."""
         if self._vectors is None or not self._row or limit <= 0:
             return []
-        live = (self._ids >= 0) & (self._times >= _micros(earliest))
-        rows = np.flatnonzero(live)
+        top = self._top
+        rows = np.flatnonzero((self._ids[:top] >= 0) & (self._times[:top] >= _micros(earliest)))
         if not len(rows):
             return []
-        scores = self._vectors[rows] @ np.asarray(vector, dtype=np.float32)
+        # Every used row is scored (freed ones too): one product over a view of the
+        # array costs less than gathering the window's rows into a copy first.
+        scores = (self._vectors[:top] @ np.asarray(vector, dtype=np.float32))[rows]
         if len(rows) > limit:
             keep = np.argpartition(-scores, limit - 1)[:limit]
             rows, scores = rows[keep], scores[keep]
