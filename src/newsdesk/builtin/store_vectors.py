@@ -2,7 +2,7 @@
 
 Where the ``vector`` extension is installed, the stories table carries a pgvector copy
 of each story's centroid (``stories.centroid_vec``, added by migration
-``0006_story_vectors``, kept current by :meth:`VectorStore.save_story_vector` whenever a
+``0007_story_vectors``, kept current by :meth:`VectorStore.save_story_vector` whenever a
 story is saved), and :meth:`VectorStore.nearest_stories` answers "the open stories
 nearest in meaning to this vector" with one exact query::
 

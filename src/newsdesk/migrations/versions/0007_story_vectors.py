@@ -7,8 +7,8 @@ model needs no migration) is added and filled from the stored float32 centroids.
 Elsewhere (SQLite, a PostgreSQL without pgvector) nothing changes and the stories
 nearest in meaning are found in memory (see ``newsdesk.story_vectors``).
 
-Revision ID: 0006_story_vectors
-Revises: 0005_run_safety
+Revision ID: 0007_story_vectors
+Revises: 0006_feed_schedule
 Create Date: 2026-12-06 09:00:00.000000
 """
 
@@ -16,8 +16,8 @@ import numpy as np
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_story_vectors'
-down_revision = '0005_run_safety'
+revision = '0007_story_vectors'
+down_revision = '0006_feed_schedule'
 branch_labels = None
 depends_on = None
 
