@@ -238,3 +238,16 @@ def test_stories_made_before_pgvector_get_their_vectors(pgvector_url: str) -> No
         assert store.nearest_stories(target.centroid, T0 - timedelta(days=1), 1) == [12]
     finally:
         store.close()
+
+
+def test_a_negative_number_of_vector_candidates_is_refused() -> None:
+    from newsdesk.cluster_model import cluster_setup
+    from newsdesk.errors import ConfigError
+    from newsdesk.settings import load_settings
+
+    assert cluster_setup(load_settings(environ={})).vector_candidates == 0
+    chosen = load_settings(environ={"NEWSDESK_CLUSTER_VECTOR_CANDIDATES": "6"})
+    assert cluster_setup(chosen).vector_candidates == 6
+    assert "vector_candidates" not in cluster_setup(chosen).options  # not a clusterer option
+    with pytest.raises(ConfigError, match=r"cluster\.vector_candidates is -3"):
+        cluster_setup(load_settings(environ={"NEWSDESK_CLUSTER_VECTOR_CANDIDATES": "-3"}))

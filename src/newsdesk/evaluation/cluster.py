@@ -467,7 +467,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     window = args.window_days if args.window_days is not None else setup.window_days
     vector_candidates = setup.vector_candidates
     if getattr(args, "vector_candidates", None) is not None:
-        vector_candidates = max(0, args.vector_candidates)
+        if args.vector_candidates < 0:
+            raise SystemExit("--vector-candidates takes 0 or more")
+        vector_candidates = args.vector_candidates
     source = FeatureSource(args.cache)
     loaded = []
     fields = getattr(args, "replay_by", None) or ["time"]
