@@ -28,7 +28,7 @@ from newsdesk.records import (
 )
 from newsdesk.settings import load_settings
 
-from pg_server import PostgresServer, unavailable_reason
+from pg_server import PostgresServer, pgvector_binaries, unavailable_reason
 
 OUTLETS = [
     ("Harbour Gazette", "https://gazette.example/port-strike"),
@@ -337,6 +337,24 @@ def pg_server() -> Iterator[PostgresServer]:
 def pg_url(pg_server: PostgresServer) -> str:
     """The URL of a new, empty PostgreSQL database for this test."""
     return pg_server.new_database()
+
+
+@pytest.fixture(scope="session")
+def pgvector_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server with the pgvector extension (the ``pgserver``
+    wheel's binaries) for the whole session; skips when there is none."""
+    reason = unavailable_reason(with_pgvector=True)
+    if reason:
+        pytest.skip(f"pgvector tests skipped: {reason}")
+    server = PostgresServer(pgvector_binaries())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pgvector_url(pgvector_server: PostgresServer) -> str:
+    """The URL of a new, empty database on the server with pgvector."""
+    return pgvector_server.new_database("v")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

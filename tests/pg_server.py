@@ -1,4 +1,18 @@
-"""A throwaway PostgreSQL server for the tests, from the machine's PostgreSQL binaries.
+"""A throwaway PostgreSQL server for the tests, from the machine's PostgreSQL binaries
+or from the ``pgserver`` wheel's.
+
+Two kinds of server:
+
+- Debian's PostgreSQL (``/usr/lib/postgresql/<version>/bin``, or ``NEWSDESK_PG_BIN``):
+  the server the store's contract tests run on. Debian bookworm packages no pgvector
+  for it, so it is also the server *without* pgvector (the store's fallback);
+- the PostgreSQL 16 that the ``pgserver`` wheel (PyPI, in the ``test`` extra) ships with
+  the ``vector`` extension built in (``pgserver/pginstall/bin``, ``lib/postgresql/
+  vector.so``, ``share/postgresql/extension/vector*``), or ``NEWSDESK_PGVECTOR_BIN``:
+  the server with pgvector. Only its binaries are used, started the same way as
+  Debian's; pgserver's own Python server manager is not. The binaries find their
+  libraries through their RPATH (``$ORIGIN/../../../pgserver.libs``) and their
+  extension files relative to themselves, so they run from the virtualenv as they are.
 
 The cluster is created with ``initdb`` in a temporary folder and listens only on a Unix
 socket there (``listen_addresses`` empty: no TCP port, so runs side by side never
@@ -10,6 +24,7 @@ the PostgreSQL tests skip, naming what is missing.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import shutil
@@ -17,6 +32,24 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+
+def pgvector_binaries() -> Path | None:
+    """The folder of a PostgreSQL with pgvector: ``NEWSDESK_PGVECTOR_BIN`` when set, else
+    the ``pgserver`` wheel's ``pginstall/bin`` when it is installed, else ``None``."""
+    if os.environ.get("NEWSDESK_PGVECTOR_BIN"):
+        folder = Path(os.environ["NEWSDESK_PGVECTOR_BIN"])
+        return folder if (folder / "initdb").is_file() else None
+    # Found without importing pgserver: only its files are wanted.
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        folder = Path(location) / "pginstall" / "bin"
+        if (folder / "initdb").is_file() and (folder.parent / "lib" / "postgresql"
+                                               / "vector.so").is_file():
+            return folder
+    return None
 
 
 def server_binaries() -> Path | None:
@@ -31,23 +64,54 @@ def server_binaries() -> Path | None:
     return found[-1].parent if found else None
 
 
-def unavailable_reason() -> str:
-    """Why a test server cannot be started here ("" when it can)."""
+def unavailable_reason(with_pgvector: bool = False) -> str:
+    """Why a test server (one with pgvector when asked) cannot be started here ("" when
+    it can)."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
         return "psycopg is not installed (pip install 'newsdesk[postgres]')"
-    if server_binaries() is None:
+    if with_pgvector and pgvector_binaries() is None:
+        return ("no PostgreSQL with pgvector: pip install pgserver (the test extra), or set "
+                "NEWSDESK_PGVECTOR_BIN to a PostgreSQL bin folder whose server has the "
+                "vector extension")
+    if not with_pgvector and server_binaries() is None:
         return ("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install "
                 "postgresql, or set NEWSDESK_PG_BIN)")
     if os.geteuid() == 0 and not shutil.which("runuser"):
         return "running as root and runuser is missing (PostgreSQL refuses to run as root)"
+    if os.geteuid() == 0 and not _postgres_user():
+        return "running as root and there is no postgres user to run PostgreSQL as"
+    binaries = pgvector_binaries() if with_pgvector else server_binaries()
+    assert binaries is not None
+    # The binaries must start for the user the server runs as: a folder that user
+    # cannot read, or a library that does not load, shows here rather than as a
+    # failed test.
+    try:
+        ran = subprocess.run(_as_postgres([str(binaries / "postgres"), "--version"]),
+                             capture_output=True, text=True, timeout=60, check=False)
+    except OSError as exc:
+        return f"{binaries / 'postgres'} does not run: {exc}"
+    if ran.returncode != 0:
+        return f"{binaries / 'postgres'} does not run: {ran.stderr.strip()[-500:]}"
     return ""
+
+
+def _postgres_user() -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return False
+    return True
 
 
 def _as_postgres(command: list[str]) -> list[str]:
     # PostgreSQL refuses to run as root; run it as the postgres user then (Debian's
-    # package creates that user).
+    # package creates that user). pgserver's binaries live in the virtualenv, which the
+    # postgres user can read and run as long as its folders are world-readable (a
+    # virtualenv's are, under the usual umask).
     if os.geteuid() == 0:
         return ["runuser", "-u", "postgres", "--", *command]
     return command
@@ -56,8 +120,9 @@ def _as_postgres(command: list[str]) -> list[str]:
 class PostgresServer:
     """One PostgreSQL cluster on a Unix socket in a temporary folder."""
 
-    def __init__(self) -> None:
-        binaries = server_binaries()
+    def __init__(self, binaries: Path | None = None) -> None:
+        """Start a server from ``binaries`` (default: :func:`server_binaries`)."""
+        binaries = binaries or server_binaries()
         if binaries is None:
             raise RuntimeError(unavailable_reason())
         # Not under pytest's temporary folder: that is private to this user, and the

@@ -175,6 +175,7 @@ class ClusterSetup:
     options: dict[str, Any]
     merge_threshold: float
     model: str = ""
+    vector_candidates: int = 0  # stories nearest in meaning added to the candidates
 
     @property
     def window_days(self) -> float:
@@ -188,6 +189,10 @@ def cluster_setup(settings: Any) -> ClusterSetup:
     options = settings.section("cluster")
     model_path = options.pop("model")
     merge = options.pop("merge_threshold")
+    vector_candidates = int(options.pop("vector_candidates", 0))
+    if vector_candidates < 0:
+        raise ConfigError(f"cluster.vector_candidates is {vector_candidates}: give how many "
+                          "stories nearest in meaning to add (0 or more; 0 turns it off)")
     if model_path:
         model = load_model(model_path)
         options.update(model.options())
@@ -202,4 +207,4 @@ def cluster_setup(settings: Any) -> ClusterSetup:
             options["window_days"] = model.window_days
         if "merge_threshold" not in explicit:
             merge = model.merge_threshold
-    return ClusterSetup(options, merge, model_path)
+    return ClusterSetup(options, merge, model_path, vector_candidates)

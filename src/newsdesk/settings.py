@@ -140,6 +140,12 @@ SETTINGS: tuple[Setting, ...] = (
             "hours after its last report: a headline with an excerpt tells the topic, not "
             "which day's development it reports, so it starts a new story that the story "
             "thread links to the earlier one. 0 turns this off."),
+    Setting("cluster.vector_candidates", 0, int,
+            "Also offer each document the stories (within cluster.window_days) whose "
+            "centroid embedding is nearest to its own, this many of them, beside those "
+            "found by shared names and keywords. Searched in memory, or by pgvector on a "
+            "PostgreSQL store that has the vector extension; the same stories either way. "
+            "0 turns it off."),
     Setting("cluster.model", "", str,
             "JSON file of clustering weights and thresholds written by `newsdesk eval "
             "cluster --tune --save-model FILE`, fitted on your own labelled stream. Empty: "

@@ -39,6 +39,7 @@ import numpy as np
 from newsdesk import tfidf
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
 from newsdesk.story_index import CandidateIndex
+from newsdesk.story_vectors import NearestSearch
 
 STORY_NAMES = 120  # names kept per story (the most documented)
 RECENT_MEMBERS = 6  # newest member vectors kept per story (for the closest-member cosine)
@@ -97,11 +98,15 @@ class StoryAssigner:
     """Candidate lookup, decision and merging over an in-memory index of live stories."""
 
     def __init__(self, clusterer: Clusterer, window: timedelta, merge_threshold: float = 1.0,
-                 hydrate: Callable[[StoryState], None] | None = None) -> None:
+                 hydrate: Callable[[StoryState], None] | None = None, *,
+                 vector_candidates: int = 0, nearest: NearestSearch | None = None) -> None:
         """``hydrate`` fills in a candidate's newest member vectors when a story was
-        loaded without them (the pipeline reads them from the store on first use)."""
+        loaded without them (the pipeline reads them from the store on first use).
+        ``vector_candidates`` and ``nearest``: the stories nearest in meaning added to
+        each document's candidates, and the store's search for them (see
+        :class:`newsdesk.story_index.CandidateIndex`)."""
         self.clusterer = clusterer
-        self.index = CandidateIndex(window)
+        self.index = CandidateIndex(window, vector_candidates, nearest)
         self.merge_threshold = merge_threshold
         self.hydrate = hydrate
         self._seen = 0

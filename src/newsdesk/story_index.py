@@ -11,7 +11,11 @@ archive. Candidates come from two places:
   the summed IDF of the keys they share with it and the best ``SHORTLIST`` are kept;
 - the ``RECENT`` most recently updated stories, whatever they share: a report that
   names nobody and words the event differently still meets the stories of the last
-  hours, which is where breaking news lives.
+  hours, which is where breaking news lives;
+- with ``vector_candidates`` k > 0 (``cluster.vector_candidates``), the k stories of the
+  window whose centroid is nearest to the document's embedding, found in memory or by
+  the store's pgvector search (:mod:`newsdesk.story_vectors`). They come after the
+  others, nearest first, and only those not already found.
 
 Stories whose newest document is older than the clustering window are dropped as the
 stream moves past them. The index lives in memory: :func:`newsdesk.stages.cluster.
@@ -29,6 +33,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from newsdesk.backends.clusterer import DocumentFeatures, StoryState
+from newsdesk.story_vectors import SLACK, CentroidMatrix, NearestSearch, rank
 
 POSTINGS = 48        # stories kept per key, most recently updated first
 SHORTLIST = 24       # candidates taken from the inverted index per document
@@ -53,12 +58,22 @@ def _doc_keys(doc: DocumentFeatures) -> list[tuple[str, float]]:
 class CandidateIndex:
     """Candidate stories for a document; see the module docstring for the rule."""
 
-    def __init__(self, window: timedelta) -> None:
+    def __init__(self, window: timedelta, vector_candidates: int = 0,
+                 nearest: NearestSearch | None = None) -> None:
+        """``vector_candidates``: how many stories nearest in meaning to add to each
+        document's candidates (0: none). ``nearest``: a store's search for them (the
+        pipeline passes PostgreSQL's pgvector search when the store has it); without
+        it the index searches its own stories' centroids in memory."""
         self.window = window
         self.stories: dict[int, StoryState] = {}
         self._postings: dict[str, OrderedDict[int, None]] = {}
         self._keys: dict[int, set[str]] = {}
         self._recent: OrderedDict[int, None] = OrderedDict()
+        self.vector_candidates = max(0, vector_candidates)
+        self._nearest = nearest
+        # the in-memory search, kept only when it is the one in use
+        self._matrix = CentroidMatrix() if self.vector_candidates and nearest is None \
+            else None
 
     def __len__(self) -> int:
         return len(self.stories)
@@ -85,6 +100,8 @@ class CandidateIndex:
         self._recent.move_to_end(sid, last=False)
         while len(self._recent) > RECENT:
             self._recent.popitem()
+        if self._matrix is not None:
+            self._matrix.put(story)
 
     def add_all(self, stories: Iterable[StoryState]) -> None:
         """Index stories as if added one by one in the order of their newest document
@@ -115,6 +132,8 @@ class CandidateIndex:
             self._keys[sid] = kept
             if len(self._recent) < RECENT:
                 self._recent[sid] = None
+            if self._matrix is not None:
+                self._matrix.put(story)
         for key in [k for k, posting in self._postings.items() if not posting]:
             del self._postings[key]
 
@@ -122,6 +141,8 @@ class CandidateIndex:
         """Forget a story (it merged into another, or left the window)."""
         self.stories.pop(story_id, None)
         self._recent.pop(story_id, None)
+        if self._matrix is not None:
+            self._matrix.drop(story_id)
         for key in self._keys.pop(story_id, ()):
             posting = self._postings.get(key)
             if posting is not None:
@@ -135,7 +156,8 @@ class CandidateIndex:
             keys.discard(key)
 
     def candidates(self, doc: DocumentFeatures) -> list[StoryState]:
-        """Stories ``doc`` may join: the best index hits and the most recent stories."""
+        """Stories ``doc`` may join: the best index hits, the most recent stories, then
+        the nearest in meaning that are not among them yet."""
         scores: dict[int, float] = {}
         for key, weight in _doc_keys(doc):
             posting = self._postings.get(key)
@@ -156,7 +178,27 @@ class CandidateIndex:
             if story.last_published is not None and story.last_published < earliest:
                 continue
             found.append(story)
+        if self.vector_candidates:
+            found += [story for story in self.nearest(doc, earliest) if story.id not in seen]
         return found
+
+    def nearest(self, doc: DocumentFeatures, earliest: datetime) -> list[StoryState]:
+        """The ``vector_candidates`` indexed stories updated at or after ``earliest``
+        whose centroid is nearest to ``doc``'s vector, nearest first (see
+        :mod:`newsdesk.story_vectors`: the same answer from memory or the store)."""
+        limit = self.vector_candidates + SLACK
+        if self._matrix is not None:
+            ids = self._matrix.nearest(doc.vector, earliest, limit)
+        elif self._nearest is not None:
+            ids = self._nearest(doc.vector, earliest, limit)
+        else:
+            return []
+        # A story the store knows but the index does not (none, while the pipeline's
+        # index holds every story of the window) cannot be scored and is passed over.
+        shortlist = [s for s in (self.stories.get(i) for i in ids)
+                     if s is not None and s.last_published is not None
+                     and s.last_published >= earliest]
+        return rank(doc.vector, shortlist, self.vector_candidates)
 
     def expire(self, now: datetime) -> int:
         """Drop stories whose newest document left the window before ``now``."""

@@ -46,6 +46,7 @@ from newsdesk.builtin.store_models import (
 )
 from newsdesk.builtin.store_reader import ReaderStore
 from newsdesk.builtin.store_status import StatusStore
+from newsdesk.builtin.store_vectors import VectorStore
 from newsdesk.errors import StoreError
 from newsdesk.records import (
     Article,
@@ -111,7 +112,7 @@ def private_sqlite_file(path: Path) -> None:
                         "`chmod 600 %s*` makes it private", path, stat.S_IMODE(mode), path)
 
 
-class SqlStore(EntityStore, ReaderStore, StatusStore):
+class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore):
     """newsdesk's database. Open with :meth:`open`, which also migrates to the newest schema."""
 
     def __init__(self, engine: Engine) -> None:
@@ -156,6 +157,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                self.enable_story_vectors(connection)  # pgvector installed since
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot migrate database {redact_url(str(self.engine.url))}: "
                              f"{redact_text(str(exc))}") from exc
@@ -566,6 +568,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore):
             row.needs_write = story.get("needs_write", True)
             row.updated_at = utcnow()
             s.flush()
+            self.save_story_vector(s, row.id, story["centroid"])
             return row.id
 
     def assign_story(self, doc_id: int, story_id: int, score: float | None) -> None:

@@ -82,6 +82,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--window-days", type=float, help="override cluster.window_days")
     parser.add_argument("--merge-threshold", type=float,
                         help="override cluster.merge_threshold (1 = never merge)")
+    parser.add_argument("--vector-candidates", type=int, metavar="K",
+                        help="override cluster.vector_candidates (the K stories nearest in "
+                             "meaning added to each document's candidates; 0 = none)")
     parser.add_argument("--cache", metavar="DIR", default=_default_cache(),
                         help="cache for embeddings and entities (default: %(default)s); "
                              "'' to disable")
@@ -250,11 +253,12 @@ def bcubed(pred: list[Any], gold: list[Any]) -> tuple[float, float, float]:
 
 
 def replay(features: list[Any], clusterer: Any, window_days: float,
-           merge_threshold: float) -> list[int]:
+           merge_threshold: float, vector_candidates: int = 0) -> list[int]:
     """Story ids the online assignment gives each document, merges resolved."""
     from newsdesk.story_assign import StoryAssigner
 
-    assigner = StoryAssigner(clusterer, timedelta(days=window_days), merge_threshold)
+    assigner = StoryAssigner(clusterer, timedelta(days=window_days), merge_threshold,
+                             vector_candidates=vector_candidates)
     labels: list[int] = []
     parent: dict[int, int] = {}
     for number, doc in enumerate(features, 1):
@@ -276,8 +280,8 @@ def replay(features: list[Any], clusterer: Any, window_days: float,
 # -- tuning ----------------------------------------------------------------------------
 
 
-def training_examples(features: list[Any], gold: list[str],
-                      window_days: float) -> tuple[Any, Any]:
+def training_examples(features: list[Any], gold: list[str], window_days: float,
+                      vector_candidates: int = 0) -> tuple[Any, Any]:
     """(X, y): each document against the candidate stories the index finds when the
     true stories so far are known, one row of model inputs per candidate (margins
     included); y = 1 for its own story. A true story the index misses is added, so the
@@ -289,7 +293,7 @@ def training_examples(features: list[Any], gold: list[str],
     from newsdesk.story_assign import fold_document
     from newsdesk.story_index import CandidateIndex
 
-    index = CandidateIndex(timedelta(days=window_days))
+    index = CandidateIndex(timedelta(days=window_days), vector_candidates)
     stories: dict[str, StoryState] = {}
     rows: list[Any] = []
     labels: list[float] = []
@@ -381,7 +385,7 @@ def fit_model(parts: list[tuple[Any, Any]], l2: float = L2,
 
 
 def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float,
-         weights: list[float] | None = None) -> dict[str, Any]:
+         weights: list[float] | None = None, vector_candidates: int = 0) -> dict[str, Any]:
     """Model, thresholds and merge threshold chosen on the train streams only.
 
     Each train stream is cut in time: the model is fitted on the first
@@ -396,7 +400,7 @@ def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float,
 
     shares = weights or [1.0] * len(train_sets)
     cuts = [max(1, int(len(f) * (1 - HELD_OUT))) for f, _ in train_sets]
-    heads = [training_examples(f[:cut], g[:cut], window_days)
+    heads = [training_examples(f[:cut], g[:cut], window_days, vector_candidates)
              for (f, g), cut in zip(train_sets, cuts, strict=True)]
     held_out = [(f[cut:], g[cut:], w) for (f, g), cut, w
                 in zip(train_sets, cuts, shares, strict=True) if len(f) > cut]
@@ -407,7 +411,7 @@ def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float,
         if (full, short, merge) not in scores:
             clusterer = OnlineClusterer(threshold=full, short_threshold=short,
                                         window_days=window_days, **dev_model)
-            f1s = [bcubed(replay(f, clusterer, window_days, merge), g)[2]
+            f1s = [bcubed(replay(f, clusterer, window_days, merge, vector_candidates), g)[2]
                    for f, g, _ in held_out]
             log.info("thresholds %.2f (full reports) %.2f (short items), merge %.2f: "
                      "held-out train F1 %s", full, short, merge,
@@ -432,7 +436,7 @@ def tune(train_sets: list[tuple[list[Any], list[str]]], window_days: float,
     # highest merge threshold that ties: the most cautious one.
     merges = [m for m in MERGE_THRESHOLDS if m > max(full, short)]
     merge = max([1.0, *merges], key=lambda m: (mean_f1(full, short, m), m < 1.0, m))
-    parts = [training_examples(f, g, window_days) for f, g in train_sets]
+    parts = [training_examples(f, g, window_days, vector_candidates) for f, g in train_sets]
     model = fit_model(parts, weights=shares)
     return {**model, "threshold": full, "short_threshold": short, "merge_threshold": merge,
             "train_f1": mean_f1(full, short, merge),
@@ -461,6 +465,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     except ConfigError as exc:
         raise SystemExit(str(exc)) from exc
     window = args.window_days if args.window_days is not None else setup.window_days
+    vector_candidates = setup.vector_candidates
+    if getattr(args, "vector_candidates", None) is not None:
+        if args.vector_candidates < 0:
+            raise SystemExit("--vector-candidates takes 0 or more")
+        vector_candidates = args.vector_candidates
     source = FeatureSource(args.cache)
     loaded = []
     fields = getattr(args, "replay_by", None) or ["time"]
@@ -502,7 +511,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         train_sets = [(x[4], [d.cluster for d in x[3]]) for x in with_train]
         if not train_sets:
             raise SystemExit(f"--tune needs a {args.train_split} split next to the dataset")
-        tuned = tune(train_sets, window, [x[8] for x in with_train])
+        tuned = tune(train_sets, window, [x[8] for x in with_train], vector_candidates)
         options.update(center=tuned["center"], scale=tuned["scale"], weights=tuned["weights"],
                        threshold=tuned["threshold"],
                        short_threshold=tuned["short_threshold"])
@@ -530,7 +539,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for label, eval_path, train_path, _, _, eval_docs, eval_features, fsec, _ in loaded:
         gold = [d.cluster for d in eval_docs]
         started = time.perf_counter()
-        labels = replay(eval_features, clusterer, window, merge)
+        labels = replay(eval_features, clusterer, window, merge, vector_candidates)
         seconds = time.perf_counter() - started
         precision, recall, f1 = bcubed(labels, gold)
         figures = {
@@ -551,6 +560,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                       "news_cycle_hours": clusterer.options.news_cycle_hours,
                       "window_days": clusterer.options.window_days,
                       "merge_threshold": merge,
+                      "vector_candidates": vector_candidates,
                       "weights": dict(zip(MODEL_TERMS,
                                           clusterer.options.weights, strict=True))},
         "tuned_on": _tuned_on(loaded) if tuned else None,
@@ -578,7 +588,8 @@ def print_report(report: dict[str, Any], split: str) -> None:
     print(f"clusterer: threshold {clusterer['threshold']} (reports of "
           f"{clusterer['full_report_words']}+ words), {clusterer['short_threshold']} (shorter "
           f"items), window {clusterer['window_days']} days, merge threshold "
-          f"{clusterer['merge_threshold']}, news cycle {clusterer['news_cycle_hours']} hours")
+          f"{clusterer['merge_threshold']}, news cycle {clusterer['news_cycle_hours']} hours, "
+          f"{clusterer['vector_candidates']} nearest stories added to the candidates")
     weights = clusterer["weights"]
     strongest = sorted((k for k in weights if k != "intercept"), key=lambda k: -abs(weights[k]))
     print(f"model: quadratic logistic, {len(weights)} terms; intercept "

@@ -126,7 +126,12 @@ def assign_documents(ctx: Context) -> int:
         assert story.id is not None
         story.recent = ctx.store.story_member_vectors(story.id, RECENT_MEMBERS)
 
-    assigner = StoryAssigner(clusterer, window, merge_threshold, hydrate)
+    # The stories nearest in meaning come from pgvector where the store has it, else
+    # from the index's own search in memory: the same stories either way.
+    nearest = (ctx.store.nearest_stories
+               if setup.vector_candidates and ctx.store.has_story_vectors else None)
+    assigner = StoryAssigner(clusterer, window, merge_threshold, hydrate,
+                             vector_candidates=setup.vector_candidates, nearest=nearest)
     live: dict[int, StoryState] = {}
     for found in ctx.store.active_stories(earliest - window):
         live[found["id"]] = _state(found)
