@@ -23,8 +23,10 @@ the same person and is dropped, as is a name left with digits in it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 
 from newsdesk.entities import fold
@@ -117,9 +119,13 @@ def _shape(name: str) -> str | None:
     return None
 
 
-def _cues(name: str, text: str) -> Counter[str]:
-    """Evidence in ``text`` of how the sources use ``name``."""
-    found: Counter[str] = Counter()
+@functools.lru_cache(maxsize=4096)
+def _cue_patterns(name: str) -> tuple[tuple[tuple[str, tuple[re.Pattern[str], ...]], ...],
+                                      re.Pattern[str]]:
+    """The compiled patterns :func:`_cues` looks for around ``name``, per kind, and the
+    "the <name>" pattern. Compiled once per name: the role-word alternation makes each
+    compilation costly, and a story's names come up again at every refresh of its page
+    (too many patterns for the ``re`` module's own cache)."""
     n = re.escape(name)
     poss = r"(?:'s|’s|'|’)"
     person = [rf"\b(?i:{'|'.join(ROLE_WORDS)})\.?\s+{n}\b", rf"\b{n},\s+\d{{1,3}},",
@@ -135,10 +141,23 @@ def _cues(name: str, text: str) -> Counter[str]:
     place = [rf"\b(?:in|near|outside|across|around|throughout)\s+(?:the\s+)?{n}\b",
              rf"\b{n}(?:{poss})?\s+(?:{'|'.join(PLACE_NOUNS)}|old town|city centre)\b",
              rf"\b{n},\s+(?:a|the)\s+[^.,;]{{0,30}}?\b(?:{'|'.join(PLACE_NOUNS)})\b"]
-    for kind, patterns in (("person", person), ("org", org), ("place", place)):
-        found[kind] = min(MAX_CUES, sum(len(re.findall(p, text)) for p in patterns))
+    kinds = tuple((kind, tuple(re.compile(p) for p in patterns))
+                  for kind, patterns in (("person", person), ("org", org), ("place", place)))
+    return kinds, re.compile(rf"\b[Tt]he\s+{n}\b")
+
+
+def _cues(name: str, text: str) -> Counter[str]:
+    """Evidence in ``text`` of how the sources use ``name``."""
+    found: Counter[str] = Counter()
+    kinds, _the = _cue_patterns(name)
+    role = 0
+    for kind, patterns in kinds:
+        counts = [len(p.findall(text)) for p in patterns]
+        if kind == "person":
+            role = counts[0]
+        found[kind] = min(MAX_CUES, sum(counts))
     # A role before a name ("spokesperson Ingrid Hale") is the surest sign of a person.
-    found["person"] = min(MAX_CUES, found["person"] + len(re.findall(person[0], text)))
+    found["person"] = min(MAX_CUES, found["person"] + role)
     return found
 
 
@@ -156,13 +175,13 @@ def settle_kind(name: str, label: str, text: str) -> str:
     if shape:
         scores[shape] += SHAPE
         scores["person"] -= SHAPE  # "Foundry Lane" and "Moravec Coatings" are nobody
-    for kind, count in _cues(name, text).items():
+    cues = _cues(name, text)
+    for kind, count in cues.items():
         scores[kind] += CUE * count
     # Nobody is "the Greywall" or "the Kestrel Bay": an article before a name rules out
     # a person.
-    scores["person"] -= CUE * min(MAX_CUES, len(re.findall(rf"\b[Tt]he\s+{re.escape(name)}\b",
-                                                           text)))
-    if " " not in name and not _cues(name, text)["person"]:
+    scores["person"] -= CUE * min(MAX_CUES, len(_cue_patterns(name)[1].findall(text)))
+    if " " not in name and not cues["person"]:
         # One word and never used as a person: more likely a town, a club or a firm
         # than a person known by surname alone (the full name would be listed too).
         scores["person"] -= PRIOR
@@ -175,11 +194,31 @@ def _common_word(name: str, text: str) -> bool:
     return " " not in name and re.search(rf"\b{re.escape(name.lower())}\b", text) is not None
 
 
+_SETTLED: OrderedDict[bytes, dict[tuple[str, str], str]] = OrderedDict()
+#: Texts whose settled kinds are remembered: a story's page is refreshed several times
+#: in a run (written, then related twice) from the same sources.
+SETTLED_TEXTS = 256
+
+
+def _settled_in(text: str) -> dict[tuple[str, str], str]:
+    """The kinds already settled for (name, label) pairs in ``text``: a pure function
+    of the text, so it is kept for the most recently seen texts."""
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    if key in _SETTLED:
+        _SETTLED.move_to_end(key)
+    else:
+        _SETTLED[key] = {}
+        while len(_SETTLED) > SETTLED_TEXTS:
+            _SETTLED.popitem(last=False)
+    return _SETTLED[key]
+
+
 def settle_kinds(entities: Iterable[EntityRef], texts: Iterable[str]) -> list[EntityRef]:
     """``entities`` (most documented first) with clean names and settled kinds; dates
     pass through; ordinary words, fragments of a longer name and a surname standing
     beside the full name are dropped, as are duplicates."""
     text = "\n".join(texts)
+    kinds = _settled_in(text)
     entities = list(entities)
     names = [clean_name(e.name) for e in entities]
     settled: list[EntityRef] = []
@@ -192,7 +231,8 @@ def settle_kinds(entities: Iterable[EntityRef], texts: Iterable[str]) -> list[En
         if not name or folded in seen or _common_word(name, text):
             continue
         seen.add(folded)
-        kind = settle_kind(name, entity.kind, text)
+        kind = kinds.get((name, entity.kind)) or kinds.setdefault(
+            (name, entity.kind), settle_kind(name, entity.kind, text))
         settled.append(EntityRef(name=name, kind=kind, key=f"{kind}:{folded}",
                                  documents=entity.documents, mentions=entity.mentions))
     longer = [fold(e.name) for e in settled if e.kind != "date"]
