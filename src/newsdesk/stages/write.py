@@ -3,16 +3,20 @@ checked against the source it cites; sentences that fail are dropped and counted
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+
+import numpy as np
 
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.builtin.write_grounded import MAX_RUN
 from newsdesk.builtin.write_llm import verifier_from_settings, writer_from_settings
+from newsdesk.errors import StoreError
 from newsdesk.outlets import outlet_name, source_key
 from newsdesk.pipeline import Context
-from newsdesk.records import Article, Sentence
+from newsdesk.records import Article, Document, Sentence
 from newsdesk.redact import public_links
 from newsdesk.stages.relate import relate
 from newsdesk.stages.shield import shield, shielded, withhold
@@ -130,6 +134,16 @@ def write_shielded(writer: Writer, request: WriteRequest, ctx: Context | None = 
     return article, "written"
 
 
+def _vectors(ctx: Context, docs: list[Document]) -> dict[int, np.ndarray]:
+    """The documents' stored embeddings (what clustering made of them), by id."""
+    found = {}
+    for doc in docs:
+        if doc.id is not None:
+            with contextlib.suppress(StoreError):  # not embedded: the writer embeds it
+                found[doc.id] = ctx.store.embedding(doc.id)[0]
+    return found
+
+
 def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context) -> str:
     """Write one story. Returns what happened: ``written`` or the reason it was not."""
     docs = ctx.store.story_documents(story_id)
@@ -153,7 +167,7 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
                            duplicates=duplicates,
                            max_sentences=ctx.settings["write.max_sentences"],
                            sentences_per_doc=ctx.settings["write.sentences_per_doc"],
-                           people=people, places=places)
+                           people=people, places=places, vectors=_vectors(ctx, originals))
     article, status = write_shielded(writer, request, ctx)
     if article is None:
         return status
