@@ -9,8 +9,10 @@ import logging
 
 import numpy as np
 
+from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
+from newsdesk.builtin.store_text_vectors import StoredEmbedder
 from newsdesk.builtin.write_grounded import MAX_RUN
 from newsdesk.builtin.write_llm import verifier_from_settings, writer_from_settings
 from newsdesk.errors import StoreError
@@ -31,7 +33,8 @@ FAILURES_LISTED = 5
 
 
 def verify_article(article: Article, verifier: Verifier, ctx: Context,
-                   documents: dict[int, str] | None = None) -> Article | None:
+                   documents: dict[int, str] | None = None,
+                   embedder: Embedder | None = None) -> Article | None:
     """Attach verdicts, keep only supported body sentences (unsupported and contradicted
     ones are dropped and counted), fill ``article.verification``.
 
@@ -40,7 +43,7 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
     Returns ``None`` when the headline, the summary or too much of the body fails.
     """
     sentences = article.body_sentences()
-    verdicts = verifier.verify(sentences, ctx.embedder, documents)
+    verdicts = verifier.verify(sentences, embedder or ctx.embedder, documents)
     for sentence, verdict in zip(sentences, verdicts, strict=True):
         sentence.verdict = verdict
 
@@ -163,7 +166,11 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
         entities = ctx.store.entities_of_document(doc.id)
         people[doc.id] = [e.name for e in entities if e.kind == "person"]
         places[doc.id] = [e.name for e in entities if e.kind == "place"]
-    request = WriteRequest(story_id=story_id, documents=originals, embedder=ctx.embedder,
+    # Writer and verifier embed the same sentences: once each, and once ever when the
+    # store keeps them (a story is written again each time it gains a source).
+    embedder = (StoredEmbedder(ctx.embedder, ctx.store) if ctx.settings["embed.store_vectors"]
+                else ctx.embedder)
+    request = WriteRequest(story_id=story_id, documents=originals, embedder=embedder,
                            duplicates=duplicates,
                            max_sentences=ctx.settings["write.max_sentences"],
                            sentences_per_doc=ctx.settings["write.sentences_per_doc"],
@@ -174,7 +181,7 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
     # Evidence comes from what the writer saw: never from a withheld sentence.
     # (the title too: a sentence may take a person's full name from it, see named_in)
     texts = {d.id: named_in(shielded(d)) for d in originals if d.id is not None}
-    checked = verify_article(article, verifier, ctx, texts)
+    checked = verify_article(article, verifier, ctx, texts, embedder)
     ctx.count("sentences_checked", article.verification["checked"])
     ctx.count("sentences_dropped", article.verification["dropped"])
     if checked is None:
