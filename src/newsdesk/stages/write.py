@@ -39,7 +39,9 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
     ones are dropped and counted), fill ``article.verification``.
 
     ``documents`` maps the story's document ids to their text, so a sentence can be
-    checked against the best evidence in the document it cites.
+    checked against the best evidence in the document it cites. ``embedder`` (default
+    ``ctx.embedder``) embeds claims and evidence: the writer's, so that a sentence it
+    embedded already is not embedded again.
     Returns ``None`` when the headline, the summary or too much of the body fails.
     """
     sentences = article.body_sentences()
