@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -236,19 +237,22 @@ _SETTLED: OrderedDict[bytes, dict[tuple[str, str], str]] = OrderedDict()
 #: Texts whose settled kinds are remembered: a story's page is refreshed several times
 #: in a run (written, then related twice) from the same sources.
 SETTLED_TEXTS = 256
+_SETTLED_LOCK = threading.Lock()
 
 
 def _settled_in(text: str) -> dict[tuple[str, str], str]:
     """The kinds already settled for (name, label) pairs in ``text``: a pure function
     of the text, so it is kept for the most recently seen texts."""
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    if key in _SETTLED:
-        _SETTLED.move_to_end(key)
-    else:
-        _SETTLED[key] = {}
+    with _SETTLED_LOCK:  # stories may be written in several threads
+        found = _SETTLED.get(key)
+        if found is not None:
+            _SETTLED.move_to_end(key)
+            return found
+        found = _SETTLED[key] = {}
         while len(_SETTLED) > SETTLED_TEXTS:
             _SETTLED.popitem(last=False)
-    return _SETTLED[key]
+        return found
 
 
 def settle_kinds(entities: Iterable[EntityRef], texts: Iterable[str]) -> list[EntityRef]:
