@@ -1,15 +1,15 @@
 """text vectors: embeddings of source sentences and other texts, stored once
 
-Revision ID: 0007_text_vectors
-Revises: 0006_feed_schedule
+Revision ID: 0008_text_vectors
+Revises: 0007_story_vectors
 Create Date: 2026-12-06 09:00:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_text_vectors'
-down_revision = '0006_feed_schedule'
+revision = '0008_text_vectors'
+down_revision = '0007_story_vectors'
 branch_labels = None
 depends_on = None
 
