@@ -112,6 +112,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embed.threads", 2, int, "Inference threads for the embedding model."),
     Setting("embed.batch_size", 8, int,
             "Texts per inference batch (larger batches pad more and use more memory)."),
+    Setting("embed.store_vectors", True, bool,
+            "Keep the vectors of the sentences the writer and verifier embed in the store "
+            "(table text_vectors, about 1.6 kB a sentence), so a story written again "
+            "embeds only its new sentences."),
     Setting("entities.backend", "spacy", str,
             "Named-entity recogniser (entry point entities.<name>); people, organisations, "
             "places and dates feed clustering, story threads and the story pages."),

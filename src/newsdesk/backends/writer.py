@@ -5,6 +5,8 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from newsdesk.backends import Backend
 from newsdesk.backends.embedder import Embedder
 from newsdesk.records import Article, Document
@@ -18,7 +20,10 @@ class WriteRequest:
     original's id to the outlets that carried a copy of it. ``people`` and ``places``
     map a document's id to the whole names a named-entity recogniser found in it
     ("Lori Lightfoot", "Hanoi"); a writer uses them to introduce people by their full
-    name and to name sections, and copes without them.
+    name and to name sections, and copes without them. ``vectors`` maps a document's id
+    to the embedding clustering made of it (its title and lead, see
+    :func:`newsdesk.story_features.embedding_text`), so that a writer does not embed a
+    document again; a writer embeds a document that is missing from it.
     """
 
     story_id: int
@@ -29,6 +34,7 @@ class WriteRequest:
     sentences_per_doc: int = 20
     people: dict[int, list[str]] = field(default_factory=dict)
     places: dict[int, list[str]] = field(default_factory=dict)
+    vectors: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 class Writer(Backend, abc.ABC):

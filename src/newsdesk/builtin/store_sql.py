@@ -46,6 +46,7 @@ from newsdesk.builtin.store_models import (
 )
 from newsdesk.builtin.store_reader import ReaderStore
 from newsdesk.builtin.store_status import StatusStore
+from newsdesk.builtin.store_text_vectors import TextVectorStore
 from newsdesk.builtin.store_vectors import VectorStore
 from newsdesk.errors import StoreError
 from newsdesk.records import (
@@ -112,7 +113,7 @@ def private_sqlite_file(path: Path) -> None:
                         "`chmod 600 %s*` makes it private", path, stat.S_IMODE(mode), path)
 
 
-class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore):
+class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorStore):
     """newsdesk's database. Open with :meth:`open`, which also migrates to the newest schema."""
 
     def __init__(self, engine: Engine) -> None:

@@ -54,6 +54,7 @@ from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.outlets import is_opinion, outlet_name
 from newsdesk.records import Article, Citation, Document, Section, Sentence, SourceRef, iso
 from newsdesk.standalone import quoted_words, speaker_names
+from newsdesk.story_features import embedding_text
 from newsdesk.text import content_words, names, numbers, slugify, split_sentences
 from newsdesk.writing.candidates import (
     CREDIT,
@@ -250,7 +251,8 @@ class GroundedWriter(Writer):
         # (at its head when the sentence ends on its own credit: "..., officials said.")
         summary_text = summary_line(summary.written, summary.outlet, lambda: who(summary), case)
         summary_sentence = cite(summary, summary_text)
-        headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of)
+        headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of,
+                                          known=request.vectors)
 
         layout = self._compose(lead, summary, ranked_body, request.max_sentences - 1,
                                candidates=candidates, has_updates=has_updates,
@@ -470,8 +472,8 @@ class GroundedWriter(Writer):
     # -- headline --------------------------------------------------------------------------
 
     def _headline(self, docs: list[Document], lead: Candidate, candidates: list[Candidate],
-                  embedder: Embedder, numbers_of: dict[int | None, int]
-                  ) -> tuple[Sentence, str]:
+                  embedder: Embedder, numbers_of: dict[int | None, int],
+                  *, known: dict[int, np.ndarray] | None = None) -> tuple[Sentence, str]:
         """The headline and the outlet it is credited to.
 
         Among the sources' own headlines that read as plain news (see
@@ -479,13 +481,14 @@ class GroundedWriter(Writer):
         closeness to another source's report is highest: the headline every side of
         the story would recognise, not one outlet's framing. Outlets with a name get a
         small bonus (:data:`NAMED_HEADLINE_BONUS`). Sources without a usable headline:
-        the lead cut to headline length.
+        the lead cut to headline length. A report is its title and lead as clustering
+        embedded them (``known``, by document id; embedded here when missing).
         """
         titled = [d for d in docs if plain_title(d.title)]
         if not titled:
             return self._headline_from_text(lead, candidates, embedder, numbers_of)
         titles = embedder.embed_batch([d.title.strip() for d in titled])
-        reports = embedder.embed_batch([f"{d.title}. {d.text[:600]}" for d in docs])
+        reports = document_vectors(docs, embedder, known or {})
 
         def fairness(i: int) -> float:
             doc = titled[i]
@@ -683,6 +686,16 @@ class GroundedWriter(Writer):
         top_words = [w for w, c in word_counts.most_common(30)
                      if len(w) > 3 and not any(w in n.lower() for n in top_names)][:4]
         return top_names + top_words
+
+
+def document_vectors(docs: list[Document], embedder: Embedder,
+                     known: dict[int, np.ndarray]) -> np.ndarray:
+    """Each document's vector: the one clustering made of its title and lead when
+    ``known`` has it (computed once per document), otherwise embedded the same way."""
+    missing = [d for d in docs if d.id not in known]
+    computed = dict(zip((id(d) for d in missing), embedder.embed_batch(
+        [embedding_text(d.title, d.text) for d in missing]), strict=True)) if missing else {}
+    return np.stack([known[d.id] if d.id in known else computed[id(d)] for d in docs])
 
 
 def _in_source_order(cands: list[Candidate]) -> list[Candidate]:

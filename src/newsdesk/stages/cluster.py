@@ -20,11 +20,15 @@ exactly what an uninterrupted run would have stored.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+
+import numpy as np
 
 from newsdesk import backends
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
-from newsdesk.entities import normalise
+from newsdesk.entities import Mention, normalise
 from newsdesk.pipeline import Context, batches
 from newsdesk.records import Document, utcnow
 from newsdesk.stages.dedupe import dedupe
@@ -53,11 +57,7 @@ def embed_documents(ctx: Context) -> int:
     frequencies = ctx.store.load_frequencies()
     done = 0
     size = ctx.settings["embed.batch_size"]
-    for stored in ctx.track(list(batches(docs, size)), "embedding documents"):
-        # Sentences addressed to a language model give no entities, keywords or meaning.
-        chunk = [shielded(d) for d in stored]
-        vectors = ctx.embedder.embed_batch([embedding_text(d.title, d.text) for d in chunk])
-        found = ctx.entity_recognizer.recognize([entity_text(d.title, d.text) for d in chunk])
+    for chunk, vectors, found in _read_batches(ctx, docs, size):
         items = []
         # The batch's entities, vectors and keyword counts land together or not at all:
         # keyword counts saved without their documents (or the reverse) would make the
@@ -78,6 +78,27 @@ def embed_documents(ctx: Context) -> int:
         done += len(items)
     ctx.count("documents_embedded", done)
     return done
+
+
+def _read_batches(ctx: Context, docs: list[Document], size: int
+                  ) -> Iterator[tuple[list[Document], np.ndarray, list[list[Mention]]]]:
+    """Each batch of ``docs`` (shielded: sentences addressed to a language model give no
+    entities, keywords or meaning) with its vectors and entity mentions.
+
+    The entity recogniser runs in a thread beside the embedding model: both spend their
+    time in native code that releases the GIL, so the two cores share the work.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="entities") as recognizer:
+        for stored in ctx.track(list(batches(docs, size)), "embedding documents"):
+            chunk = [shielded(d) for d in stored]
+            recognized = recognizer.submit(ctx.entity_recognizer.recognize,
+                                           [entity_text(d.title, d.text) for d in chunk])
+            try:
+                vectors = ctx.embedder.embed_batch([embedding_text(d.title, d.text)
+                                                    for d in chunk])
+            finally:
+                found = recognized.result()  # never leave the recogniser running
+            yield chunk, vectors, found
 
 
 def _state(story: dict[str, object]) -> StoryState:

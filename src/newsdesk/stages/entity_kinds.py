@@ -23,9 +23,13 @@ the same person and is dropped, as is a name left with digits in it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from newsdesk.entities import fold
 from newsdesk.records import EntityRef
@@ -117,38 +121,91 @@ def _shape(name: str) -> str | None:
     return None
 
 
-def _cues(name: str, text: str) -> Counter[str]:
-    """Evidence in ``text`` of how the sources use ``name``."""
-    found: Counter[str] = Counter()
+_ROLE_SEARCH = {w: re.compile(re.escape(w), re.IGNORECASE) for w in ROLE_WORDS}
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The cue words of the word lists that occur in a text at all (a word that does not
+    occur cannot match, so leaving it out of a pattern changes no count, and the
+    patterns compile far faster without a hundred role words each)."""
+
+    roles: tuple[str, ...]
+    org_nouns: tuple[str, ...]
+    place_nouns: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Vocabulary:
+        """The words of :data:`ROLE_WORDS` (matched ignoring case), :data:`ORG_NOUNS` and
+        :data:`PLACE_NOUNS` found in ``text``."""
+        if text.isascii():
+            lowered = text.lower()
+            roles = (w for w in ROLE_WORDS if w in lowered)
+        else:  # re's IGNORECASE also matches "ſ" for "s", "K" (Kelvin) for "k" ...
+            roles = (w for w in ROLE_WORDS if _ROLE_SEARCH[w].search(text))
+        return cls(tuple(sorted(roles)),
+                   tuple(w for w in ORG_NOUNS if w in text),
+                   tuple(w for w in PLACE_NOUNS if w in text))
+
+
+def _either(words: tuple[str, ...]) -> str:
+    return "|".join(words) or "(?!)"  # no word: a group that never matches
+
+
+@functools.lru_cache(maxsize=4096)
+def _cue_patterns(name: str, vocabulary: _Vocabulary
+                  ) -> tuple[tuple[tuple[str, tuple[re.Pattern[str], ...]], ...],
+                             re.Pattern[str]]:
+    """The compiled patterns :func:`_cues` looks for around ``name``, per kind, and the
+    "the <name>" pattern, with the word lists cut to ``vocabulary``. Kept: a story's
+    names come up again at every refresh of its page (too many patterns for the ``re``
+    module's own cache)."""
     n = re.escape(name)
     poss = r"(?:'s|’s|'|’)"
-    person = [rf"\b(?i:{'|'.join(ROLE_WORDS)})\.?\s+{n}\b", rf"\b{n},\s+\d{{1,3}},",
+    orgs, places = _either(vocabulary.org_nouns), _either(vocabulary.place_nouns)
+    person = [rf"\b(?i:{_either(vocabulary.roles)})\.?\s+{n}\b", rf"\b{n},\s+\d{{1,3}},",
               rf"\b{n}\s+of\s+the\s+[^.,;]{{0,40}}?\b(?i:party|union|greens|council|club)\b",
               rf"\b{n}\s+(?:said|says|told|added|wrote|argued|insisted)\b"
               rf".{{0,60}}\b(?:he|she|his|her)\b"]
     org = [rf"\b{n}\s+\d+\s*[–-]\s*\d+",
            rf"\b(?:beat|beating|defeated|against|versus|vs\.?)\s+{n}\b",
-           rf"\b{n}{poss}\s+[A-Z][a-z]+\s+[A-Z][a-z]+", rf"\b(?:{'|'.join(ORG_NOUNS)})\s+{n}\b",
-           rf"\b{n},\s+the\s+[^.,;]{{0,40}}?\b(?:{'|'.join(ORG_NOUNS)})\b",
+           rf"\b{n}{poss}\s+[A-Z][a-z]+\s+[A-Z][a-z]+", rf"\b(?:{orgs})\s+{n}\b",
+           rf"\b{n},\s+the\s+[^.,;]{{0,40}}?\b(?:{orgs})\b",
            rf"\bthe\s+{n}\s+(?:plant|factory|site|headquarters|board|squad|players|fans)\b",
            rf"\b{n}\s+(?:shares|fans|supporters|players|squad)\b"]
     place = [rf"\b(?:in|near|outside|across|around|throughout)\s+(?:the\s+)?{n}\b",
-             rf"\b{n}(?:{poss})?\s+(?:{'|'.join(PLACE_NOUNS)}|old town|city centre)\b",
-             rf"\b{n},\s+(?:a|the)\s+[^.,;]{{0,30}}?\b(?:{'|'.join(PLACE_NOUNS)})\b"]
-    for kind, patterns in (("person", person), ("org", org), ("place", place)):
-        found[kind] = min(MAX_CUES, sum(len(re.findall(p, text)) for p in patterns))
+             rf"\b{n}(?:{poss})?\s+(?:{places}|old town|city centre)\b",
+             rf"\b{n},\s+(?:a|the)\s+[^.,;]{{0,30}}?\b(?:{places})\b"]
+    kinds = tuple((kind, tuple(re.compile(p) for p in patterns))
+                  for kind, patterns in (("person", person), ("org", org), ("place", place)))
+    return kinds, re.compile(rf"\b[Tt]he\s+{n}\b")
+
+
+def _cues(name: str, text: str, vocabulary: _Vocabulary | None = None) -> Counter[str]:
+    """Evidence in ``text`` of how the sources use ``name``."""
+    found: Counter[str] = Counter()
+    kinds, _the = _cue_patterns(name, vocabulary or _Vocabulary.of(text))
+    role = 0
+    for kind, patterns in kinds:
+        counts = [len(p.findall(text)) for p in patterns]
+        if kind == "person":
+            role = counts[0]
+        found[kind] = min(MAX_CUES, sum(counts))
     # A role before a name ("spokesperson Ingrid Hale") is the surest sign of a person.
-    found["person"] = min(MAX_CUES, found["person"] + len(re.findall(person[0], text)))
+    found["person"] = min(MAX_CUES, found["person"] + role)
     return found
 
 
-def settle_kind(name: str, label: str, text: str) -> str:
+def settle_kind(name: str, label: str, text: str,
+                vocabulary: _Vocabulary | None = None) -> str:
     """The kind a name is shown under, from its shape, its use in ``text`` and the
-    recogniser's ``label`` (``person``, ``org`` or ``place``)."""
+    recogniser's ``label`` (``person``, ``org`` or ``place``). ``vocabulary`` is the
+    text's cue words when the caller has them already."""
     if name in ALIAS_KINDS:
         return ALIAS_KINDS[name]
     if fold(name) in COUNTRIES:
         return "place"
+    vocabulary = vocabulary or _Vocabulary.of(text)
     scores = dict.fromkeys(KINDS, 0.0)
     if label in scores:
         scores[label] += PRIOR
@@ -156,13 +213,14 @@ def settle_kind(name: str, label: str, text: str) -> str:
     if shape:
         scores[shape] += SHAPE
         scores["person"] -= SHAPE  # "Foundry Lane" and "Moravec Coatings" are nobody
-    for kind, count in _cues(name, text).items():
+    cues = _cues(name, text, vocabulary)
+    for kind, count in cues.items():
         scores[kind] += CUE * count
     # Nobody is "the Greywall" or "the Kestrel Bay": an article before a name rules out
     # a person.
-    scores["person"] -= CUE * min(MAX_CUES, len(re.findall(rf"\b[Tt]he\s+{re.escape(name)}\b",
-                                                           text)))
-    if " " not in name and not _cues(name, text)["person"]:
+    the = _cue_patterns(name, vocabulary)[1]
+    scores["person"] -= CUE * min(MAX_CUES, len(the.findall(text)))
+    if " " not in name and not cues["person"]:
         # One word and never used as a person: more likely a town, a club or a firm
         # than a person known by surname alone (the full name would be listed too).
         scores["person"] -= PRIOR
@@ -175,11 +233,35 @@ def _common_word(name: str, text: str) -> bool:
     return " " not in name and re.search(rf"\b{re.escape(name.lower())}\b", text) is not None
 
 
+_SETTLED: OrderedDict[bytes, dict[tuple[str, str], str]] = OrderedDict()
+#: Texts whose settled kinds are remembered: a story's page is refreshed several times
+#: in a run (written, then related twice) from the same sources.
+SETTLED_TEXTS = 256
+_SETTLED_LOCK = threading.Lock()
+
+
+def _settled_in(text: str) -> dict[tuple[str, str], str]:
+    """The kinds already settled for (name, label) pairs in ``text``: a pure function
+    of the text, so it is kept for the most recently seen texts."""
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    with _SETTLED_LOCK:  # stories may be written in several threads
+        found = _SETTLED.get(key)
+        if found is not None:
+            _SETTLED.move_to_end(key)
+            return found
+        found = _SETTLED[key] = {}
+        while len(_SETTLED) > SETTLED_TEXTS:
+            _SETTLED.popitem(last=False)
+        return found
+
+
 def settle_kinds(entities: Iterable[EntityRef], texts: Iterable[str]) -> list[EntityRef]:
     """``entities`` (most documented first) with clean names and settled kinds; dates
     pass through; ordinary words, fragments of a longer name and a surname standing
     beside the full name are dropped, as are duplicates."""
     text = "\n".join(texts)
+    kinds = _settled_in(text)
+    vocabulary: _Vocabulary | None = None
     entities = list(entities)
     names = [clean_name(e.name) for e in entities]
     settled: list[EntityRef] = []
@@ -192,7 +274,11 @@ def settle_kinds(entities: Iterable[EntityRef], texts: Iterable[str]) -> list[En
         if not name or folded in seen or _common_word(name, text):
             continue
         seen.add(folded)
-        kind = settle_kind(name, entity.kind, text)
+        kind = kinds.get((name, entity.kind))
+        if kind is None:
+            vocabulary = vocabulary or _Vocabulary.of(text)
+            kind = kinds[(name, entity.kind)] = settle_kind(name, entity.kind, text,
+                                                            vocabulary)
         settled.append(EntityRef(name=name, kind=kind, key=f"{kind}:{folded}",
                                  documents=entity.documents, mentions=entity.mentions))
     longer = [fold(e.name) for e in settled if e.kind != "date"]

@@ -3,16 +3,22 @@ checked against the source it cites; sentences that fail are dropped and counted
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 
+import numpy as np
+
+from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
+from newsdesk.builtin.store_text_vectors import StoredEmbedder
 from newsdesk.builtin.write_grounded import MAX_RUN
 from newsdesk.builtin.write_llm import verifier_from_settings, writer_from_settings
+from newsdesk.errors import StoreError
 from newsdesk.outlets import outlet_name, source_key
 from newsdesk.pipeline import Context
-from newsdesk.records import Article, Sentence
+from newsdesk.records import Article, Document, Sentence
 from newsdesk.redact import public_links
 from newsdesk.stages.relate import relate
 from newsdesk.stages.shield import shield, shielded, withhold
@@ -27,16 +33,19 @@ FAILURES_LISTED = 5
 
 
 def verify_article(article: Article, verifier: Verifier, ctx: Context,
-                   documents: dict[int, str] | None = None) -> Article | None:
+                   documents: dict[int, str] | None = None,
+                   embedder: Embedder | None = None) -> Article | None:
     """Attach verdicts, keep only supported body sentences (unsupported and contradicted
     ones are dropped and counted), fill ``article.verification``.
 
     ``documents`` maps the story's document ids to their text, so a sentence can be
-    checked against the best evidence in the document it cites.
+    checked against the best evidence in the document it cites. ``embedder`` (default
+    ``ctx.embedder``) embeds claims and evidence: the writer's, so that a sentence it
+    embedded already is not embedded again.
     Returns ``None`` when the headline, the summary or too much of the body fails.
     """
     sentences = article.body_sentences()
-    verdicts = verifier.verify(sentences, ctx.embedder, documents)
+    verdicts = verifier.verify(sentences, embedder or ctx.embedder, documents)
     for sentence, verdict in zip(sentences, verdicts, strict=True):
         sentence.verdict = verdict
 
@@ -130,6 +139,16 @@ def write_shielded(writer: Writer, request: WriteRequest, ctx: Context | None = 
     return article, "written"
 
 
+def _vectors(ctx: Context, docs: list[Document]) -> dict[int, np.ndarray]:
+    """The documents' stored embeddings (what clustering made of them), by id."""
+    found = {}
+    for doc in docs:
+        if doc.id is not None:
+            with contextlib.suppress(StoreError):  # not embedded: the writer embeds it
+                found[doc.id] = ctx.store.embedding(doc.id)[0]
+    return found
+
+
 def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context) -> str:
     """Write one story. Returns what happened: ``written`` or the reason it was not."""
     docs = ctx.store.story_documents(story_id)
@@ -149,18 +168,22 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
         entities = ctx.store.entities_of_document(doc.id)
         people[doc.id] = [e.name for e in entities if e.kind == "person"]
         places[doc.id] = [e.name for e in entities if e.kind == "place"]
-    request = WriteRequest(story_id=story_id, documents=originals, embedder=ctx.embedder,
+    # Writer and verifier embed the same sentences: once each, and once ever when the
+    # store keeps them (a story is written again each time it gains a source).
+    embedder = (StoredEmbedder(ctx.embedder, ctx.store) if ctx.settings["embed.store_vectors"]
+                else ctx.embedder)
+    request = WriteRequest(story_id=story_id, documents=originals, embedder=embedder,
                            duplicates=duplicates,
                            max_sentences=ctx.settings["write.max_sentences"],
                            sentences_per_doc=ctx.settings["write.sentences_per_doc"],
-                           people=people, places=places)
+                           people=people, places=places, vectors=_vectors(ctx, originals))
     article, status = write_shielded(writer, request, ctx)
     if article is None:
         return status
     # Evidence comes from what the writer saw: never from a withheld sentence.
     # (the title too: a sentence may take a person's full name from it, see named_in)
     texts = {d.id: named_in(shielded(d)) for d in originals if d.id is not None}
-    checked = verify_article(article, verifier, ctx, texts)
+    checked = verify_article(article, verifier, ctx, texts, embedder)
     ctx.count("sentences_checked", article.verification["checked"])
     ctx.count("sentences_dropped", article.verification["dropped"])
     if checked is None:
