@@ -324,3 +324,62 @@ def test_name_weights_keep_their_scale_as_the_archive_grows() -> None:
                - small.name_weight("place:port calder")) < 0.5
     assert small.name_weight("place:never seen") == pytest.approx(10.0)
     assert small.name_weight("place:port calder") < small.name_weight("place:never seen")
+
+
+class _Stopped(Exception):
+    """Raised at an assignment checkpoint: the pass ends there, as a killed run's does."""
+
+
+@pytest.mark.slow
+def test_an_assignment_pass_stopped_after_any_document_resumes_to_the_same_scores(
+        tmp_path, monkeypatch) -> None:
+    # A run killed between two assignments leaves the rest to the next run, which reads
+    # the stories (centroids, names, terms, newest members) back from the store. Every
+    # score the next run gives must be the one the uninterrupted pass gave, or a kill
+    # would change which story a later document joins.
+    import sqlite3
+
+    from newsdesk.stages.cluster import assign_documents, embed_documents
+    from newsdesk.stages.dedupe import dedupe
+
+    ctx = make_context(tmp_path / "ref")
+    ingest(wave_sources(1) + wave_sources(2), ctx)
+    dedupe(ctx)
+    embed_documents(ctx)
+    embedded = tmp_path / "embedded.db"
+    with sqlite3.connect(ctx.store.engine.url.database) as source, \
+            sqlite3.connect(embedded) as copy:
+        source.backup(copy)
+    assign_documents(ctx)
+
+    def scores(store_ctx) -> dict[str, tuple[int | None, float | None]]:
+        with store_ctx.store.engine.connect() as c:
+            rows = c.exec_driver_sql("SELECT canonical_url, story_id, story_score "
+                                     "FROM documents").fetchall()
+        return {url: (story, score) for url, story, score in rows}
+
+    want = scores(ctx)
+    total = len(want)
+    assert total > 40
+    for stop_at in range(3, total, 4):
+        run = tmp_path / f"stop{stop_at}"
+        run.mkdir()
+        with sqlite3.connect(embedded) as source, \
+                sqlite3.connect(run / "newsdesk.db") as copy:
+            source.backup(copy)
+        resumed = make_context(run)
+        passed = 0
+
+        def stop_here(name: str, *, at: int = stop_at) -> None:
+            nonlocal passed
+            passed += name == "assign"
+            if name == "assign" and passed == at:
+                raise _Stopped
+
+        monkeypatch.setattr(resumed, "checkpoint", stop_here)
+        with pytest.raises(_Stopped):
+            assign_documents(resumed)
+        monkeypatch.undo()
+        assign_documents(resumed)
+        assert scores(resumed) == want, f"stopped after {stop_at} assignments"
+        resumed.store.close()

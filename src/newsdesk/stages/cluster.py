@@ -186,6 +186,12 @@ def assign_documents(ctx: Context) -> int:
             is_new = story.id is None
             story.id = _save(ctx, story)
             ctx.store.assign_story(doc.id, story.id, score)
+        # The story's newest members are read from the store again on its next use
+        # (``hydrate``), exactly as a run resumed after a kill reads them. Kept in memory
+        # they would differ after a merge (the two stories' lists joined, not the newest
+        # members of both) or after a near-copy joined a story loaded without them, and
+        # a later document's score with them.
+        story.recent = []
         new_stories += is_new
         if story.id not in live:
             live[story.id] = story
