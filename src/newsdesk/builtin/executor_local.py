@@ -38,11 +38,18 @@ class LocalPool:
             process = subprocess.Popen(
                 [sys.executable, "-m", "newsdesk.cli.main", "-q", "worker",
                  "--run", str(ctx.run_id), "--parent", str(os.getpid()), "--settings-stdin"],
-                stdin=subprocess.PIPE, env=faults.worker_environment(index))
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                env=faults.worker_environment(index))
             assert process.stdin is not None
             process.stdin.write(payload.encode("utf-8"))
             process.stdin.close()
             self.processes.append(process)
+        for process in self.processes:
+            # Each worker says "ready" once it has the store open (or ends): the run's
+            # queues open after that, so every worker can take part from the start.
+            assert process.stdout is not None
+            process.stdout.readline()
+            process.stdout.close()
         log.info("started %d worker processes beside this one", helpers)
 
     def opened(self, queue: str) -> None:

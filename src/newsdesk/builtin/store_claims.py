@@ -178,13 +178,16 @@ class ClaimStore:
                 released += int(result.rowcount or 0)
         return released
 
-    def claimants(self) -> dict[str, tuple[datetime | None, int]]:
-        """Who holds claims now: owner -> (earliest lease end, rows held)."""
+    def claimants(self, now: datetime | None = None) -> dict[str, tuple[datetime | None, int]]:
+        """Who holds live claims (leases not yet ended): owner -> (earliest lease end,
+        rows held)."""
+        now = now or utcnow()
         found: dict[str, tuple[datetime | None, int]] = {}
         with self.session() as s:
             for table in _TABLES.values():
                 rows = s.execute(select(table.claimed_by, func.min(table.lease_until),
-                                        func.count()).where(table.claimed_by.is_not(None))
+                                        func.count())
+                                 .where(table.claimed_by.is_not(None), table.lease_until >= now)
                                  .group_by(table.claimed_by))
                 for owner, until, count in rows:
                     earlier, held = found.get(owner, (until, 0))
@@ -194,13 +197,20 @@ class ClaimStore:
         return found
 
     def expire_claims(self, owner: str) -> int:
-        """End ``owner``'s leases now (its process is known to be gone), so the next
-        claim takes its items. Returns how many rows it held."""
+        """End ``owner``'s claims now (its process is known to be gone), so the next
+        claim takes its items; entries it was fetching keep the ended claim until
+        :meth:`recover_interrupted_entries` counts the attempt. Returns how many rows it
+        held."""
         past = utcnow() - timedelta(days=1)
+        held = 0
         with self.session() as s:
-            return sum(int(s.execute(update(table).where(table.claimed_by == owner)
-                                     .values(lease_until=past)).rowcount or 0)
-                       for table in _TABLES.values())
+            for queue, table in _TABLES.items():
+                values: dict[str, Any] = {"lease_until": past}
+                if queue != "fetch":
+                    values = {"claimed_by": None, "lease_until": None}
+                held += int(s.execute(update(table).where(table.claimed_by == owner)
+                                      .values(**values)).rowcount or 0)
+        return held
 
     def queue_depth(self, queue: str) -> tuple[int, int]:
         """(items waiting for a worker, of which claimed) of ``queue``."""

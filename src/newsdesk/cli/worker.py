@@ -28,6 +28,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     store = SqlStore.open(settings.database_url, migrate=False, shared_writes=True)
     ctx = Context(settings=settings, store=store, run_id=args.run, show_progress=False)
     previous = signal.signal(signal.SIGTERM, _terminate)
+    if args.parent is not None:
+        print("ready", flush=True)  # the run waits for this before it opens its queues
     try:
         serve_queues(ctx, args.run, args.parent)
     except KeyboardInterrupt:
