@@ -20,7 +20,8 @@ documents (site boilerplate is learned page by page), deduplication, keyword
 statistics, story assignment, slugs. So the stored result is the same whatever the
 number of workers, and the same as a run without any.
 
-A worker renews its leases while it works (a thread, every third of ``work.lease``).
+A worker renews its leases while it works on a batch (a thread, every third of
+``work.lease``).
 When a worker dies, its claims are taken again: at once when the coordinator sees that
 the process (on this host) is gone, otherwise when the lease has expired.
 """
@@ -74,8 +75,6 @@ class Worker:
 
     ctx: Context
     owner: str = field(default_factory=process_identity)
-    _keeper: threading.Thread | None = None
-    _stop: threading.Event = field(default_factory=threading.Event)
     _writing: tuple[Writer, Verifier] | None = None
 
     def step(self, queue: QueueState) -> int:
@@ -84,7 +83,10 @@ class Worker:
         ids = self.ctx.store.claim(queue.name, self.owner, queue.batch_size, queue.lease)
         if not ids:
             return 0
-        self._keep_leases(queue.lease)
+        stop = threading.Event()
+        keeper = threading.Thread(target=self._renew, args=(queue.lease, stop),
+                                  name="newsdesk-leases", daemon=True)
+        keeper.start()
         try:
             if queue.name == "fetch":
                 self._fetch(ids)
@@ -95,8 +97,12 @@ class Worker:
         except BaseException:
             # Given back at once rather than at the lease's end: an error (the run
             # stops) or Ctrl-C, not this batch's fault.
+            stop.set()
             self.ctx.store.release_claims(self.owner)
             raise
+        finally:
+            stop.set()
+            keeper.join(timeout=30)
         return len(ids)
 
     def _fetch(self, ids: list[int]) -> None:
@@ -135,31 +141,20 @@ class Worker:
                 self.ctx.count("stories_drafted")
             self.ctx.checkpoint("draft")
 
-    def _keep_leases(self, lease: float) -> None:
-        if self._keeper is not None and self._keeper.is_alive():
-            return
-        self._stop.clear()
-        self._keeper = threading.Thread(target=self._renew, args=(lease,),
-                                        name="newsdesk-leases", daemon=True)
-        self._keeper.start()
-
-    def _renew(self, lease: float) -> None:
+    def _renew(self, lease: float, stop: threading.Event) -> None:
+        """Renew this worker's leases every third of ``lease`` until ``stop`` is set."""
         from sqlalchemy.exc import SQLAlchemyError
 
         from newsdesk.errors import StoreError
 
-        while not self._stop.wait(max(lease / 3, 0.05)):
+        while not stop.wait(max(lease / 3, 0.05)):
             try:
                 self.ctx.store.renew_claims(self.owner, lease)
             except (SQLAlchemyError, StoreError) as exc:  # busy: the next round tries again
                 log.debug("renewing %s's leases failed: %s", self.owner, exc)
 
     def close(self) -> None:
-        """Stop renewing leases and give back whatever this worker still holds."""
-        self._stop.set()
-        if self._keeper is not None:
-            self._keeper.join(timeout=10)
-            self._keeper = None
+        """Give back whatever this worker still holds (normally nothing)."""
         self.ctx.store.release_claims(self.owner)
 
 
