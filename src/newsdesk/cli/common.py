@@ -23,7 +23,7 @@ from newsdesk.work import WorkerPool
 
 log = logging.getLogger("newsdesk")
 #: Commands whose work goes through the claim queues (see newsdesk.work).
-SHARED_WORK = {"ingest", "cluster", "write", "run"}
+SHARED_WORK = {"ingest", "cluster", "write", "run", "daemon"}
 
 
 def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
