@@ -25,6 +25,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if args.settings_stdin:  # started by a run: its resolved settings, exactly
         values = json.load(sys.stdin)["settings"]
         settings = Settings(values, dict.fromkeys(values, "run"))
+        from newsdesk.cli.main import configure_logging
+
+        # Warnings only (the run reports progress), in the run's log format.
+        configure_logging(args.verbose, True, settings["log_level"], settings["log_format"])
     store = SqlStore.open(settings.database_url, migrate=False, shared_writes=True)
     ctx = Context(settings=settings, store=store, run_id=args.run, show_progress=False)
     previous = signal.signal(signal.SIGTERM, _terminate)
