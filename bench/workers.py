@@ -62,11 +62,15 @@ def main(argv: list[str] | None = None) -> int:
             for n in counts:
                 data = work / f"data-{n}"
                 t0, c0 = time.perf_counter(), children_cpu()
-                subprocess.run([sys.executable, "-m", "newsdesk.cli.main", "--config",
-                                str(work / "newsdesk.toml"), "--data-dir", str(data), "-q",
-                                "run", "--workers", str(n), "--executor", args.executor,
-                                *corpus.sources(base)], env=env, cwd=work, check=True,
-                               stdout=subprocess.DEVNULL)
+                done = subprocess.run(
+                    [sys.executable, "-m", "newsdesk.cli.main", "--config",
+                     str(work / "newsdesk.toml"), "--data-dir", str(data), "-q", "run",
+                     "--workers", str(n), "--executor", args.executor,
+                     *corpus.sources(base)], env=env, cwd=work, check=False,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                if done.returncode:  # the run's warnings (bad pages) only when it fails
+                    print(done.stderr[-4000:], file=sys.stderr)
+                    return 1
                 seconds, cpu = time.perf_counter() - t0, children_cpu() - c0
                 docs, articles, result = stored(data / "newsdesk.db")
                 first = first if first is not None else result
