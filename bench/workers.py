@@ -23,6 +23,7 @@ from pathlib import Path
 
 import scaled_corpus
 from newsdesk.demo_server import demo_dir, serve_directory
+from newsdesk.settings import load_settings
 
 
 def children_cpu() -> float:
@@ -50,8 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsdesk-workers-") as tmp:
         work = Path(tmp)
         demo = demo_dir()
+        # Copies far enough apart that none is deduplicated against or clustered with
+        # another (as bench/throughput.py builds them).
+        defaults = load_settings(None, {}, environ={})
+        window = max(defaults["dedupe.window_days"], defaults["cluster.window_days"])
         corpus = scaled_corpus.build(demo, work / "corpus", args.articles,
-                                     scaled_corpus.separate_cycles_days(demo, 3.0))
+                                     scaled_corpus.separate_cycles_days(demo, window))
         (work / "newsdesk.toml").write_text("# the benchmark runs on the defaults\n")
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
         env.update({"NEWSDESK_FETCH_ALLOW_NETWORKS": "127.0.0.1", "PYTHONHASHSEED": "0"})
