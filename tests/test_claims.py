@@ -109,17 +109,24 @@ def test_an_interrupted_fetch_counts_an_attempt_and_a_released_one_does_not(
         store_url: str) -> None:
     store = open_store(store_url)
     try:
-        a, b = queue_entries(store, 2)
-        assert store.claim("fetch", "host:1:a", 1, 60) == [a]
-        assert store.claim("fetch", "host:2:b", 1, 60) == [b]
+        a, b, c = queue_entries(store, 3)
+        assert store.claim("fetch", "host:1:a", 2, 60) == [a, b]
+        assert store.claim("fetch", "host:2:b", 1, 60) == [c]
+        assert store.start_claimed_entry("host:1:a", a)  # b is claimed, not started
+        assert not store.start_claimed_entry("host:2:b", b)  # not its claim
+        assert store.start_claimed_entry("host:2:b", c)
         assert store.release_claims("host:2:b") == 1  # Ctrl-C: back, no attempt
         # The lease of a's claimant has not ended: it is not interrupted yet.
         assert store.recover_interrupted_entries(3) == (0, 0)
         after = datetime.now(UTC) + timedelta(seconds=61)
+        # Only the entry its worker had started counts an attempt.
         assert store.recover_interrupted_entries(3, now=after) == (1, 0)
-        assert store.claim("fetch", "host:3:c", 2, 60) == [a, b]
-        stats = store.stats()
-        assert stats["entries"] == {"fetching": 2}
+        assert store.claim("fetch", "host:3:c", 3, 60, now=after) == [a, b, c]
+        assert store.stats()["entries"] == {"pending": 3}
+        with store.engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT id, attempts FROM entries").all()
+        attempts = {int(i): int(n) for i, n in rows}
+        assert attempts == {a: 1, b: 0, c: 0}
     finally:
         store.close()
 
@@ -172,7 +179,8 @@ def test_a_dead_workers_claims_are_freed_at_once_on_its_host(store_url: str,
              "from newsdesk.store_lock import process_identity\n"
              "store = SqlStore.open(sys.argv[1], migrate=False, shared_writes=True)\n"
              "me = process_identity()\n"
-             "store.claim('fetch', me, 4, 3600)\n"
+             "for i in store.claim('fetch', me, 4, 3600)[:3]:\n"
+             "    store.start_claimed_entry(me, i)\n"
              "store.claim('annotate', me, 2, 3600)\n"
              "os.kill(os.getpid(), signal.SIGKILL)\n")
     process = subprocess.run([sys.executable, "-c", dying, store_url], check=False)
@@ -182,14 +190,14 @@ def test_a_dead_workers_claims_are_freed_at_once_on_its_host(store_url: str,
     ctx = Context(settings=settings, store=store, show_progress=False)
     try:
         assert len(store.claimants()) == 1
-        # An hour's lease, but its process is gone: the claims are free now; the four
-        # entries it was fetching count an attempt and are queued again.
-        assert reap(ctx) == (4, 0)
+        # An hour's lease, but its process is gone: the claims are free now; the three
+        # entries it had started count an attempt and are queued again.
+        assert reap(ctx) == (3, 0)
         assert ctx.counts["claims_taken_from_dead_workers"] == 6
         assert store.claimants() == {}
         assert len(store.claim("fetch", "host:9:z", 10, 60)) == 6
         assert len(store.claim("annotate", "host:9:z", 10, 60)) == 2
-        assert store.stats()["entries"] == {"fetching": 6}
+        assert store.stats()["entries"] == {"pending": 6}
     finally:
         store.close()
 

@@ -110,6 +110,8 @@ class Worker:
 
         for entry_id, data in self.ctx.store.entries_by_id(ids):
             entry = Entry.from_dict(data)
+            if not self.ctx.store.start_claimed_entry(self.owner, entry_id):
+                continue  # taken over by another worker (this one was thought dead)
             try:
                 found = extract_entry(entry, self.ctx)
             except Exception as exc:  # newsdesk's own error: the entry fails, not the run

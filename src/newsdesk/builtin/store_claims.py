@@ -130,9 +130,12 @@ class ClaimStore:
         table = _TABLES[queue]
         now = now or utcnow()
         if queue == "fetch":
-            # An entry left ``fetching`` by a worker that is gone is first counted as
-            # an attempt by recover_interrupted_entries, which puts it back to pending.
-            free: ColumnElement[bool] = EntryRow.status == "pending"
+            # A claimed entry stays ``pending`` until its worker starts on it
+            # (start_claimed_entry); one left ``fetching`` by a worker that is gone is
+            # first counted as an attempt by recover_interrupted_entries.
+            free: ColumnElement[bool] = and_(
+                EntryRow.status == "pending",
+                or_(EntryRow.claimed_by.is_(None), EntryRow.lease_until < now))
         else:
             free = and_(_claimable(queue),
                         or_(table.claimed_by.is_(None), table.lease_until < now))
@@ -140,8 +143,6 @@ class ClaimStore:
                   .limit(limit).with_for_update(skip_locked=True))
         values: dict[str, Any] = {"claimed_by": owner,
                                   "lease_until": now + timedelta(seconds=lease)}
-        if queue == "fetch":
-            values["status"] = "fetching"
         with self.session() as s:
             ids = list(s.scalars(update(table).where(table.id.in_(chosen.scalar_subquery()))
                                  .values(**values).returning(table.id)))
@@ -231,6 +232,16 @@ class ClaimStore:
             result = s.execute(update(table).where(table.id == item_id,
                                                    table.claimed_by == owner)
                                .values(claimed_by=None, lease_until=None, **values))
+            return bool(result.rowcount == 1)
+
+    def start_claimed_entry(self, owner: str, entry_id: int) -> bool:
+        """Mark a claimed entry as being fetched (``fetching``): if its worker dies now,
+        the entry counts an attempt, while the rest of the worker's batch, never
+        started, does not. Returns ``False`` when the claim is no longer ``owner``'s."""
+        with self.session() as s:
+            result = s.execute(update(EntryRow).where(EntryRow.id == entry_id,
+                                                      EntryRow.claimed_by == owner)
+                               .values(status="fetching", updated_at=utcnow()))
             return bool(result.rowcount == 1)
 
     def save_fetched(self, owner: str, entry_id: int, fetched: dict[str, Any]) -> bool:
