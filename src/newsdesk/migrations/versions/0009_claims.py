@@ -1,16 +1,16 @@
 """work claims: entries, documents and stories carry a claim (who, until when) and the
 result a worker computed for them, so several workers share one run's work
 
-Revision ID: 0008_claims
-Revises: 0007_story_vectors
+Revision ID: 0009_claims
+Revises: 0008_text_vectors
 Create Date: 2026-12-06 08:40:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_claims'
-down_revision = '0007_story_vectors'
+revision = '0009_claims'
+down_revision = '0008_text_vectors'
 branch_labels = None
 depends_on = None
 
