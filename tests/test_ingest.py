@@ -460,20 +460,29 @@ def test_a_crash_mid_run_is_resumed_by_the_next_run(crash_ctx: Context) -> None:
     ctx.fetcher = CrashingFetcher(ctx.fetcher, crash_on=3)  # type: ignore[misc]
     with pytest.raises(KeyboardInterrupt):
         ingest(SOURCES, ctx)
-    assert [d.canonical_url for d in all_documents(ctx)] == [
-        "https://gazette.example/2026/11/18/port-talks",
-        "https://gazette.example/2026/11/19/frost-gallery"]
+    # The two pages fetched and extracted before the crash are kept (documents are
+    # stored from them in entry order once every page of the pass is in).
+    assert all_documents(ctx) == []
+    assert [(d["url"], found["final_url"]) for _i, d, found in ctx.store.fetched_entries()] \
+        == [(page_uri("port-talks.html"), page_uri("port-talks.html")),
+            (page_uri("gallery-no-text.html"), page_uri("gallery-no-text.html"))]
     pending = [e.url for e in ctx.store.pending_entries()]
     assert pending == [page_uri("harbour-master-retires.html"), page_uri("bridge-vote.html"),
                        page_uri("ferry-cp1252.html"), page_uri("ferry-cp1252.html") + "#cafe"]
+    assert ctx.store.claimants() == {}  # the interrupted claim was given back
 
-    ctx.fetcher = ctx.fetcher.real  # type: ignore[attr-defined]
+    counting = CrashingFetcher(ctx.fetcher.real, crash_on=0)  # type: ignore[attr-defined]
+    ctx.fetcher = counting  # type: ignore[misc]
     ctx.counts.clear()
     counts = ingest(SOURCES, ctx)
+    assert counting.pages == 4  # the pending ones; the two kept pages are not fetched again
     assert ctx.store.pending_entries() == []
     assert counts["entries_new"] == 0
-    assert counts["documents_new"] == 2  # bridge-vote and the ferry page
+    assert counts["documents_new"] == 4
     assert counts["entries_failed"] == 1  # the missing page
+    assert [d.canonical_url for d in all_documents(ctx)][:2] == [
+        "https://gazette.example/2026/11/18/port-talks",
+        "https://gazette.example/2026/11/19/frost-gallery"]
     assert len(all_documents(ctx)) == 4
     assert ctx.store.stats()["entries"] == {"done": 5, "failed": 1}
 

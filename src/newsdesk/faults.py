@@ -15,6 +15,11 @@ delayed form lands inside the next unit of work (in the middle of a transaction,
 model call or a file write) rather than between two.
 ``NEWSDESK_TEST_CHECKPOINTS=FILE`` appends each checkpoint's name to FILE, so a test
 can see how many of each a run passes. ``tests/test_kill_resume.py`` uses both.
+
+A run with several workers (``--workers N``) gives its worker processes an environment
+without ``NEWSDESK_TEST_KILL_AT``, except that ``NEWSDESK_TEST_WORKER_KILL_AT=SPEC``
+becomes the first worker's ``NEWSDESK_TEST_KILL_AT=SPEC`` (see
+:func:`worker_environment`): a test can kill one worker and let the run go on.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ import threading
 from collections import Counter
 
 KILL_ENV = "NEWSDESK_TEST_KILL_AT"
+WORKER_KILL_ENV = "NEWSDESK_TEST_WORKER_KILL_AT"
 LOG_ENV = "NEWSDESK_TEST_CHECKPOINTS"
 #: Every checkpoint name the pipeline passes, in pipeline order.
-NAMES = ("discover", "fetch", "dedupe", "embed", "assign", "story", "write", "relate",
-         "publish")
+#: (``extract``, ``annotate`` and ``draft``: a worker stored its result for a claimed
+#: item or batch; ``fetch``, ``embed`` and ``write``: that result was stored in order.)
+NAMES = ("discover", "extract", "fetch", "dedupe", "annotate", "embed", "assign", "story",
+         "draft", "write", "relate", "publish")
 
 _passed: Counter[str] = Counter()
 
@@ -61,6 +69,17 @@ def checkpoint(name: str) -> None:
         timer = threading.Timer(target[2], _kill)
         timer.daemon = True
         timer.start()
+
+
+def worker_environment(index: int, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a run's worker process number ``index`` (from 1): this
+    process's, with the kill spec meant for workers given to worker 1 only."""
+    env = dict(os.environ if base is None else base)
+    env.pop(KILL_ENV, None)
+    spec = env.pop(WORKER_KILL_ENV, "")
+    if spec and index == 1:
+        env[KILL_ENV] = spec
+    return env
 
 
 def passed() -> dict[str, int]:

@@ -44,6 +44,10 @@ class Context:
     clustering: ClusterSetup | None = None
     #: The store lock this run holds (``None`` in tests and library use without one).
     lock: StoreLock | None = None
+    #: This process's worker (:class:`newsdesk.work.Worker`), made on first use.
+    worker: Any = None
+    #: Workers beside this process (:class:`newsdesk.work.WorkerPool`; ``None``: none).
+    pool: Any = None
 
     def cluster_setup(self) -> ClusterSetup:
         """What story assignment runs with (see :func:`newsdesk.cluster_model.cluster_setup`)."""

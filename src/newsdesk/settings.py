@@ -259,6 +259,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lock.heartbeat", 30.0, float,
             "Seconds between the lock holder's heartbeats (its sign of life for runs on "
             "other hosts sharing a PostgreSQL store); 0 sends none."),
+    Setting("work.workers", 1, int,
+            "Worker processes of a pipeline command (`--workers`): they share fetching and "
+            "extraction, embedding and entities, and drafting and verifying articles "
+            "through claims in the store. 1 does everything in the command's own process."),
+    Setting("work.executor", "local", str,
+            "Where workers run (`--executor`): `local` (processes on this machine) or "
+            "`ray` (Ray tasks; pip install 'newsdesk[ray]')."),
+    Setting("work.ray_address", "", str,
+            "Ray cluster to join (`--address`, as for ray.init); empty starts a local Ray "
+            "instance with work.workers CPUs."),
+    Setting("work.lease", 60.0, float,
+            "Seconds a worker's claim on a batch of work lasts; the worker renews it every "
+            "third of that while it works. A claim that is not renewed (its worker died) "
+            "is taken by another worker when it expires, or at once when its process is "
+            "seen to be gone on this host."),
+    Setting("work.batch_size", 8, int,
+            "Entries or stories a worker claims at a time (embedding batches are "
+            "embed.batch_size documents)."),
     Setting("lock.stale_after", 600.0, float,
             "A lock held from another host whose heartbeat is older than this many seconds "
             "is taken over (on the same host, a lock is taken over as soon as its process "
@@ -352,6 +370,11 @@ class Settings:
             values[name] = _coerce(BY_NAME[name], value, origin)
             origins[name] = origin
         return Settings(values, origins)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every resolved value by name: what a worker in another process (or on another
+        machine) is given, so it works with exactly the settings of its run."""
+        return dict(self._values)
 
     @property
     def data_dir(self) -> Path:

@@ -73,6 +73,14 @@ class EntryRow(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
     discovered_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The worker holding this entry (``host:pid:start``) and until when; see
+    #: :mod:`newsdesk.builtin.store_claims`. ``None`` when nobody works on it.
+    claimed_by: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    #: What a worker fetched and extracted for the entry (status ``fetched``), waiting
+    #: to be stored as a document in entry order.
+    fetched: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True)
 
 
 class DocumentRow(Base):
@@ -103,6 +111,13 @@ class DocumentRow(Base):
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True,
                                                  index=True)
     story_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: The worker holding this document (``host:pid:start``) and until when; see
+    #: :mod:`newsdesk.builtin.store_claims`. ``None`` when nobody works on it.
+    claimed_by: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    #: The entities a worker found (stage ``annotated``), until they are indexed.
+    annotations: Mapped[list[Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True)
 
 
 class StoryRow(Base):
@@ -127,6 +142,14 @@ class StoryRow(Base):
     #: update record are up to date. See :mod:`newsdesk.stages.cluster`.
     assign_state: Mapped[str] = mapped_column(String(8), default="", server_default="",
                                               index=True)
+    #: The worker holding this story (``host:pid:start``) and until when; see
+    #: :mod:`newsdesk.builtin.store_claims`. ``None`` when nobody works on it.
+    claimed_by: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    #: The article a worker drafted and verified, with what happened
+    #: (``{"status": ..., "article": ...}``), until it is stored as a version.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True)
 
 
 class ArticleRow(Base):
@@ -268,6 +291,21 @@ class TextVectorRow(Base):
     model: Mapped[str] = mapped_column(String(100), primary_key=True)
     digest: Mapped[str] = mapped_column(String(32), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class WorkQueueRow(Base):
+    """A kind of shared work (``fetch``, ``annotate``, ``draft``) that workers may claim
+    now, as the run holding the store lock opened it. See
+    :mod:`newsdesk.builtin.store_claims`."""
+
+    __tablename__ = "work_queues"
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), nullable=True)
+    batch_size: Mapped[int] = mapped_column(Integer)
+    lease: Mapped[float] = mapped_column(Float)
+    #: The run's resolved settings (its database URL left out), which workers use.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 Index("ix_documents_stage_published", DocumentRow.stage, DocumentRow.published_at)

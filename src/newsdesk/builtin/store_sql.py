@@ -28,11 +28,12 @@ from typing import Any
 import numpy as np
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy import create_engine, delete, event, func, null, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from newsdesk.builtin.store_claims import ClaimStore
 from newsdesk.builtin.store_entities import EntityStore
 from newsdesk.builtin.store_models import (
     ArticleRow,
@@ -67,9 +68,11 @@ log = logging.getLogger(__name__)
 # PostgreSQL as the largest, and a story's sources must come in one order on both.
 
 #: Document stages in pipeline order; a document's ``stage`` is the last one it passed.
+#: ``annotated``: a worker stored its embedding and entities, which are not yet indexed
+#: (keyword statistics, entity tables; see :mod:`newsdesk.stages.cluster`);
 #: ``assigned``: in its story, whose entities, links and update record are not yet
 #: refreshed (see :mod:`newsdesk.stages.cluster`); ``clustered``: all of that is done.
-STAGES = ("extracted", "deduped", "embedded", "assigned", "clustered")
+STAGES = ("extracted", "deduped", "annotated", "embedded", "assigned", "clustered")
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -97,6 +100,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_manual_begin(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own BEGIN is deferred; ours (below) takes the write lock first.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # Several processes write one SQLite file when workers share a run. A deferred
+    # transaction that reads, then writes after another process committed, fails at
+    # once with "database is locked" (its snapshot is stale; SQLite cannot wait that
+    # out). Taking the write lock at BEGIN makes every writer wait its turn instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def private_sqlite_file(path: Path) -> None:
     """Create the folder (0700) and the empty database file (0600) of a new SQLite store
     before SQLite does, so neither is ever readable by other users; SQLite gives the
@@ -113,7 +129,19 @@ def private_sqlite_file(path: Path) -> None:
                         "`chmod 600 %s*` makes it private", path, stat.S_IMODE(mode), path)
 
 
-class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorStore):
+def _added(base: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
+    """Counts added key by key (a value that is not a number is replaced)."""
+    total = dict(base)
+    for key, value in more.items():
+        if isinstance(value, int) and isinstance(total.get(key), int):
+            total[key] += value
+        else:
+            total[key] = value
+    return total
+
+
+class SqlStore(ClaimStore, EntityStore, ReaderStore, StatusStore, VectorStore,
+               TextVectorStore):
     """newsdesk's database. Open with :meth:`open`, which also migrates to the newest schema."""
 
     def __init__(self, engine: Engine) -> None:
@@ -122,8 +150,12 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
         self._local = threading.local()  # the session of this thread's open transaction
 
     @classmethod
-    def open(cls, url: str, migrate: bool = True) -> SqlStore:
+    def open(cls, url: str, migrate: bool = True, *, shared_writes: bool = False) -> SqlStore:
         """Connect to ``url`` (sqlite:///path or postgresql+psycopg://...) and migrate it.
+
+        ``shared_writes``: other processes write the store at the same time (the workers
+        of one run). On SQLite every transaction then begins with ``BEGIN IMMEDIATE``
+        and waits up to a minute for the write lock; PostgreSQL needs nothing.
 
         Raises:
             StoreError: the database cannot be reached, or its driver is not installed.
@@ -135,14 +167,19 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
                     private_sqlite_file(path)
                 except OSError as exc:
                     raise StoreError(f"cannot create database {path}: {exc}") from exc
+        sqlite = url.startswith("sqlite")
         try:
-            engine = create_engine(url, future=True)
+            engine = create_engine(url, future=True,
+                                   connect_args={"timeout": 60} if sqlite else {})
         except (ImportError, SQLAlchemyError) as exc:
             hint = " (pip install 'newsdesk[postgres]')" if url.startswith("postgres") else ""
             raise StoreError(f"cannot open database {redact_url(url)}: "
                              f"{redact_text(str(exc))}{hint}") from exc
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            if shared_writes:
+                event.listen(engine, "connect", _sqlite_manual_begin)
+                event.listen(engine, "begin", _sqlite_begin_immediate)
         store = cls(engine)
         if migrate:
             store.migrate()
@@ -214,13 +251,28 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
             return row.id
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, Any]) -> None:
-        """Record how a run ended."""
+        """Record how a run ended, its counts added to those its workers recorded."""
         with self.session() as s:
-            s.execute(
-                update(RunRow)
-                .where(RunRow.id == run_id)
-                .values(status=status, counts=counts, finished_at=utcnow())
-            )
+            row = s.scalar(select(RunRow).where(RunRow.id == run_id).with_for_update())
+            if row is None:
+                return
+            row.counts = _added(row.counts or {}, counts)
+            row.status = status
+            row.finished_at = utcnow()
+
+    def add_run_counts(self, run_id: int, counts: dict[str, int]) -> None:
+        """Add a worker's counts to its run's (the run's own are added when it ends)."""
+        if not counts:
+            return
+        with self.session() as s:
+            row = s.scalar(select(RunRow).where(RunRow.id == run_id).with_for_update())
+            if row is not None:
+                row.counts = _added(row.counts or {}, counts)
+
+    def run_counts(self, run_id: int) -> dict[str, Any]:
+        """The counts recorded for a run so far (its workers')."""
+        with self.session() as s:
+            return dict(s.scalar(select(RunRow.counts).where(RunRow.id == run_id)) or {})
 
     def mark_interrupted_runs(self) -> list[int]:
         """Mark runs still recorded as ``running`` as ``interrupted``; returns their ids.
@@ -330,6 +382,16 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
                 query = query.limit(limit)
             return [Entry.from_dict(r.data) for r in s.scalars(query)]
 
+    def requeue_due_entries(self, now: datetime | None = None) -> int:
+        """Put failed entries whose ``retry_at`` has come back in the queue (``pending``),
+        where workers claim them. Returns how many."""
+        now = now or utcnow()
+        with self.session() as s:
+            result = s.execute(update(EntryRow).where(
+                EntryRow.status == "failed", EntryRow.retry_at.is_not(None),
+                EntryRow.retry_at <= now).values(status="pending", retry_at=None))
+            return int(getattr(result, "rowcount", 0) or 0)
+
     def start_entry(self, url: str) -> None:
         """Mark an entry as being handled (``fetching``). A run that dies leaves it so, and
         :meth:`recover_interrupted_entries` counts that as an attempt."""
@@ -344,17 +406,23 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
             s.execute(update(EntryRow).where(EntryRow.url == url, EntryRow.status == "fetching")
                       .values(status="pending", updated_at=utcnow()))
 
-    def recover_interrupted_entries(self, max_attempts: int) -> tuple[int, int]:
-        """Entries left ``fetching`` by a run that died: each counts an attempt; those with
+    def recover_interrupted_entries(self, max_attempts: int,
+                                    now: datetime | None = None) -> tuple[int, int]:
+        """Entries left ``fetching`` by a worker that died (no claim on them any more, or
+        an expired one; see :meth:`expire_claims`): each counts an attempt; those with
         attempts left go back to the queue, the rest fail as ``interrupted``.
 
         Returns ``(queued again, given up)``.
         """
+        now = now or utcnow()
         with self.session() as s:
-            rows = list(s.scalars(select(EntryRow).where(EntryRow.status == "fetching")))
+            rows = list(s.scalars(select(EntryRow).where(
+                EntryRow.status == "fetching",
+                EntryRow.claimed_by.is_(None) | (EntryRow.lease_until < now))))
             given_up = 0
             for row in rows:
                 row.attempts = (row.attempts or 0) + 1
+                row.claimed_by = row.lease_until = None
                 row.updated_at = utcnow()
                 if row.attempts >= max_attempts:
                     row.status, row.reason = "failed", "interrupted"
@@ -374,7 +442,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
                 update(EntryRow).where(EntryRow.url == url).values(
                     status=status, reason=reason[:64], detail=redact_text(detail)[:4000],
                     document_id=document_id, attempts=EntryRow.attempts + 1,
-                    updated_at=utcnow(), retry_at=None,
+                    updated_at=utcnow(), retry_at=None, fetched=null(), claimed_by=None,
+                    lease_until=None,
                 )
             )
 
@@ -392,6 +461,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
             row.detail = redact_text(detail)[:4000]
             row.updated_at = utcnow()
             row.retry_at = None
+            row.fetched = None
+            row.claimed_by = row.lease_until = None
             if backoff > 0 and row.attempts < max_attempts:
                 row.retry_at = utcnow() + timedelta(seconds=backoff * 2 ** (row.attempts - 1))
             return row.retry_at
@@ -434,6 +505,8 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
             for key, value in fields.items():
                 setattr(row, key, value)
             row.stage = "extracted"
+            row.annotations = None
+            row.claimed_by = row.lease_until = None
             row.fetched_at = utcnow()
             if row.story_id is not None:
                 s.execute(update(StoryRow).where(StoryRow.id == row.story_id)
@@ -519,7 +592,7 @@ class SqlStore(EntityStore, ReaderStore, StatusStore, VectorStore, TextVectorSto
             for doc_id, vector, names, terms in items:
                 s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(
                     embedding=vector_to_bytes(vector), names=names, terms=terms,
-                    stage="embedded"))
+                    stage="embedded", annotations=null()))
 
     def embedding(self, doc_id: int) -> tuple[np.ndarray, list[str], dict[str, float]]:
         """A document's stored embedding, entity match keys and keyword vector."""

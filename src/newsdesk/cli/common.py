@@ -11,21 +11,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from newsdesk import backends
+from newsdesk.backends.executor import Executor
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.cluster_model import cluster_setup
 from newsdesk.pipeline import Context
 from newsdesk.redact import redact_url
 from newsdesk.settings import Settings, load_settings
 from newsdesk.store_lock import StoreLock
+from newsdesk.work import WorkerPool
 
 log = logging.getLogger("newsdesk")
+#: Commands whose work goes through the claim queues (see newsdesk.work).
+SHARED_WORK = {"ingest", "cluster", "write", "run", "daemon"}
 
 
 def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
     """Resolve settings with this command's flags as the top layer."""
     overrides = {"data_dir": getattr(args, "data_dir", None),
                  "database_url": getattr(args, "database_url", None),
-                 "log_format": getattr(args, "log_format", None), **extra}
+                 "log_format": getattr(args, "log_format", None),
+                 "work.workers": getattr(args, "workers", None),
+                 "work.executor": getattr(args, "executor", None),
+                 "work.ray_address": getattr(args, "address", None), **extra}
     settings = load_settings(getattr(args, "config", None), overrides)
     from newsdesk.cli.main import configure_logging
 
@@ -52,7 +60,8 @@ def open_context(args: argparse.Namespace, command: str, context_class: type[Con
     """
     settings = settings_from(args, **extra)
     clustering = cluster_setup(settings)  # a bad cluster.model stops the run before any work
-    store = SqlStore.open(settings.database_url)
+    # Workers of this run (--workers, Ray tasks, `newsdesk worker`) write the store too.
+    store = SqlStore.open(settings.database_url, shared_writes=True)
     lock = StoreLock(store.engine, command, wait=settings["lock.wait"],
                      heartbeat=settings["lock.heartbeat"],
                      stale_after=settings["lock.stale_after"])
@@ -73,6 +82,8 @@ def open_context(args: argparse.Namespace, command: str, context_class: type[Con
             log.warning("run %d did not finish (its process was killed); marked interrupted",
                         run_id)
         ctx.run_id = store.start_run(command)
+        if command in SHARED_WORK:
+            ctx.pool = start_workers(ctx)
         yield ctx
         status = "ok"
     except KeyboardInterrupt:
@@ -80,6 +91,10 @@ def open_context(args: argparse.Namespace, command: str, context_class: type[Con
         raise
     finally:
         try:
+            if ctx.pool is not None:
+                ctx.pool.stop()
+            if ctx.worker is not None:
+                ctx.worker.close()
             if ctx.run_id is not None:
                 store.finish_run(ctx.run_id, status, ctx.counts)
         finally:
@@ -87,6 +102,15 @@ def open_context(args: argparse.Namespace, command: str, context_class: type[Con
                 signal.signal(signal.SIGTERM, previous)
             lock.release()
             store.close()
+
+
+def start_workers(ctx: Context) -> WorkerPool | None:
+    """The workers ``work.executor`` and ``work.workers`` ask for, started for the run
+    of ``ctx`` (``None``: this process works alone)."""
+    executor = backends.load("executor", ctx.settings["work.executor"], Executor,
+                             workers=ctx.settings["work.workers"],
+                             address=ctx.settings["work.ray_address"])
+    return executor.start(ctx)
 
 
 def shown_database(settings: Settings) -> str:

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from newsdesk.cli.common import open_context, print_counts
-from newsdesk.cli.pipeline_cmds import SOURCES_HELP, _sources
+from newsdesk.cli.pipeline_cmds import SOURCES_HELP, _sources, add_work_options
 
 log = logging.getLogger("newsdesk")
 
@@ -75,4 +75,5 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-static", action="store_true",
                         help="do not write the static site (setting daemon.static_site); "
                              "`newsdesk serve` still shows every change, from the store")
+    add_work_options(parser)
     parser.set_defaults(handler=cmd_daemon)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from newsdesk import __version__
-from newsdesk.cli import daemon, eval_cmds, info, model, pipeline_cmds, serve, status
+from newsdesk.cli import daemon, eval_cmds, info, model, pipeline_cmds, serve, status, worker
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.redact import RedactingFormatter, redact_text
 
@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (pipeline_cmds, daemon, serve, info, status, eval_cmds, model):
+    for module in (pipeline_cmds, daemon, serve, info, status, eval_cmds, model, worker):
         module.register(commands, common)
     return parser
 

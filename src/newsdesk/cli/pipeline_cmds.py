@@ -100,12 +100,29 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_work_options(parser: argparse.ArgumentParser) -> None:
+    """--workers, --executor and --address (settings work.*)."""
+    group = parser.add_argument_group("workers")
+    group.add_argument("--workers", type=int, metavar="N",
+                       help="worker processes sharing the work: fetching and extraction, "
+                            "embedding and entities, writing and verification (setting "
+                            "work.workers; the result is the same for every N)")
+    group.add_argument("--executor", choices=("local", "ray"),
+                       help="run workers as local processes or as Ray tasks "
+                            "(setting work.executor)")
+    group.add_argument("--address", metavar="ADDRESS",
+                       help="Ray cluster to join (setting work.ray_address; default: a "
+                            "local Ray instance)")
+
+
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add the pipeline commands to the CLI."""
     def add(name: str, handler: Any, help_text: str, description: str) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = commands.add_parser(
             name, parents=[common], help=help_text, description=description)
         parser.set_defaults(handler=handler)
+        if name != "publish":
+            add_work_options(parser)
         return parser
 
     ingest = add("ingest", cmd_ingest, "fetch and extract sources into the store",

@@ -20,15 +20,17 @@ exactly what an uninterrupted run would have stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
 from newsdesk import backends
 from newsdesk.backends.clusterer import Clusterer, DocumentFeatures, StoryState
-from newsdesk.entities import Mention, normalise
+from newsdesk.entities import Entity, normalise
 from newsdesk.pipeline import Context, batches
 from newsdesk.records import Document, utcnow
 from newsdesk.stages.dedupe import dedupe
@@ -43,30 +45,75 @@ from newsdesk.story_features import (
     word_count,
 )
 from newsdesk.tfidf import DocumentFrequencies
+from newsdesk.work import run_queue
+
+
+def annotate_documents(docs: Sequence[Document], ctx: Context
+                       ) -> list[tuple[int, np.ndarray, list[dict[str, Any]]]]:
+    """The embedding and entities of each document: (id, vector, entities as records).
+
+    This is the expensive, order-free part of embedding, which workers share (see
+    :mod:`newsdesk.work`); :func:`embed_documents` then indexes the results in order.
+    """
+    # Sentences addressed to a language model give no entities, keywords or meaning.
+    chunk = [shielded(d) for d in docs]
+    # The entity recogniser runs in a thread beside the embedding model: both spend their
+    # time in native code that releases the GIL, so two cores share the work.
+    with ThreadPoolExecutor(1, thread_name_prefix="entities") as recognizer:
+        recognized = recognizer.submit(ctx.entity_recognizer.recognize,
+                                       [entity_text(d.title, d.text) for d in chunk])
+        try:
+            vectors = ctx.embedder.embed_batch([embedding_text(d.title, d.text)
+                                                for d in chunk])
+        finally:
+            found = recognized.result()  # never leave the recogniser running
+    annotated = []
+    for doc, vector, mentions in zip(chunk, vectors, found, strict=True):
+        assert doc.id is not None
+        entities = normalise(mentions, doc.published_at or utcnow())
+        annotated.append((doc.id, vector, [entity_record(e) for e in entities]))
+    return annotated
+
+
+def entity_record(entity: Entity) -> dict[str, Any]:
+    """An entity as a JSON-ready record (:func:`entity_from_record` reads it back)."""
+    return {"key": entity.key, "kind": entity.kind, "name": entity.name,
+            "mentions": entity.mentions, "forms": dict(entity.forms)}
+
+
+def entity_from_record(record: dict[str, Any]) -> Entity:
+    """The entity :func:`entity_record` wrote."""
+    return Entity(record["key"], record["kind"], record["name"], int(record["mentions"]),
+                  Counter(record.get("forms") or {}))
 
 
 def embed_documents(ctx: Context) -> int:
     """Embed every deduplicated document, find its entities and weigh its keywords.
 
-    Returns how many documents were done. The keyword document frequencies are counted
-    as documents arrive and saved once per batch.
+    Workers compute embeddings and entities (the ``annotate`` queue); then, in
+    publication order, each document's keyword vector is weighed against the document
+    frequencies counted so far, and its entities and vectors are indexed. Returns how
+    many documents were indexed. The keyword document frequencies are saved once per
+    batch.
     """
-    docs = ctx.store.documents_at_stage("deduped")
+    run_queue(ctx, "annotate", ctx.settings["embed.batch_size"])
+    docs = ctx.store.documents_at_stage("annotated")
     if not docs:
         return 0
     frequencies = ctx.store.load_frequencies()
     done = 0
     size = ctx.settings["embed.batch_size"]
-    for chunk, vectors, found in _read_batches(ctx, docs, size):
+    for stored in ctx.track(list(batches(docs, size)), "indexing documents"):
         items = []
         # The batch's entities, vectors and keyword counts land together or not at all:
         # keyword counts saved without their documents (or the reverse) would make the
         # next run weigh keywords differently from an uninterrupted one.
         with ctx.store.transaction():
-            for doc, vector, mentions in zip(chunk, vectors, found, strict=True):
+            for doc in (shielded(d) for d in stored):
                 assert doc.id is not None
                 published = doc.published_at or utcnow()
-                entities = normalise(mentions, published)
+                vector, _names, _terms = ctx.store.embedding(doc.id)
+                entities = [entity_from_record(r) for r in ctx.store.annotations(doc.id)]
                 features = document_features(doc.id, doc.title, doc.text, published=published,
                                              vector=vector, entities=entities,
                                              frequencies=frequencies)
@@ -78,27 +125,6 @@ def embed_documents(ctx: Context) -> int:
         done += len(items)
     ctx.count("documents_embedded", done)
     return done
-
-
-def _read_batches(ctx: Context, docs: list[Document], size: int
-                  ) -> Iterator[tuple[list[Document], np.ndarray, list[list[Mention]]]]:
-    """Each batch of ``docs`` (shielded: sentences addressed to a language model give no
-    entities, keywords or meaning) with its vectors and entity mentions.
-
-    The entity recogniser runs in a thread beside the embedding model: both spend their
-    time in native code that releases the GIL, so the two cores share the work.
-    """
-    with ThreadPoolExecutor(1, thread_name_prefix="entities") as recognizer:
-        for stored in ctx.track(list(batches(docs, size)), "embedding documents"):
-            chunk = [shielded(d) for d in stored]
-            recognized = recognizer.submit(ctx.entity_recognizer.recognize,
-                                           [entity_text(d.title, d.text) for d in chunk])
-            try:
-                vectors = ctx.embedder.embed_batch([embedding_text(d.title, d.text)
-                                                    for d in chunk])
-            finally:
-                found = recognized.result()  # never leave the recogniser running
-            yield chunk, vectors, found
 
 
 def _state(story: dict[str, object]) -> StoryState:

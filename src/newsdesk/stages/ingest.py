@@ -12,11 +12,13 @@ died counts that as an attempt, so no single entry can stop every run.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from newsdesk.article_text import is_article_text, short_text_detail
@@ -38,8 +40,10 @@ from newsdesk.stages.discover import (  # re-exported: discovery used to live he
     plausible_date,
     to_url,
 )
+from newsdesk.work import reap, run_queue
 
-__all__ = ["FEED_SUFFIXES", "HTML_SUFFIXES", "content_hash", "discover", "fetch_entry",
+__all__ = ["FEED_SUFFIXES", "HTML_SUFFIXES", "content_hash", "discover", "extract_entry",
+           "fetch_entry",
            "ingest", "normalize_url", "parse_feed", "parse_json_feed", "parse_jsonl",
            "parse_opml", "to_url"]
 
@@ -133,7 +137,39 @@ def _fail_entry(ctx: Context, entry: Entry, reason: str, detail: str) -> None:
                  retry_at.isoformat(timespec="minutes"))
 
 
-def fetch_entry(entry: Entry, ctx: Context) -> Document | None:
+def extract_entry(entry: Entry, ctx: Context) -> dict[str, Any]:
+    """Fetch and extract one entry's page: the part of ingesting it that workers share
+    (see :mod:`newsdesk.work`), since it depends on nothing else in the store.
+
+    Returns a JSON-ready record: the final URL, what the extractor found (``page``) and
+    why fetching failed (``reason``, ``detail``), for :func:`fetch_entry`.
+    """
+    found: dict[str, Any] = {"final_url": entry.url, "page": None, "reason": "",
+                             "detail": ""}
+    if not entry.fetch:
+        return found
+    try:
+        final_url, page = _extract_page(entry, ctx)
+        found["final_url"] = final_url
+        found["page"] = dataclasses.asdict(page) if page is not None else None
+    except FetchError as exc:
+        found["reason"], found["detail"] = exc.reason, exc.detail
+    except (ValueError, TypeError, LookupError, RecursionError, AttributeError) as exc:
+        # A page an extractor cannot digest is that page's failure, not the run's.
+        log.warning("extract: %s: %s", entry.url, exc, exc_info=True)
+        found["reason"], found["detail"] = "extract_error", f"{type(exc).__name__}: {exc}"[:500]
+    return found
+
+
+def _page(found: dict[str, Any]) -> Extracted | None:
+    page = found.get("page")
+    if page is None:
+        return None
+    return Extracted(**{**page, "rejected": [Rejection(**r) for r in page["rejected"]]})
+
+
+def fetch_entry(entry: Entry, ctx: Context, fetched: dict[str, Any] | None = None
+                ) -> Document | None:
     """Fetch and extract one entry. Returns ``None`` (with a recorded problem) on failure.
 
     The page goes through the configured extractor (a chain by default). Its text is
@@ -148,23 +184,20 @@ def fetch_entry(entry: Entry, ctx: Context) -> Document | None:
     text is ``Document.extractor``; why the others were passed over is counted
     (``rejected_<extractor>_<reason>``) and logged. A canonical URL on another site
     than the page is ignored (counted as ``canonical_other_site``).
+
+    ``fetched`` is what :func:`extract_entry` found (a worker may have done that part);
+    without it the page is fetched here. Everything from here on depends on the
+    documents stored before this one (site boilerplate), so it runs in entry order.
     """
     min_chars = ctx.settings["extract.min_chars"]
     text, extractor = "", ""
-    page_meta: Extracted | None = None
-    final_url = entry.url
-    reason, detail = "", ""
+    if fetched is None:
+        fetched = extract_entry(entry, ctx)
+    page_meta = _page(fetched)
+    final_url = str(fetched["final_url"])
+    reason, detail = str(fetched["reason"]), str(fetched["detail"])
     rejected: list[Rejection] = []
     stripped: list[str] = []
-    if entry.fetch:
-        try:
-            final_url, page_meta = _extract_page(entry, ctx)
-        except FetchError as exc:
-            reason, detail = exc.reason, exc.detail
-        except (ValueError, TypeError, LookupError, RecursionError, AttributeError) as exc:
-            # A page an extractor cannot digest is that page's failure, not the run's.
-            log.warning("extract: %s: %s", entry.url, exc, exc_info=True)
-            reason, detail = "extract_error", f"{type(exc).__name__}: {exc}"[:500]
     own_url = entry.url if entry.url.startswith("http") else final_url
     declared = page_meta.canonical_url if page_meta and page_meta.canonical_url else ""
     if declared and not trusted_canonical(declared, final_url, ctx):
@@ -269,9 +302,11 @@ def parse_iso_lenient(value: str) -> datetime | None:
         return None
 
 
-def _handle(entry: Entry, ctx: Context) -> None:
-    """Fetch, extract and store one entry, recording how it ended."""
-    doc = fetch_entry(entry, ctx)
+def _handle(entry: Entry, ctx: Context, fetched: dict[str, Any]) -> None:
+    """Store one fetched entry as a document, recording how it ended."""
+    if fetched.get("error"):  # newsdesk itself failed on the entry in a worker
+        raise RuntimeError(fetched["error"])
+    doc = fetch_entry(entry, ctx, fetched)
     if doc is None:
         ctx.count("entries_failed")
         return
@@ -290,29 +325,27 @@ def ingest(specs: Sequence[str], ctx: Context) -> dict[str, int]:
     entries = discover(specs, ctx)
     ctx.count("entries_new", ctx.store.add_entries(entries))  # feeds queued their own
     ctx.count("entries_found", len(entries))
-    requeued, given_up = ctx.store.recover_interrupted_entries(
-        int(ctx.settings["ingest.max_attempts"]))
+    requeued, given_up = reap(ctx)
     if requeued or given_up:
         ctx.count("entries_interrupted_requeued", requeued)
         ctx.count("entries_interrupted_given_up", given_up)
         log.warning("ingest: %d entries were being fetched when a run stopped: %d queued "
                     "again, %d given up after ingest.max_attempts", requeued + given_up,
                     requeued, given_up)
-    pending = ctx.store.pending_entries()
-    for entry in ctx.track(pending, "fetching articles"):
-        ctx.store.start_entry(entry.url)
+    ctx.store.requeue_due_entries()
+    # Workers fetch and extract (the slow part) in any order; the results are stored as
+    # documents here, in entry order, exactly as one process would have stored them.
+    run_queue(ctx, "fetch")
+    fetched = ctx.store.fetched_entries()
+    for _entry_id, data, found in ctx.track(fetched, "storing articles"):
+        entry = Entry.from_dict(data)
         try:
-            _handle(entry, ctx)
+            _handle(entry, ctx, found)
         except Exception as exc:  # one entry must never stop the run
             log.exception("ingest: handling %s failed", entry.url)
             detail = f"{type(exc).__name__}: {exc}"[:2000]
             ctx.problem("ingest", entry.url, "internal_error", detail)
             _fail_entry(ctx, entry, "internal_error", detail)
             ctx.count("entries_failed")
-        except BaseException:
-            # Interrupted by the operator (Ctrl-C) or the interpreter: not the entry's
-            # fault, so it goes back to the queue without counting an attempt.
-            ctx.store.release_entry(entry.url)
-            raise
         ctx.checkpoint("fetch")
     return dict(ctx.counts)

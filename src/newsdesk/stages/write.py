@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from newsdesk.redact import public_links
 from newsdesk.stages.relate import relate
 from newsdesk.stages.shield import shield, shielded, withhold
 from newsdesk.stages.story_context import attach
+from newsdesk.work import run_queue
 from newsdesk.writing.references import named_in
 
 log = logging.getLogger(__name__)
@@ -149,8 +151,13 @@ def _vectors(ctx: Context, docs: list[Document]) -> dict[int, np.ndarray]:
     return found
 
 
-def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context) -> str:
-    """Write one story. Returns what happened: ``written`` or the reason it was not."""
+def draft_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context
+                ) -> tuple[str, Article | None]:
+    """Write and verify one story's article: the expensive part, which depends on the
+    story's documents only, so workers share it (see :mod:`newsdesk.work`).
+
+    Returns ``("written", article)``, or the reason there is none and ``None``.
+    """
     docs = ctx.store.story_documents(story_id)
     originals = [d for d in docs if d.duplicate_of is None]
     duplicates: dict[int, list[str]] = {}
@@ -159,7 +166,7 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
             duplicates.setdefault(doc.duplicate_of, []).append(outlet_name(doc))
     sources = {source_key(d) for d in originals}
     if len(sources) < ctx.settings["write.min_sources"]:
-        return "waiting_for_sources"
+        return "waiting_for_sources", None
     people: dict[int, list[str]] = {}
     places: dict[int, list[str]] = {}
     for doc in originals:
@@ -179,7 +186,7 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
                            people=people, places=places, vectors=_vectors(ctx, originals))
     article, status = write_shielded(writer, request, ctx)
     if article is None:
-        return status
+        return status, None
     # Evidence comes from what the writer saw: never from a withheld sentence.
     # (the title too: a sentence may take a person's full name from it, see named_in)
     texts = {d.id: named_in(shielded(d)) for d in originals if d.id is not None}
@@ -189,34 +196,69 @@ def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context)
     if checked is None:
         ctx.problem("write", f"story {story_id}", "failed_verification",
                     failure_detail(article))
-        return "failed_verification"
-    base, suffix = checked.slug, 2
-    while ctx.store.slug_taken(checked.slug, story_id):
-        checked.slug = f"{base}-{suffix}"
+        return "failed_verification", None
+    return "written", checked
+
+
+def store_article(article: Article, ctx: Context) -> None:
+    """Store a drafted article as its story's new version: a slug no other story uses
+    (the first story to take a slug keeps it, so articles are stored in story order),
+    its entities, timeline and updates, and links a reader may follow."""
+    base, suffix = article.slug, 2
+    while ctx.store.slug_taken(article.slug, article.story_id):
+        article.slug = f"{base}-{suffix}"
         suffix += 1
-    attach(ctx, checked)
-    ctx.store.save_article(public_links(checked))
-    return "written"
+    attach(ctx, article)
+    ctx.store.save_article(public_links(article))
+
+
+def write_story(story_id: int, writer: Writer, verifier: Verifier, ctx: Context) -> str:
+    """Write one story and store its article. Returns what happened: ``written`` or the
+    reason it was not."""
+    status, article = draft_story(story_id, writer, verifier, ctx)
+    if article is not None:
+        store_article(article, ctx)
+    return status
+
+
+def draft_record(story_id: int, writer: Writer, verifier: Verifier, ctx: Context
+                 ) -> dict[str, Any]:
+    """A story's draft as a JSON-ready record (``status``, ``article``); a writer's
+    error is the draft's status (``writer_error``), recorded as a problem."""
+    try:
+        status, article = draft_story(story_id, writer, verifier, ctx)
+    except Exception as exc:  # one story's failure must not stop the others
+        log.exception("writing story %s failed", story_id)
+        ctx.problem("write", f"story {story_id}", "writer_error", repr(exc))
+        status, article = "writer_error", None
+    return {"status": status, "article": article.to_dict() if article else None}
+
+
+def writing_backends(ctx: Context) -> tuple[Writer, Verifier]:
+    """The writer and verifier the settings choose."""
+    verifier = verifier_from_settings(ctx.settings)
+    return writer_from_settings(ctx.settings, verifier), verifier
 
 
 def write(ctx: Context) -> dict[str, int]:
-    """Write every story that needs it, then refresh related stories."""
-    verifier = verifier_from_settings(ctx.settings)
-    writer = writer_from_settings(ctx.settings, verifier)
-    story_ids = ctx.store.stories_needing_write()
-    for story_id in ctx.track(story_ids, "writing articles"):
-        # The new article version and the story's write status land together: a run
-        # killed between the two would write the story again and store it twice.
+    """Write every story that needs it, then refresh related stories.
+
+    Workers draft and verify articles (the ``draft`` queue); the drafts are then stored
+    here in story order, so that which story keeps a contested slug does not depend on
+    which worker finished first.
+    """
+    run_queue(ctx, "draft")
+    for story_id, draft in ctx.track(ctx.store.drafted_stories(), "storing articles"):
+        status = str(draft["status"])
+        # The new article version, the story's write status and the end of its draft
+        # land together: a run killed between them would store the story twice.
         with ctx.store.transaction():
-            try:
-                status = write_story(story_id, writer, verifier, ctx)
-            except Exception as exc:  # one story's failure must not stop the others
-                log.exception("writing story %s failed", story_id)
-                ctx.problem("write", f"story {story_id}", "writer_error", repr(exc))
-                status = "writer_error"
+            if draft.get("article"):
+                store_article(Article.from_dict(draft["article"]), ctx)
             if status not in {"written", "waiting_for_sources", "failed_verification"}:
                 ctx.problem("write", f"story {story_id}", status)
             ctx.store.set_write_status(story_id, status, needs_write=status == "writer_error")
+            ctx.store.clear_draft(story_id)
         ctx.count(f"stories_{status}")
         ctx.checkpoint("write")
     relate(ctx)
