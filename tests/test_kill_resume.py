@@ -43,12 +43,15 @@ from pg_server import PostgresServer
 
 pytestmark = pytest.mark.slow
 
-# Kills per checkpoint, in pipeline order: every stage gets at least two.
-KILLS = {"discover": 2, "fetch": 3, "dedupe": 3, "embed": 3, "assign": 4, "story": 3,
-         "write": 3, "relate": 3, "publish": 3}
+# Kills per checkpoint, in pipeline order: every stage gets at least two. (extract,
+# annotate and draft: the run's own process stored what it fetched, embedded or wrote
+# for a claimed item, before storing it in pipeline order; see newsdesk.work.)
+KILLS = {"discover": 2, "extract": 2, "fetch": 2, "dedupe": 3, "annotate": 2, "embed": 2,
+         "assign": 4, "story": 3, "draft": 2, "write": 2, "relate": 2, "publish": 3}
 # Checkpoints whose work is done once (a later run skips it); the others (relate,
 # publish) are passed again by every run.
-ONCE = {"discover", "fetch", "dedupe", "embed", "assign", "story", "write"}
+ONCE = {"discover", "extract", "fetch", "dedupe", "annotate", "embed", "assign", "story",
+        "draft", "write"}
 
 
 def newsdesk(data: Path, sources: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -223,12 +226,24 @@ def kill_and_resume(served: list[str], tmp_path: Path, plan_kills: dict[str, int
     kills: list[str] = []
     passed_over: set[str] = set()
     completed = 0  # runs that ended before their kill came
-    for index, name in enumerate(plan):
+    order = list(plan_kills)
+    for index, planned in enumerate(plan):
         done = passed(log)
-        left = (totals[name] - done[name]) if name in ONCE else totals[name]
-        if left < 1:
-            passed_over.add(name)  # an earlier delayed kill finished this stage's work
-            continue
+
+        def left_in(stage: str, done: Counter[str] = done) -> int:
+            return (totals[stage] - done[stage]) if stage in ONCE else totals[stage]
+
+        name = planned
+        if left_in(name) < 1:
+            # An earlier delayed kill let a run finish this stage's work: the kill goes
+            # to the next stage that still has work, so that the number of kills does
+            # not depend on how far delayed kills happened to let runs go.
+            passed_over.add(name)
+            later = [s for s in order[order.index(name) + 1:] if left_in(s) >= 1]
+            if not later:
+                continue
+            name = later[0]
+        left = left_in(name)
         # leave some of this stage's work for the kills still planned in it
         nth = rng.randint(1, max(1, left // (plan[index + 1:].count(name) + 1)))
         # Some kills come a moment after the checkpoint, inside the next unit of work (a
@@ -288,11 +303,10 @@ def test_kill_nine_at_random_points_then_resume_gives_the_uninterrupted_result(
                   snapshot(f"sqlite:///{killed / 'newsdesk.db'}"), kills, completed,
                   shown_stats(tmp_path, killed))
     assert site_files(killed) == site_files(reference)
-    # 27 kills are planned; a delayed kill can let its run finish a stage (or the whole
-    # run) before it dies, and the kills planned later in that work are then passed
-    # over, so how many land depends on the seed (17 to 27 seen). What must hold is that
-    # most of them did, and that every stage was killed in (below).
-    assert len(kills) >= 12
+    # 29 kills are planned; one whose stage an earlier delayed kill let a run finish
+    # goes to a later stage, so only runs that ended before their kill came (a delayed
+    # kill near the end of a run) make fewer.
+    assert len(kills) >= 20, (len(kills), completed)
     # Every stage was killed in, or its planned kill found its work already done: a
     # delayed kill a moment after an earlier checkpoint can let a run go through a short
     # stage (story) before it dies.
