@@ -559,3 +559,80 @@ def test_demo_second_run_changes_nothing(demo_run: dict[str, Any]) -> None:
     assert second["entries_new"] == 0
     assert second.get("sources_not_modified", 0) == 14  # every feed answered 304
     assert not any(key.startswith("documents_") for key in second)
+
+
+def _feed(title: str, updated: str = "") -> bytes:
+    stamp = f"<atom:updated>{updated}</atom:updated>" if updated else ""
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            f'xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>Harbour Gazette'
+            f"</title><item><title>{title}</title><link>/2026/11/18/port-talks</link>"
+            f"{stamp}</item></channel></rss>").encode()
+
+
+def test_an_item_its_feed_shows_edited_is_fetched_again_and_its_document_updated(
+        ctx: Context, local_server: LocalServer) -> None:
+    page = (PAGES / "port-talks.html").read_bytes()
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    rss = {"Content-Type": "application/rss+xml"}
+    article = local_server.url("/2026/11/18/port-talks")
+    local_server.routes["/feeds/rss"] = Reply(body=_feed("Talks resume"), headers=rss)
+    local_server.routes["/2026/11/18/port-talks"] = Reply(body=page, headers=html)
+    assert ingest([local_server.url("/feeds/rss")], ctx)["documents_new"] == 1
+    [original] = all_documents(ctx)
+
+    # the same feed again, nothing changed: nothing fetched
+    counts = ingest([local_server.url("/feeds/rss")], ctx)  # (counts add up over runs)
+    assert "entries_edited" not in counts
+    assert local_server.paths().count("/2026/11/18/port-talks") == 1
+
+    # the feed shows the item edited, and the page has a new paragraph
+    added = ("<p>Union leaders said late on Wednesday that a vote on the offer would be "
+             "held on Friday morning.</p>")
+    local_server.routes["/feeds/rss"] = Reply(
+        body=_feed("Talks resume, vote on Friday", "2026-11-18T22:00:00Z"), headers=rss)
+    local_server.routes["/2026/11/18/port-talks"] = Reply(
+        body=page.replace(b"</article>", added.encode() + b"</article>", 1), headers=html)
+    counts = ingest([local_server.url("/feeds/rss")], ctx)
+    assert counts["entries_edited"] == 1 and counts["documents_updated"] == 1
+    assert local_server.paths().count("/2026/11/18/port-talks") == 2
+    [updated] = all_documents(ctx)  # the same document, back at the start of the pipeline
+    assert updated.id == original.id
+    assert "a vote on the offer would be held on Friday morning" in updated.text
+    assert entry_status(ctx, article) == ("done", "updated")
+
+    # polled again with the edit already seen: not fetched a third time
+    counts = ingest([local_server.url("/feeds/rss")], ctx)
+    assert counts["entries_edited"] == 1  # still the one edit
+    assert local_server.paths().count("/2026/11/18/port-talks") == 2
+
+
+def test_another_source_describing_a_known_item_differently_does_not_refetch_it(
+        ctx: Context, local_server: LocalServer) -> None:
+    rss = {"Content-Type": "application/rss+xml"}
+    local_server.routes["/feeds/rss"] = Reply(body=_feed("Talks resume"), headers=rss)
+    local_server.routes["/feeds/other"] = Reply(body=_feed("Port talks: live updates",
+                                                           "2026-11-19T08:00:00Z"),
+                                                headers=rss)
+    local_server.routes["/2026/11/18/port-talks"] = Reply(
+        body=(PAGES / "port-talks.html").read_bytes(), headers={"Content-Type": "text/html"})
+    ingest([local_server.url("/feeds/rss")], ctx)
+    counts = ingest([local_server.url("/feeds/other")], ctx)
+    assert "entries_edited" not in counts
+    assert local_server.paths().count("/2026/11/18/port-talks") == 1
+
+
+def test_an_edited_item_whose_page_is_now_gone_keeps_its_document(
+        ctx: Context, local_server: LocalServer) -> None:
+    rss = {"Content-Type": "application/rss+xml"}
+    local_server.routes["/feeds/rss"] = Reply(body=_feed("Talks resume"), headers=rss)
+    local_server.routes["/2026/11/18/port-talks"] = Reply(
+        body=(PAGES / "port-talks.html").read_bytes(), headers={"Content-Type": "text/html"})
+    ingest([local_server.url("/feeds/rss")], ctx)
+    [before] = all_documents(ctx)
+    local_server.routes["/feeds/rss"] = Reply(body=_feed("Talks resume (corrected)"),
+                                              headers=rss)
+    local_server.routes["/2026/11/18/port-talks"] = Reply(404, b"gone")
+    counts = ingest([local_server.url("/feeds/rss")], ctx)
+    assert counts["entries_edited"] == 1 and counts["entries_failed"] == 1
+    [after] = all_documents(ctx)
+    assert (after.id, after.text, after.title) == (before.id, before.text, before.title)

@@ -50,6 +50,9 @@ END = 56 * HOUR
 MIN_INTERVAL, MAX_INTERVAL = 600.0, 3 * HOUR
 FAILING_OUTLET = "valley-courier"
 EDITED_OUTLET = "harbor-chronicle"
+EDITED_AT = 20 * HOUR  # the outlet's oldest item is edited: page and feed title change
+EDIT = ("<p>This article was updated on Saturday with a statement from the organisers, "
+        "who said the final figures would be published by the end of next week.</p>")
 
 
 class FakeClock:
@@ -87,15 +90,28 @@ class Site:
     def elapsed(self) -> float:
         return self.clock() - START
 
+    def edited_item(self) -> Item:
+        """The item edited at EDITED_AT: its outlet's oldest, so in its feed by then."""
+        return min((i for i in self.items if i.outlet == EDITED_OUTLET),
+                   key=lambda i: i.published)
+
+    def page(self, path: str, body: bytes) -> bytes:
+        """A page as served now: the edited item's gains a paragraph at EDITED_AT."""
+        if self.elapsed() >= EDITED_AT and path == "/" + self.edited_item().page:
+            # after the article's last paragraph (the test checks that there is one)
+            return body.replace(b"</p>\n</div>", b"</p>\n" + EDIT.encode() + b"\n</div>", 1)
+        return body
+
     def feed(self, outlet: str) -> bytes:
         shown = sorted((i for i in self.items if i.outlet == outlet
                         and i.reveal <= self.clock()), key=lambda i: i.published, reverse=True)
-        edited = self.elapsed() >= 20 * HOUR and outlet == EDITED_OUTLET
+        edited = self.elapsed() >= EDITED_AT and outlet == EDITED_OUTLET
         hint = "<ttl>20</ttl>" if outlet == "daily-signal" else ""
         parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
                  f"<title>{escape(outlet)}</title><link>https://{outlet}.example/</link>{hint}"]
-        for n, item in enumerate(shown):
-            title = item.title + (" (updated)" if edited and n == len(shown) - 1 else "")
+        for item in shown:
+            title = item.title + (" (updated)" if edited and item is self.edited_item()
+                                  else "")
             parts.append(
                 f"<item><title>{escape(title)}</title><link>/{item.page}</link>"
                 f"<guid isPermaLink=\"false\">{escape(item.url)}</guid>"
@@ -170,7 +186,7 @@ def handler_for(site: Site, failing: bool) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/pages/"):
                 target = (root / path.lstrip("/")).resolve()
                 if target.is_file() and target.is_relative_to(root):
-                    self.answer(200, target.read_bytes(),
+                    self.answer(200, site.page(path, target.read_bytes()),
                                 {"Content-Type": "text/html; charset=utf-8"})
                     return
             self.answer(404, b"not found", {})
@@ -219,8 +235,21 @@ def test_two_days_of_a_changing_site(tmp_path: Path) -> None:
         traced: dict[str, int] = {}
         schedule = ScheduleStore(store)
 
+        edited = site.edited_item()
+        page = (demo_dir() / edited.page).read_bytes()
+        clock.now = START + EDITED_AT
+        assert EDIT.encode() in site.page("/" + edited.page, page)
+        clock.now = START
+        versions: list[tuple[float, int]] = []  # (after a tick, article versions of its story)
+
         def observe() -> None:
-            """After each tick: what is published, and which polls happened."""
+            """After each tick: what is published, which polls happened, and how many
+            article versions the edited item's story has."""
+            with store.engine.connect() as c:
+                versions.append((clock(), c.exec_driver_sql(
+                    "SELECT COUNT(*) FROM articles a JOIN documents d "
+                    "ON d.story_id = a.story_id WHERE d.canonical_url = ?",
+                    (edited.url,)).scalar_one()))
             for url in published_members(store):
                 first_seen.setdefault(url, clock())
             for row in schedule.all():
@@ -316,9 +345,26 @@ def test_two_days_of_a_changing_site(tmp_path: Path) -> None:
         failing_items = [i for i in site.items if i.outlet == FAILING_OUTLET
                          and i.url in story_of]
         assert all(i.url in first_seen for i in failing_items)
-        # the edited item's feed changed; its article was not stored or written twice
-        edited = [i for i in site.items if i.outlet == EDITED_OUTLET]
-        assert edited and len({i.url for i in edited}) == len(edited)
+        # -- the edited item: fetched again once, after its feed showed the edit (not on
+        # every later poll of the changing feed); its document updated in place (no
+        # second document), still in its story, and that story written again
+        assert edited.reveal < START + EDITED_AT
+        page_gets = [t for t, path, status in site.requests
+                     if path == "/" + edited.page and status == 200]
+        assert len([t for t in page_gets if t >= START + EDITED_AT]) == 1, page_gets
+        with store.engine.connect() as c:
+            text, doc_story = c.exec_driver_sql(
+                "SELECT text, story_id FROM documents WHERE canonical_url = ?",
+                (edited.url,)).one()
+        assert "final figures would be published by the end of next week" in text
+        assert doc_story is not None
+        refetched = min(t for t in page_gets if t >= START + EDITED_AT)
+        # (the fake clock stands still during a tick: the tick that fetched the page
+        # is observed at the time of the fetch)
+        before = [n for t, n in versions if t < refetched]
+        after = [n for t, n in versions if t >= refetched]
+        if before and before[-1]:  # its story had an article: written again in that tick
+            assert after and after[0] > before[-1], (before[-1], after[:1])
 
         # -- memory: what the second half of the run kept, measured by tracemalloc
         day2_growth = traced["end"] - traced["day2"]

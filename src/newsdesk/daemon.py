@@ -303,7 +303,9 @@ class Daemon:
                 entries = discover([url], ctx)
                 # Feeds queue their own entries with their validators; other kinds
                 # (JSONL files, pages, folders) are queued here, as `ingest` does.
-                new = ctx.store.add_entries(entries)
+                new, edits = ctx.store.queue_entries(entries)
+                if edits:
+                    ctx.count("entries_edited", edits)
                 new += ctx.counts.get("entries_new", 0) - new_before
         except FetchError as exc:  # an OPML list that could not be fetched
             ctx.problem("ingest", url, exc.reason, exc.detail)

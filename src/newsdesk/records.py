@@ -94,6 +94,9 @@ class Entry(Record):
     #: For a local file: the folder the operator named that holds it (only files inside a
     #: named folder are ever read; see newsdesk.fetch_policy). Empty for web URLs.
     local_root: str = ""
+    #: When the source says the item last changed (a feed item's ``updated``), as ISO
+    #: text; empty when it does not say.
+    updated: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
@@ -102,6 +105,20 @@ class Entry(Record):
         data["published_at"] = parse_iso(data.get("published_at"))
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+#: What a source says of an item that, changed, means the item was edited.
+REVISION_FIELDS = ("title", "summary", "content", "updated")
+
+
+def edited(stored: dict[str, Any], seen: Entry) -> bool:
+    """Whether ``seen`` (an entry as its source lists it now) shows an edit of the item
+    ``stored`` (the entry as it was queued): its title, summary, full content or
+    ``updated`` time changed. A field the stored entry does not carry (queued before
+    newsdesk kept it) is not compared, so an upgrade re-fetches nothing."""
+    now = seen.to_dict()
+    return any(key in stored and str(stored[key] or "") != str(now[key] or "")
+               for key in REVISION_FIELDS)
 
 
 @dataclass

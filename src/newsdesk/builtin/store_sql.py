@@ -56,6 +56,7 @@ from newsdesk.records import (
     Entry,
     Problem,
     RelatedRef,
+    edited,
     parse_iso,
     utcnow,
 )
@@ -346,12 +347,23 @@ class SqlStore(ClaimStore, EntityStore, ReaderStore, StatusStore, VectorStore,
             row.entries_found = (row.entries_found or 0) + entries_found
 
     def add_entries(self, entries: Sequence[Entry]) -> int:
-        """Queue article entries for fetching; entries already known are left as they are.
+        """Queue article entries for fetching (see :meth:`queue_entries`). Returns the
+        number of new entries."""
+        return self.queue_entries(entries)[0]
 
-        Returns the number of new entries.
+    def queue_entries(self, entries: Sequence[Entry]) -> tuple[int, int]:
+        """Queue article entries for fetching. Returns (new entries, edited entries).
+
+        An entry already known is queued again only when the source that first listed
+        it shows it edited (:func:`newsdesk.records.edited`: title, summary, content or
+        ``updated`` time changed) and it was stored as a document: the page is fetched
+        again and, if its text or title changed, the document is updated and its story
+        rewritten (:meth:`save_document`). Another source listing the same URL never
+        re-queues it, so two feeds describing one page differently cannot make it be
+        fetched on every poll.
         """
         if not entries:
-            return 0
+            return 0, 0
         unique: dict[str, Entry] = {}
         for entry in entries:
             # Two sources listing one article: keep the entry carrying the most text of its
@@ -359,14 +371,26 @@ class SqlStore(ClaimStore, EntityStore, ReaderStore, StatusStore, VectorStore,
             if entry.url not in unique or len(entry.content) > len(unique[entry.url].content):
                 unique[entry.url] = entry
         with self.session() as s:
-            known = set(s.scalars(select(EntryRow.url).where(EntryRow.url.in_(list(unique)))))
-            known |= set(
+            rows = {r.url: r for r in s.scalars(
+                select(EntryRow).where(EntryRow.url.in_(list(unique))))}
+            known = set(rows) | set(
                 s.scalars(select(DocumentRow.canonical_url)
                           .where(DocumentRow.canonical_url.in_(list(unique))))
             )
             new = [e for url, e in unique.items() if url not in known]
             s.add_all(EntryRow(url=e.url, source_url=e.source_url, data=e.to_dict()) for e in new)
-            return len(new)
+            edits = 0
+            for url, row in rows.items():
+                entry = unique[url]
+                if (row.status == "done" and row.source_url == entry.source_url
+                        and edited(row.data, entry)):
+                    row.data = entry.to_dict()
+                    row.status, row.reason, row.detail = "pending", "edited", ""
+                    row.attempts, row.retry_at, row.fetched = 0, None, None
+                    row.claimed_by = row.lease_until = None
+                    row.updated_at = utcnow()
+                    edits += 1
+            return len(new), edits
 
     def pending_entries(self, limit: int | None = None,
                         now: datetime | None = None) -> list[Entry]:
@@ -482,8 +506,9 @@ class SqlStore(ClaimStore, EntityStore, ReaderStore, StatusStore, VectorStore,
         """Insert or update a document keyed by canonical URL.
 
         Returns ``(id, outcome)`` where outcome is ``new``, ``unchanged`` (same canonical
-        URL and same content hash: nothing written) or ``updated`` (the text changed: the
-        document goes through dedupe, embedding and clustering again).
+        URL, same content hash and title: nothing written) or ``updated`` (the text or
+        the title changed: the document goes through dedupe, embedding and clustering
+        again, keeps its story, and the story is written again).
         """
         with self.session() as s:
             row = s.scalar(select(DocumentRow)
@@ -500,7 +525,7 @@ class SqlStore(ClaimStore, EntityStore, ReaderStore, StatusStore, VectorStore,
                 s.add(row)
                 s.flush()
                 return row.id, "new"
-            if row.content_hash == doc.content_hash:
+            if row.content_hash == doc.content_hash and row.title == doc.title:
                 return row.id, "unchanged"
             for key, value in fields.items():
                 setattr(row, key, value)

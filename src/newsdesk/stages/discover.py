@@ -213,7 +213,10 @@ def _discover_one(url: str, ctx: Context, seen: set[str], depth: int) -> list[En
     # its entries: stored alone, a run killed before queueing the entries would get a
     # 304 for the feed next time and never see them.
     with ctx.store.transaction():
-        ctx.count("entries_new", ctx.store.add_entries(entries))
+        queued, edits = ctx.store.queue_entries(entries)
+        ctx.count("entries_new", queued)
+        if edits:
+            ctx.count("entries_edited", edits)  # fetched again: see queue_entries
         ctx.store.update_source(url, "feed", status="ok" if entries else "empty", title=title,
                                 etag=fetched.etag, last_modified=fetched.last_modified,
                                 entries_found=len(entries))
@@ -422,6 +425,9 @@ def parse_feed(content: bytes, base_url: str, source: str, headers: dict[str, st
             published_at=plausible_date(published, ctx),
             site_name=feed_title,
             language=str(parsed.feed.get("language", ""))[:2],
+            # the item's own <updated> only (feedparser's item.get would fall back on
+            # the publication date)
+            updated=str(dict.get(item, "updated") or "")[:64],
         ))
     return entries, feed_title
 

@@ -323,7 +323,10 @@ def ingest(specs: Sequence[str], ctx: Context) -> dict[str, int]:
     Returns counts: entries found and new, documents new, updated and unchanged, failures.
     """
     entries = discover(specs, ctx)
-    ctx.count("entries_new", ctx.store.add_entries(entries))  # feeds queued their own
+    queued, edits = ctx.store.queue_entries(entries)  # feeds queued their own
+    ctx.count("entries_new", queued)
+    if edits:
+        ctx.count("entries_edited", edits)
     ctx.count("entries_found", len(entries))
     requeued, given_up = reap(ctx)
     if requeued or given_up:
