@@ -124,3 +124,18 @@ def test_word_case_learns_names_from_the_sources() -> None:
     case = word_case(["police said the american team left", "He met American officials"])
     assert "american" in case.proper and "american" not in case.lower
     assert isinstance(case, WordCase)
+
+
+def test_a_word_capitalised_only_inside_a_longer_name_is_lower_cased_behind_a_frame() -> None:
+    # "Job" is capitalised in the survey's name, written in lower case everywhere else
+    case = word_case(["Openings reached 9.2 million, according to the Labor Department's "
+                      "Job Openings and Labor Turnover Survey, and job openings rose",
+                      "officials said Donald Hale lost, and the American team left"])
+    assert frame("Job openings remained at a historic high in May.", "NPR", False, case) == \
+        "According to NPR, job openings remained at a historic high in May."
+    # the same word opening a name keeps its capital (a capitalised word follows it)
+    framed = frame("Job Corps centers will reopen in May.", "NPR", False, case)
+    assert "Job Corps centers" in framed and "job Corps" not in framed
+    # a first name seen only before a surname, and a word capitalised on its own, are names
+    assert {"donald", "american"} <= case.proper
+    assert "job" in case.lower and "job" not in case.proper

@@ -42,6 +42,8 @@ _TRAILING = re.compile(r", (?P<who>[^,]{1,90}?) reported\.$"
 # a word after a lower-case word or a comma: not the first of its sentence
 _MID_SENTENCE_WORD = re.compile(r"(?<=[a-z,;] )([A-Za-z][a-z]+)\b")
 _QUOTE_OR_BRACKET_END = re.compile(r"[”\"’')\]]$")
+# the next word is capitalised: "Job" in "Job Openings", "Donald" in "Donald Hale"
+_NEXT_CAPITALISED = re.compile(r"(?:'s|’s)?\s+[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -83,14 +85,26 @@ class WordCase:
 
 
 def word_case(texts: Iterable[str]) -> WordCase:
-    """Learn :class:`WordCase` from source texts."""
+    """Learn :class:`WordCase` from source texts.
+
+    A word capitalised only as part of a longer capitalised name ("the Labor
+    Department's Job Openings and Labor Turnover Survey") and written in lower case
+    elsewhere ("job openings rose") is a common word: it is lower-cased behind a frame
+    where no capitalised word follows it ("According to NPR, job openings ..."), while
+    a word capitalised on its own ("American officials") stays a name."""
     lower: set[str] = set()
-    upper: set[str] = set()
+    alone: set[str] = set()  # capitalised with no capitalised word after it
+    in_name: set[str] = set()  # capitalised and followed by another capitalised word
     for text in texts:
         for match in _MID_SENTENCE_WORD.finditer(text):
             word = match.group(1)
-            (upper if word[0].isupper() else lower).add(word.lower())
-    return WordCase(frozenset(lower - upper), frozenset(upper))
+            if not word[0].isupper():
+                lower.add(word.lower())
+            elif _NEXT_CAPITALISED.match(text, match.end()):
+                in_name.add(word.lower())
+            else:
+                alone.add(word.lower())
+    return WordCase(frozenset(lower - alone), frozenset(alone | (in_name - lower)))
 
 
 # "..., according to multiple reports.", "..., officials said.": the sentence's own credit
