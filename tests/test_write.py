@@ -209,6 +209,15 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("Republican Brian Kemp will be the next governor of Georgia, following") \
         == "incomplete"
     assert rejection("But they said the plan would be dropped within a week.") == "needs_context"
+    # an author's answer to the sentence before, with nothing of its own to check, would
+    # read as the newsroom's judgement once its "But" is gone
+    assert rejection("But there's less here than meets the eye.") == "counterpoint"
+    assert rejection("Still, the whole effort looks smaller than it first seemed.") == \
+        "counterpoint"
+    # with a name, a number or a speaker it is news, and the connective alone goes
+    assert rejection("But the harbour board voted 7-2 to keep the ferry running.") is None
+    assert rejection("But the port authority said the cranes would restart on Monday.") \
+        is None
     assert rejection("Details: The autopsy found the death was a homicide, officials said.") \
         == "label"
     # the rest of an earlier sentence, one item of a list announced before it

@@ -46,6 +46,9 @@ _OPENERS = re.compile(
     r"^(?:(?:But|And|However)\s+(?=[\w“\"‘'\[])|(?:Meanwhile|However|But|And|Also|Still|Separately|"
     r"In addition|Additionally|Elsewhere|Instead|Yet|Moreover|Furthermore|Indeed|In fact|"
     r"Now|Of course|At the same time|Nonetheless|Nevertheless|Then|Plus|Again),\s+)")
+# A connective that argues with the sentence before it ("But there's less here than
+# meets the eye."): what follows is the author's counterpoint.
+_CONTRAST = re.compile(r"^(?:But|Yet|However|Still|Nonetheless|Nevertheless|Instead)\b,?\s+")
 _PARENTHETICAL = re.compile(r"\s*\(([^()“”\"]{1,80})\)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # "HALDEN, Nov 19 (Allied Wire) — ", "SYCAMORE, Ill. --", "CAIRO—", "(CNN) - ": place names
@@ -152,8 +155,20 @@ def rejection(sentence: str) -> str | None:
         return "label"  # "Why it matters: ...": page furniture before the sentence
     if _GLUED_INITIAL.search(sentence):
         return "run_together"  # "Donald J.Trump": the source's typing, not a sentence
+    if _CONTRAST.match(strip_dateline(sentence)) and not _has_fact(light_form(sentence)):
+        # the source's answer to its previous sentence, with no name, number or speaker
+        # of its own: once the connective is gone it reads as the newsroom's judgement
+        return "counterpoint"
 
     return standalone_problem(light_form(sentence))
+
+
+def _has_fact(sentence: str) -> bool:
+    """Whether a sentence carries something a reader could check: a name (a capitalised
+    word after its first), a number, or a speaker ("officials said")."""
+    words = sentence.split()[1:]
+    return (any(w[:1].isupper() or any(ch.isdigit() for ch in w) for w in words)
+            or bool(OWN_ATTRIBUTION.search(sentence)))
 
 
 def is_quote(text: str) -> bool:
