@@ -109,9 +109,9 @@ class Site:
         hint = "<ttl>20</ttl>" if outlet == "daily-signal" else ""
         parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
                  f"<title>{escape(outlet)}</title><link>https://{outlet}.example/</link>{hint}"]
+        edited_item = self.edited_item() if edited else None
         for item in shown:
-            title = item.title + (" (updated)" if edited and item is self.edited_item()
-                                  else "")
+            title = item.title + (" (updated)" if item is edited_item else "")
             parts.append(
                 f"<item><title>{escape(title)}</title><link>/{item.page}</link>"
                 f"<guid isPermaLink=\"false\">{escape(item.url)}</guid>"

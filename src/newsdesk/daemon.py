@@ -289,7 +289,7 @@ class Daemon:
     def poll(self, url: str, last_polled: float | None, interval: float,
              failures: int) -> PollOutcome:
         """Poll one source, queue its new entries and schedule its next poll."""
-        from newsdesk.stages.discover import discover
+        from newsdesk.stages.discover import discover, queue
 
         ctx = self.ctx
         now = self.clock()
@@ -303,9 +303,7 @@ class Daemon:
                 entries = discover([url], ctx)
                 # Feeds queue their own entries with their validators; other kinds
                 # (JSONL files, pages, folders) are queued here, as `ingest` does.
-                new, edits = ctx.store.queue_entries(entries)
-                if edits:
-                    ctx.count("entries_edited", edits)
+                new = queue(entries, ctx)
                 new += ctx.counts.get("entries_new", 0) - new_before
         except FetchError as exc:  # an OPML list that could not be fetched
             ctx.problem("ingest", url, exc.reason, exc.detail)

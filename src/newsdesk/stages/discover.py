@@ -106,6 +106,16 @@ class _Source:
         return url, root
 
 
+def queue(entries: list[Entry], ctx: Context) -> int:
+    """Queue ``entries`` for fetching; those their own source shows edited are queued
+    again (counted as ``entries_edited``, see the store's ``queue_entries``). Returns how
+    many entries are new."""
+    new, edits = ctx.store.queue_entries(entries)
+    if edits:
+        ctx.count("entries_edited", edits)
+    return new
+
+
 def discover(specs: Sequence[str], ctx: Context) -> list[Entry]:
     """Every article entry the given sources list. Broken sources are recorded, skipped.
 
@@ -213,10 +223,7 @@ def _discover_one(url: str, ctx: Context, seen: set[str], depth: int) -> list[En
     # its entries: stored alone, a run killed before queueing the entries would get a
     # 304 for the feed next time and never see them.
     with ctx.store.transaction():
-        queued, edits = ctx.store.queue_entries(entries)
-        ctx.count("entries_new", queued)
-        if edits:
-            ctx.count("entries_edited", edits)  # fetched again: see queue_entries
+        ctx.count("entries_new", queue(entries, ctx))
         ctx.store.update_source(url, "feed", status="ok" if entries else "empty", title=title,
                                 etag=fetched.etag, last_modified=fetched.last_modified,
                                 entries_found=len(entries))

@@ -38,6 +38,7 @@ from newsdesk.stages.discover import (  # re-exported: discovery used to live he
     parse_jsonl,
     parse_opml,
     plausible_date,
+    queue,
     to_url,
 )
 from newsdesk.work import reap, run_queue
@@ -323,10 +324,7 @@ def ingest(specs: Sequence[str], ctx: Context) -> dict[str, int]:
     Returns counts: entries found and new, documents new, updated and unchanged, failures.
     """
     entries = discover(specs, ctx)
-    queued, edits = ctx.store.queue_entries(entries)  # feeds queued their own
-    ctx.count("entries_new", queued)
-    if edits:
-        ctx.count("entries_edited", edits)
+    ctx.count("entries_new", queue(entries, ctx))  # feeds queued their own
     ctx.count("entries_found", len(entries))
     requeued, given_up = reap(ctx)
     if requeued or given_up:

@@ -150,17 +150,19 @@ def rejection(sentence: str) -> str | None:
         return "capitals"  # its case cannot be restored safely
     if _MIXED_QUOTES.match(sentence):
         return "mixed_quotes"
-    label = _LABEL.match(strip_dateline(sentence))
+    body = strip_dateline(sentence)
+    written = strip_opener(body)  # the form a writer starts from (light_form)
+    label = _LABEL.match(body)
     if label and not _SAID.search(label.group(0)) and not _STATES.search(label.group(0)):
         return "label"  # "Why it matters: ...": page furniture before the sentence
     if _GLUED_INITIAL.search(sentence):
         return "run_together"  # "Donald J.Trump": the source's typing, not a sentence
-    if _CONTRAST.match(strip_dateline(sentence)) and not _has_fact(light_form(sentence)):
+    if _CONTRAST.match(body) and not _has_fact(written):
         # the source's answer to its previous sentence, with no name, number or speaker
         # of its own: once the connective is gone it reads as the newsroom's judgement
         return "counterpoint"
 
-    return standalone_problem(light_form(sentence))
+    return standalone_problem(written)
 
 
 def _has_fact(sentence: str) -> bool:
