@@ -311,6 +311,26 @@ def test_the_plan_needs_a_plan() -> None:
     assert antecedent(target, earlier, [source]) == []
 
 
+def test_a_text_the_reader_was_not_shown_is_flagged() -> None:
+    # media criticism lifted out of its page: "the article" is never named
+    fares = sentence("Fares rose in June.", doc="2")
+    for text in ("According to The Ledger, the opening sentence of the article from Ada "
+                 "Moss claims that fares will double.",
+                 "The piece also quotes two harbour officials who expect a delay.",
+                 "The column also includes a section on the night ferries."):
+        assert antecedent(sentence(text), [fares], []) != [], text
+    # named where it is mentioned, or mentioned before, or not a text at all
+    for text, earlier in (
+            ("Moss wrote in the op-ed in The Harbour Times that fares would double.", fares),
+            ("The column by Ada Moss drew criticism from both parties on Sunday.", fares),
+            ("The piece of legislation passed the council by nine votes to two.", fares),
+            ("The editorial board of The Ledger endorsed the fare freeze on Friday.", fares),
+            ("The article also quotes two harbour officials who expect a delay.",
+             sentence("Ada Moss wrote an article on the ferry fares for The Harbour Times.",
+                      doc="2"))):
+        assert not any("text" in r for r in antecedent(sentence(text), [earlier], [])), text
+
+
 def test_first_mention_by_surname_only() -> None:
     target = sentence("Okafor said fares were too high.", HILL_DOC)
     reasons = antecedent(target, [sentence("Fares rose in June.", doc="2")], [HILL_DOC])

@@ -133,6 +133,31 @@ def test_too_little_text_gives_no_article(embedder) -> None:
                                                embedder=embedder)) is None
 
 
+def test_excerpts_cut_off_mid_sentence_still_make_a_brief(embedder) -> None:
+    from newsdesk.builtin.verify_alignment import AlignmentVerifier
+
+    texts = ["The harbour board on Monday said it would cut ferry fares for Kelvport, "
+             "Halden and Ashgrove, as a queue of thousands of riders formed outside",
+             "Councillor Ada Moss tore into the harbour board on Thursday over the ferry "
+             "fare cut -- telling the council at a public"]
+    docs = [Document(id=i, url=f"https://{n}.example/a", canonical_url=f"https://{n}.example/a",
+                     title="Harbour board cuts ferry fares", text=t, content_hash=n,
+                     site_name=n.title())
+            for i, (n, t) in enumerate(zip(("ledger", "courier"), texts, strict=True), 1)]
+    article = write(docs, embedder)
+    body = [s for s in article.body_sentences() if not s.headline]
+    published = [s.text for s in body]
+    assert any(t.endswith("for Kelvport, Halden and Ashgrove.") for t in published), published
+    assert any("over the ferry fare cut" in t for t in published), published
+    assert not any("queue" in t or "telling" in t for t in published)
+    # the citation is the source's own (cut-off) sentence, and the verifier accepts the
+    # clause it opens with
+    assert {s.citation.source_text for s in body} <= set(texts)
+    verdicts = AlignmentVerifier().verify(article.body_sentences(), embedder,
+                                          {d.id or 0: d.text for d in docs})
+    assert all(v.status == "supported" for v in verdicts), verdicts
+
+
 def test_attribution_forms_keep_names_capitalised() -> None:
     case = WordCase(lower=frozenset({"retailers"}), proper=frozenset({"ostmark"}))
     assert frame("Ostmark police closed the road.", "The Post", False, case) == \
@@ -226,8 +251,41 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("One, an order closing the night ferry, is expected to be issued Monday.") \
         == "needs_context"
     assert rejection("Okafor: The ferries will run on Sunday, he told reporters.") != "label"
+    # an author's biography under the text, and a line about another text
+    assert rejection("LEDGER staff writer Ada Moss has covered the ferry strike since it "
+                     "began in early January.") == "boilerplate"
+    assert rejection("Harbour Times reporter Ada Moss was detained at the port on Monday, "
+                     "officials said.") is None
+    assert rejection("The article also includes a section quoting officials who expect a "
+                     "delay.") == "another_text"
+    assert rejection("The opening sentence of the report from Ada Moss claims the fares "
+                     "will double.") == "another_text"
+    assert rejection("Moss wrote in the op-ed in The Harbour Times that the fares would "
+                     "double.") is None
+    assert rejection("The piece of legislation passed the council by nine votes to two.") \
+        is None
     assert rejection("Police had no plans to evict anyone, Chief Inspector Joseph Sullivan "
                      "said.") is None
+
+
+def test_a_page_cut_off_mid_sentence_gives_its_whole_main_clause() -> None:
+    from newsdesk.writing.candidates import clause_head
+    assert clause_head("The mayor on Monday said the city would cut ferry fares for "
+                       "Kelvport, Halden and Ashgrove, as a queue of thousands of riders "
+                       "formed outside") == ("The mayor on Monday said the city would cut "
+                                             "ferry fares for Kelvport, Halden and Ashgrove.")
+    assert clause_head("Councillor Ada Moss tore into the harbour board on Thursday over "
+                       "the ferry strike -- telling the council at a public") == (
+        "Councillor Ada Moss tore into the harbour board on Thursday over the ferry strike.")
+    # what follows qualifies what came before: cutting it would change what is said
+    assert clause_head("The mayor said she would back the fare freeze -- but only if the "
+                       "harbour board agreed to") is None
+    assert clause_head("Officials said the night ferry would run, as long as the weather "
+                       "holds over the") is None
+    # a sentence that ends is not cut; no break point, no head
+    assert clause_head("The mayor said fares would fall, as riders had asked.") is None
+    assert clause_head("Even after the mayor pledged a fare freeze, her aides kept raising "
+                       "the") is None
 
 
 def test_headlines_cut_from_a_sentence_keep_its_main_clause() -> None:

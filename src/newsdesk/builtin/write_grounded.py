@@ -58,6 +58,7 @@ from newsdesk.story_features import embedding_text
 from newsdesk.text import content_words, names, numbers, slugify, split_sentences
 from newsdesk.writing.candidates import (
     CREDIT,
+    clause_head,
     drop_parentheticals,
     has_own_attribution,
     is_quote,
@@ -108,6 +109,9 @@ class Candidate:
     latest: bool = True
     rank: int = 0  # position among the document's usable sentences (0 = its first)
     written: str = ""  # the sentence as the article gives it (compressed), sans attribution
+    # a page cut off mid-sentence: the whole main clause it opens with (clause_head), the
+    # form the article starts from
+    head: str = ""
     concepts: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -548,16 +552,23 @@ class GroundedWriter(Writer):
             captions = {s for line in doc.text.split("\n") if CREDIT.search(line.strip())
                         for s in split_sentences(line)}
             rank = 0
-            for index, text in enumerate(split_sentences(doc.text)[:per_doc]):
-                if rejection(text) is None and text not in captions:
+            sentences = split_sentences(doc.text)
+            for index, text in enumerate(sentences[:per_doc]):
+                if text in captions:
+                    continue
+                head = ""
+                problem = rejection(text)
+                if problem == "incomplete" and index == len(sentences) - 1:
+                    head = clause_head(text) or ""  # the page stops mid-sentence
+                if problem is None or head:
                     found.append(Candidate(doc=doc, index=index, text=text, outlet=outlet,
-                                           latest=latest, rank=rank))
+                                           latest=latest, rank=rank, head=head))
                     rank += 1
         return found
 
     def _compress(self, candidates: list[Candidate], embedder: Embedder) -> None:
         """Set each candidate's written form: compressed where that keeps its meaning."""
-        light = [light_form(c.text) for c in candidates]
+        light = [light_form(c.head or c.text) for c in candidates]
         for cand, text in zip(candidates, light, strict=True):
             cand.written = text
         if not self.options.compress:

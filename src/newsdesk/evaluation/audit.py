@@ -68,6 +68,9 @@ no_antecedent: a reference the article has not introduced.
   - the core opens with "the plan", "the company", "the bill" and similar nouns that
     point back, and the article has not used that noun before nor named anything the
     source's preceding sentence names;
+  - a text the reader was never shown: "the article", "the piece", "the column", "the
+    opening sentence" (media criticism lifted out of its page), unless named where it
+    is mentioned ("the op-ed in The Washington Post") or mentioned before;
   - a person's first mention by surname only (not in the headline) when the sources
     give a full name: "Paul said" with "Rand Paul" in the sources and no "Rand Paul"
     or title with the surname ("Sen. Paul") earlier in the article. A surname used as

@@ -330,6 +330,16 @@ poll document indictment complaint network official lawmaker
 _DEFINITE = re.compile(rf"^{_INTRO}the\s+(?P<noun>{'|'.join(sorted(POINTING_NOUNS))})(?![\w-])",
                        re.IGNORECASE)
 _PERSONAL = {"he", "she", "his", "her"}
+# A text the reader was never shown: "the article from Lisa Rein claims ...", "The piece
+# also quotes ...", "the opening paragraph". Named where it is mentioned ("the op-ed in
+# The Washington Post", "the column by Maureen Dowd") it is introduced.
+_TEXT_REFERENCE = re.compile(
+    r"\b(?:the|that)\s+(?P<noun>article|piece|op-ed|column|essay|editorial|headline|"
+    r"(?:opening|first|last)\s+(?:sentence|paragraph|line))\b"
+    r"(?!\s+of\s+(?:legislation|evidence|land|paper|equipment|the\s+puzzle)\b)"
+    r"(?!\s+(?:board|page|staff|rate|figure|number)\b)", re.IGNORECASE)
+_TEXT_NAMED = re.compile(r"^,?\s+(?:\w+\s+){0,2}(?:in|by|for|published|titled|headlined|"
+                         r"called|on)\s+(?:the\s+)?[A-Z“\"]")
 # "the legislation, which is called the Infrastructure Investment and Jobs Act, ...",
 # "the bill, known as the Fair Fares Act, ...": the noun phrase names what it is.
 _SELF_NAMED = re.compile(r"^,?\s+(?:(?:which|that)\s+(?:is|was|are|were|has\s+been)\s+)?"
@@ -428,6 +438,13 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
                 not _continues(sentence, previous, antecedent):
             reasons.append(f"'the {noun}' points back to something the article has not "
                            f"introduced")
+    for mention in _TEXT_REFERENCE.finditer(_QUOTED.sub(" ", core)):
+        noun = mention.group("noun").split()[-1].lower()
+        if not _TEXT_NAMED.match(_QUOTED.sub(" ", core)[mention.end():]) and \
+                not re.search(rf"\b{noun}s?\b", prior_text, re.IGNORECASE):
+            reasons.append(f"{mention.group(0)!r} points at a text the article has not "
+                           f"introduced")
+            break
     if not headline:
         reasons.extend(_bare_surnames(core, prior_text, evidence, case or evidence,
                                       introduced))

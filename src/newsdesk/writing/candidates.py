@@ -37,6 +37,28 @@ _BOILERPLATE = re.compile(
 # opinion of someone's)
 _CAPTION = re.compile(r"\b(?:is|are)\s+seen\s+(?:before|during|after|in|at|on|outside|inside|"
                       r"near|walking|standing|speaking|leaving|arriving|sitting|holding)\b")
+# An author's biography under the text: "WIRED staff writer Ada Moss has covered the
+# outbreak since January.", "Jane Roe is a senior correspondent who covers ..."
+_BIO = re.compile(
+    r"^(?:[A-Z][\w’'&.-]*\s+){0,3}(?:(?:staff|senior|contributing|chief|political|national|"
+    r"science|health|investigative|congressional|foreign|legal|tech|technology|economics|"
+    r"business|climate|deputy|managing|executive)\s+)*(?:writer|reporter|correspondent|"
+    r"editor|columnist|contributor|journalist)\s+(?:[A-Z][\w.’'-]+\s+){1,3}"
+    r"(?:has\s+(?:been\s+)?cover(?:ed|ing)|covers|has\s+reported\s+(?:on|from)|reports\s+on|"
+    r"writes\s+about|has\s+written\s+(?:about|for)|is\s+the\s+author|previously\s+"
+    r"(?:worked|covered|served|wrote))\b"
+    r"|\bcontributed\s+to\s+this\s+(?:report|story|article)\b")
+# A sentence about another text, which the reader does not have: "the opening sentence
+# of the article from Lisa Rein claims ...", "The piece also quotes ...". Not when the
+# text is named where it is mentioned ("the op-ed in The Washington Post").
+_ANOTHER_TEXT = re.compile(
+    r"\b(?:the|that)\s+(?:(?:opening|first|last|original|whole|entire|full)\s+)?"
+    r"(?:article|piece(?!\s+of\b)|op-ed|op-eds|column|essay|editorial|headline|"
+    r"(?:opening|first|last)\s+(?:sentence|paragraph|line))\b"
+    # "the piece of legislation", "the editorial board", "the headline rate": not a text
+    r"(?!\s+(?:board|page|staff|team|writers|rate|figure|number|inflation|index)\b)"
+    r"(?!,?\s+(?:\w+\s+){0,2}(?:in|by|for|published|titled|headlined|called|on)\s+"
+    r"(?:the\s+)?[A-Z“\"])", re.IGNORECASE)
 # A picture caption ends with its credit: "(David M Warren / Staff Photographer)".
 CREDIT = re.compile(r"\((?:[^()]*/[^()]*|AP|Associated Press|Reuters|AFP|Getty)\)\s*$")
 # Connectives that tie a sentence to the one before it in its source; out of that
@@ -136,13 +158,16 @@ def compress(sentence: str) -> str:
 
 def rejection(sentence: str) -> str | None:
     """Why a source sentence is not a candidate (``None``: it is one). Reasons:
-    ``length``, ``boilerplate``, ``instruction`` and those of
+    ``length``, ``boilerplate`` (an author's biography too), ``instruction``,
+    ``another_text`` (about "the article" or "the piece" the reader does not have),
+    ``counterpoint`` and those of
     :func:`newsdesk.standalone.standalone_problem`, judged on the sentence as it
     would be written (dateline and connective removed)."""
     n_words = len(sentence.split())
     if n_words < MIN_WORDS or n_words > MAX_WORDS:
         return "length"
-    if _BOILERPLATE.search(sentence) or CREDIT.search(sentence) or _CAPTION.search(sentence):
+    if _BOILERPLATE.search(sentence) or CREDIT.search(sentence) or _CAPTION.search(sentence) \
+            or _BIO.search(sentence):
         return "boilerplate"
     if looks_like_instruction(sentence):
         return "instruction"  # text addressed to a language model is not news
@@ -157,12 +182,43 @@ def rejection(sentence: str) -> str | None:
         return "label"  # "Why it matters: ...": page furniture before the sentence
     if _GLUED_INITIAL.search(sentence):
         return "run_together"  # "Donald J.Trump": the source's typing, not a sentence
+    if _ANOTHER_TEXT.search(_QUOTED.sub(" ", written)):
+        return "another_text"  # about a text the reader does not have ("the article")
     if _CONTRAST.match(body) and not _has_fact(written):
         # the source's answer to its previous sentence, with no name, number or speaker
         # of its own: once the connective is gone it reads as the newsroom's judgement
         return "counterpoint"
 
     return standalone_problem(written)
+
+
+# Where a main clause ends and what follows only adds to it: a spaced dash, or a comma
+# before a participle of saying or a clause of time or manner ("..., as a caravan of
+# ...", "..., alleging he withheld ..."). Not before words that qualify what came
+# before ("-- but only if ...", ", unless ...", "as long as"): cutting those would change
+# what is said.
+_CLAUSE_BREAK = re.compile(
+    r"(?:\s+(?:--|—|–)\s+|,\s+(?=(?:as|after|while|alleging|saying|citing|calling|"
+    r"adding|including|which|who|amid|prompting|sparking|leaving|marking)\s))"
+    r"(?!(?:but|unless|only|if|except|although|though|not|as\s+(?:long|soon|well|much|"
+    r"many|far)\s+as)\b)")
+
+
+def clause_head(sentence: str) -> str | None:
+    """The whole main clause at the start of a sentence the page cut off mid-way (an
+    excerpt that stops at "..., as a caravan of thousands of Central American"), ended
+    with a full stop: the words the source gives, up to the last point where a clause
+    that only adds to them begins. ``None`` when there is no such point or what is left
+    is not a usable sentence."""
+    text = sentence.rstrip()
+    if not text or text[-1] in ".!?”\"’')":
+        return None  # not cut off
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    for end in reversed(breaks):
+        head = text[:end].rstrip(" ,;:") + "."
+        if len(head.split()) >= MIN_WORDS and rejection(head) is None:
+            return head
+    return None
 
 
 def _has_fact(sentence: str) -> bool:
