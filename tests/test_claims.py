@@ -215,3 +215,23 @@ def test_a_worker_gets_the_settings_of_the_run_without_its_database_url(
         assert store.open_queues() == []
     finally:
         store.close()
+
+
+def test_a_queue_logs_its_progress_by_tenths_and_while_items_take_long(
+        monkeypatch, caplog) -> None:
+    import logging
+
+    from newsdesk import work
+
+    clock = [0.0]
+    monkeypatch.setattr(work.time, "monotonic", lambda: clock[0])
+    progress = work._QueueProgress("draft", 40)
+    with caplog.at_level(logging.INFO, logger="newsdesk.work"):
+        for waiting in (39, 38, 37, 36, 35):  # a tenth is 4: one line at 4 done
+            progress.update(waiting)
+        clock[0] = 31.0  # one slow item more, half a minute later: a line all the same
+        progress.update(34)
+        progress.update(34)  # nothing new done: no line
+        progress.update(0)
+    assert [r.getMessage() for r in caplog.records] == [
+        "writing articles: 4/40", "writing articles: 6/40", "writing articles: 40/40"]

@@ -28,6 +28,17 @@ def test_a_first_mention_by_surname_gets_the_full_name_from_its_source() -> None
         "Prewitt conceded on Wednesday."
 
 
+def test_a_description_set_beside_a_name_needs_no_antecedent() -> None:
+    tracker = ReferenceTracker(["Lori Vance"])
+    # an appositive describes the name before it
+    text = ("Mayor Lori Vance, the first woman to hold the office, has been diagnosed "
+            "with a heart condition, she said Tuesday.")
+    assert tracker.resolve(text, text) == text
+    # an opening phrase before the comma is no name: "the ferry" points back
+    assert tracker.resolve("In a statement on Tuesday, the ferry operator cut fares.",
+                           SOURCE) is None
+
+
 def test_a_surname_whose_full_name_no_source_gives_is_left_out() -> None:
     tracker = ReferenceTracker(["Lori Vance"])
     assert tracker.resolve("Vance thanked her supporters.", "Vance thanked them.") is None

@@ -448,6 +448,12 @@ def test_labelled_titles_are_not_plain_headlines(title: str) -> None:
     assert plain_title(title.split(":", 1)[1].strip())
 
 
+def test_a_title_that_tells_the_reader_what_to_do_is_not_a_headline() -> None:
+    assert not plain_title("Read former harbour master Ada Moss's letter on the ferry fares")
+    assert not plain_title("Watch the council vote on the ferry fare rise")
+    assert plain_title("Reading council votes to freeze ferry fares for a year")
+
+
 def test_a_place_or_person_before_a_colon_is_still_a_plain_headline() -> None:
     assert plain_title("Kelvport: Mayor launches attack on ferry fare rise")
     assert plain_title("Ada Moss: Riders deserve a fare freeze")

@@ -33,6 +33,7 @@ from newsdesk.builtin.publish_site import SitePublisher, _world_readable, _write
 from newsdesk.builtin.store_sql import SqlStore
 from newsdesk.errors import PublishError
 from newsdesk.faults import checkpoint
+from newsdesk.reader import SnapshotSource
 from newsdesk.web.pages import SitePages
 
 _STORY_PATHS = ("stories/", "api/v1/stories/")
@@ -98,7 +99,7 @@ def export_site(publisher: SitePublisher, store: SqlStore, out_dir: Path,
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise PublishError(f"cannot publish to {out_dir}: it is a file, not a directory")
-    pages = SitePages(store, publisher.settings, static_site=True)
+    pages = SitePages(SnapshotSource(store), publisher.settings, static_site=True)
     report = ExportReport()
     keep: set[Path] = set()
     touched: list[Path] = []

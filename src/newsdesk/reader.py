@@ -10,6 +10,7 @@ in the query, so a page costs the same whatever the size of the archive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -155,3 +156,47 @@ class ReaderSource(Protocol):
     def reader_counts(self) -> dict[str, Any]:
         """The index's totals: published stories and facets of each kind."""
         ...
+
+
+class SnapshotSource:
+    """A :class:`ReaderSource` read once per question, for writing a whole site in one
+    pass: the index does not change while the pass runs, and one story is listed on
+    many pages and in many feeds (its outlets', its topics', its people's, each in three
+    formats), so each listing, facet and article is read from the store once. Not for
+    the live server, whose index changes between requests."""
+
+    def __init__(self, source: ReaderSource) -> None:
+        self._source = source
+        self._calls: dict[tuple[Any, ...], Any] = {}
+        self._articles: dict[int, Article | None] = {}
+
+    def _once(self, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
+        if key not in self._calls:
+            self._calls[key] = read()
+        return self._calls[key]
+
+    def list_stories(self, limit: int, offset: int = 0, facet: tuple[str, str] | None = None
+                     ) -> StoryPage:
+        return self._once(("list", limit, offset, facet),
+                          lambda: self._source.list_stories(limit, offset, facet=facet))
+
+    def facet(self, kind: str, slug: str) -> Facet | None:
+        return self._once(("facet", kind, slug), lambda: self._source.facet(kind, slug))
+
+    def facets_of_story(self, story_id: int) -> list[Facet]:
+        return self._once(("facets_of", story_id),
+                          lambda: self._source.facets_of_story(story_id))
+
+    def day_range(self) -> tuple[str, str] | None:
+        return self._once(("days",), self._source.day_range)
+
+    def articles_for(self, story_ids: list[int]) -> dict[int, Article]:
+        missing = [i for i in dict.fromkeys(story_ids) if i not in self._articles]
+        if missing:
+            found = self._source.articles_for(missing)
+            for story_id in missing:
+                self._articles[story_id] = found.get(story_id)
+        return {i: a for i in story_ids if (a := self._articles[i]) is not None}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._source, name)  # every other query goes to the store

@@ -179,10 +179,36 @@ def reap(ctx: Context) -> tuple[int, int]:
     return ctx.store.recover_interrupted_entries(int(ctx.settings["ingest.max_attempts"]))
 
 
+#: What each queue's work is called in progress lines.
+QUEUE_WORK = {"fetch": "fetching pages", "annotate": "embedding documents",
+              "draft": "writing articles"}
+#: Seconds between progress lines while a queue's items take long (an LLM draft).
+PROGRESS_SECONDS = 30.0
+
+
+class _QueueProgress:
+    """Log lines of a queue's progress, by whichever workers: at each tenth of it, and
+    at least every PROGRESS_SECONDS while any is left."""
+
+    def __init__(self, queue: str, total: int) -> None:
+        self.what, self.total = QUEUE_WORK.get(queue, queue), total
+        self.step = max(1, total // 10)
+        self.logged, self.at = 0, time.monotonic()
+
+    def update(self, waiting: int) -> None:
+        done = self.total - waiting
+        now = time.monotonic()
+        if self.total and done > self.logged and (
+                done - self.logged >= self.step or now - self.at >= PROGRESS_SECONDS):
+            log.info("%s: %d/%d", self.what, done, self.total)
+            self.logged, self.at = done, now
+
+
 def run_queue(ctx: Context, queue: str, batch_size: int | None = None) -> None:
     """Open ``queue`` to workers, work on it, and return when every item has a result.
 
     Called by the stage that needs the results, in the process holding the store lock.
+    Progress is logged (by count done, by this process or any worker).
     """
     state = QueueState(queue, ctx.run_id, int(batch_size or ctx.settings["work.batch_size"]),
                        float(ctx.settings["work.lease"]))
@@ -192,14 +218,17 @@ def run_queue(ctx: Context, queue: str, batch_size: int | None = None) -> None:
     pool = ctx.pool
     ctx.store.open_queue(queue, ctx.run_id, state.batch_size, state.lease,
                          json.loads(json.dumps(ctx.settings.as_dict(), default=str)))
+    progress = _QueueProgress(queue, ctx.store.queue_depth(queue)[0])
     try:
         if pool is not None:
             pool.opened(queue)
         while True:
             helping = pool is not None and pool.working() > 0
             if (pool is None or pool.coordinator_works or not helping) and worker.step(state):
+                progress.update(ctx.store.queue_depth(queue)[0])
                 continue
             waiting, _claimed = ctx.store.queue_depth(queue)
+            progress.update(waiting)
             if not waiting:
                 break
             reap(ctx)

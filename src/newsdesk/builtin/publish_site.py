@@ -34,7 +34,7 @@ from newsdesk.backends import BackendOptions
 from newsdesk.backends.publisher import Publisher
 from newsdesk.errors import PublishError
 from newsdesk.faults import checkpoint
-from newsdesk.reader import ReaderSource
+from newsdesk.reader import ReaderSource, SnapshotSource
 from newsdesk.web.pages import SitePages
 from newsdesk.web.render import STATIC_DIR, STATIC_FILES, SiteSettings
 from newsdesk.web.urls import FACET_DIRS
@@ -117,7 +117,7 @@ class SitePublisher(Publisher):
         out_dir = Path(out_dir)
         if out_dir.exists() and not out_dir.is_dir():
             raise PublishError(f"cannot publish to {out_dir}: it is a file, not a directory")
-        pages = SitePages(source, self.settings, static_site=True)
+        pages = SitePages(SnapshotSource(source), self.settings, static_site=True)
         written: list[Path] = []
         for path in pages.paths():
             page = pages.render(path)

@@ -19,7 +19,7 @@ from newsdesk.reader import Facet, ReaderSource, StoryListing, StoryPage
 from newsdesk.records import Article
 from newsdesk.web import format as fmt
 from newsdesk.web.api_models import StoryDetailOut, facet_out, story_detail, story_list
-from newsdesk.web.feeds import FeedBuilder, FeedInfo
+from newsdesk.web.feeds import FeedBuilder, FeedInfo, FeedItem
 from newsdesk.web.render import STATIC_DIR, WRITER_NAME, Renderer, SiteSettings, is_valid_slug
 from newsdesk.web.story_view import build_story_view
 from newsdesk.web.urls import (
@@ -125,6 +125,9 @@ class SitePages:
         self.renderer = Renderer(self.site)
         self.feeds = FeedBuilder(self.renderer)
         self.static_site = static_site
+        # a static site is written in one pass over an index that does not change: a
+        # story's feed item is built once for all the feeds that list it
+        self._items: dict[int, FeedItem] | None = {} if static_site else None
 
     # -- dispatch ----------------------------------------------------------------------
 
@@ -313,11 +316,19 @@ class SitePages:
     def _feed_page(self, fmt_name: str, info: FeedInfo, listing: list[StoryListing]
                    ) -> Page:
         articles = self.source.articles_for([i.story_id for i in listing])
-        items = [self.feeds.item(i, articles[i.story_id]) for i in listing
+        items = [self._item(i, articles[i.story_id]) for i in listing
                  if i.story_id in articles]
         build = {"atom": self.feeds.atom, "rss": self.feeds.rss, "json": self.feeds.json_feed}
         return Page(build[fmt_name](info, items), FEED_TYPES[fmt_name],
                     max((i.changed for i in items), default=None))
+
+    def _item(self, listing: StoryListing, article: Article) -> FeedItem:
+        if self._items is None:
+            return self.feeds.item(listing, article)
+        item = self._items.get(listing.story_id)
+        if item is None:
+            item = self._items[listing.story_id] = self.feeds.item(listing, article)
+        return item
 
     def _feed(self, name: str) -> Page | None:
         fmt_name = FEED_FILES[name]

@@ -25,6 +25,11 @@ _SITE_SUFFIX = re.compile(r"\s[|–—-]\s[^|–—-]{2,40}$")
 _INNER_STOP = re.compile(r"[a-z0-9][.!?][”’\"']?\s+[A-Z‘“\"']")
 
 
+# A title that tells the reader what to do with the page ("Read ...", "Watch: ...").
+_CALL_TO_ACTION = re.compile(r"^(?:Read|Watch|Listen(?:\s+to)?|See|Look|Hear|Take\s+a\s+look|"
+                             r"Subscribe|Join|Click|Download|Explore|Meet)\b")
+
+
 def plain_title(title: str) -> bool:
     """Whether a source's headline reads as plain news: 4-16 words, not a question,
     not shouted in capitals, no leading label or quotation used as one, no site
@@ -37,6 +42,8 @@ def plain_title(title: str) -> bool:
         return False
     if _INNER_STOP.search(text):
         return False  # two sentences ("... is over. Here's what comes next")
+    if _CALL_TO_ACTION.match(text):
+        return False  # "Read the mayor's letter on ...": a page's label, not news
     return voice_problem(text) is None
 
 

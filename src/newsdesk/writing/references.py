@@ -272,7 +272,15 @@ class ReferenceTracker:
         comma = next((i for i, w in enumerate(words[:EARLY_WORDS * 2]) if w.endswith(",")), -1)
         opening = " ".join(words[:max(EARLY_WORDS, comma + 3)])
         match = _SUBJECT_THE.search(opening)
-        return match is not None and self._unintroduced(plain[match.start("the"):])
+        if match is None:
+            return False
+        before = opening[:match.start("the")].rstrip().rstrip(",").split()
+        if match.start() == 0 and len(before) >= 2 and all(
+                w[:1].isupper() for w in before):
+            # "Justice Ada Moss, the first woman to ...": a description of the name
+            # before it (an appositive), not a reference back
+            return False
+        return self._unintroduced(plain[match.start("the"):])
 
     def _unintroduced(self, plain: str) -> bool:
         words = plain.split()[1:1 + MAX_DESCRIPTION_WORDS + 1]
