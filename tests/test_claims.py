@@ -235,3 +235,32 @@ def test_a_queue_logs_its_progress_by_tenths_and_while_items_take_long(
         progress.update(0)
     assert [r.getMessage() for r in caplog.records] == [
         "writing articles: 4/40", "writing articles: 6/40", "writing articles: 40/40"]
+
+
+def test_a_queue_whose_batch_takes_long_still_logs_its_progress(monkeypatch, caplog) -> None:
+    import logging
+    import threading
+
+    from newsdesk import work
+
+    class Queue:  # the store's view of a queue an LLM works through, a draft at a time
+        waiting = [40, 36, 30, 30, 22]
+
+        def queue_depth(self, queue: str) -> tuple[int, int]:
+            left = self.waiting.pop(0) if len(self.waiting) > 1 else self.waiting[0]
+            return left, 1
+
+    monkeypatch.setattr(work, "PROGRESS_SECONDS", 0.01)
+    progress = work._QueueProgress("draft", 40)
+    stop = threading.Event()
+    with caplog.at_level(logging.INFO, logger="newsdesk.work"):
+        watcher = threading.Thread(target=progress.watch, args=(Queue(), "draft", stop))
+        watcher.start()
+        for _ in range(500):
+            if any("18/40" in r.getMessage() for r in caplog.records):
+                break
+            threading.Event().wait(0.01)
+        stop.set()
+        watcher.join()
+    assert [r.getMessage() for r in caplog.records] == [
+        "writing articles: 4/40", "writing articles: 10/40", "writing articles: 18/40"]

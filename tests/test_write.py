@@ -477,6 +477,12 @@ def test_a_summary_that_ends_on_its_own_credit_is_not_credited_twice() -> None:
     assert summary_line(said, "Reuters", lambda: "Reuters", WordCase()) == (
         "According to Reuters, the rule would cut 3.1 million people from the program, "
         "reports said.")
+    # a source named inside the sentence: the outlet's credit closes it, so that the
+    # sentence does not say "according to" twice
+    inner = ("At least 1,000 schools have closed, according to Burbio, a data service "
+             "that tracks reopenings, since the start of the year.")
+    assert summary_line(inner, "The Ledger", lambda: "The Ledger", WordCase()) == (
+        inner[:-1] + ", The Ledger reported.")
     # a sentence without its own credit gets the unnamed outlet's credit
     plain = "The rule would cut 3.1 million people from the program."
     assert summary_line(plain, "", who, WordCase()) == (

@@ -28,6 +28,7 @@ the process (on this host) is gone, otherwise when the lease has expired.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -194,14 +195,23 @@ class _QueueProgress:
         self.what, self.total = QUEUE_WORK.get(queue, queue), total
         self.step = max(1, total // 10)
         self.logged, self.at = 0, time.monotonic()
+        self._lock = threading.Lock()
 
     def update(self, waiting: int) -> None:
         done = self.total - waiting
-        now = time.monotonic()
-        if self.total and done > self.logged and (
-                done - self.logged >= self.step or now - self.at >= PROGRESS_SECONDS):
-            log.info("%s: %d/%d", self.what, done, self.total)
-            self.logged, self.at = done, now
+        with self._lock:
+            now = time.monotonic()
+            if self.total and done > self.logged and (
+                    done - self.logged >= self.step or now - self.at >= PROGRESS_SECONDS):
+                log.info("%s: %d/%d", self.what, done, self.total)
+                self.logged, self.at = done, now
+
+    def watch(self, store: Any, queue: str, stop: threading.Event) -> None:
+        """Look at the queue every PROGRESS_SECONDS until ``stop`` (a batch of slow
+        items, LLM drafts, takes minutes between the coordinator's own updates)."""
+        while not stop.wait(PROGRESS_SECONDS):
+            with contextlib.suppress(Exception):  # a progress line is never worth a crash
+                self.update(store.queue_depth(queue)[0])
 
 
 def run_queue(ctx: Context, queue: str, batch_size: int | None = None) -> None:
@@ -219,6 +229,9 @@ def run_queue(ctx: Context, queue: str, batch_size: int | None = None) -> None:
     ctx.store.open_queue(queue, ctx.run_id, state.batch_size, state.lease,
                          json.loads(json.dumps(ctx.settings.as_dict(), default=str)))
     progress = _QueueProgress(queue, ctx.store.queue_depth(queue)[0])
+    stop_watching = threading.Event()
+    threading.Thread(target=progress.watch, args=(ctx.store, queue, stop_watching),
+                     name=f"progress-{queue}", daemon=True).start()
     try:
         if pool is not None:
             pool.opened(queue)
@@ -234,6 +247,7 @@ def run_queue(ctx: Context, queue: str, batch_size: int | None = None) -> None:
             reap(ctx)
             time.sleep(POLL_SECONDS)
     finally:
+        stop_watching.set()
         ctx.store.close_queue(queue)
     if pool is not None:
         pool.closed(queue)

@@ -146,6 +146,9 @@ def role_of(candidate: Candidate, has_updates: bool, story_year: int | None = No
     return "latest" if candidate.latest else "earlier"
 
 
+_ACCORDING_TO = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
+
+
 def summary_line(text: str, outlet: str, who: Callable[[], str], case: WordCase) -> str:
     """The summary sentence ``text`` with its outlet's credit (``who()`` names it, and
     registers an unnamed outlet as "one report"), at its head when the sentence ends on
@@ -156,7 +159,11 @@ def summary_line(text: str, outlet: str, who: Callable[[], str], case: WordCase)
     the outlet is credited on its first body sentence that does not credit itself."""
     if not outlet and ends_on_own_credit(text):
         return text
-    return frame(text, who(), trailing=not has_own_attribution(text), case=case)
+    # "..., according to Burbio, a data service ..., USA TODAY reported.", not two
+    # "according to"s in one sentence
+    inner_source = _ACCORDING_TO.search(text) is not None and not ends_on_own_credit(text)
+    return frame(text, who(), trailing=inner_source or not has_own_attribution(text),
+                 case=case)
 
 
 class GroundedWriter(Writer):
