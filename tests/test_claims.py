@@ -244,7 +244,8 @@ def test_a_queue_whose_batch_takes_long_still_logs_its_progress(monkeypatch, cap
     from newsdesk import work
 
     class Queue:  # the store's view of a queue an LLM works through, a draft at a time
-        waiting = [40, 36, 30, 30, 22]
+        def __init__(self) -> None:
+            self.waiting = [40, 36, 30, 30, 22]
 
         def queue_depth(self, queue: str) -> tuple[int, int]:
             left = self.waiting.pop(0) if len(self.waiting) > 1 else self.waiting[0]
