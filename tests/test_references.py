@@ -28,6 +28,17 @@ def test_a_first_mention_by_surname_gets_the_full_name_from_its_source() -> None
         "Prewitt conceded on Wednesday."
 
 
+def test_a_name_with_a_nickname_is_not_expanded_again() -> None:
+    source = ("The nephew of Lori “Lo” Vance, the mayor shot on Saturday, witnessed the "
+              "shooting, an attorney for Vance’s family said.")
+    tracker = ReferenceTracker(["Lori Vance"])
+    assert tracker.resolve(source, source) == source
+    # a bare surname is expanded where it stands, not at an earlier mention
+    text = "Riders chanted “Vance” on Monday, and Vance thanked the crowd."
+    assert tracker.resolve(text, SOURCE) == (
+        "Riders chanted “Vance” on Monday, and Lori Vance thanked the crowd.")
+
+
 def test_a_description_set_beside_a_name_needs_no_antecedent() -> None:
     tracker = ReferenceTracker(["Lori Vance"])
     # an appositive describes the name before it

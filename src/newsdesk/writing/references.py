@@ -147,6 +147,9 @@ _DEMONSTRATIVE = re.compile(r"\b(?:these|those)\s+(?P<noun>(?!who\b|which\b|that
                             r"same\b)(?![a-z]+(?:ly|ing)\b)[a-z][a-z-]+)\b")
 
 
+_QUOTED_SPAN = re.compile(r"[“\"][^“”\"]*[”\"]")
+
+
 def named_in(doc: Document) -> str:
     """What a sentence of ``doc`` may take a person's full name from: the document's
     title and its text ("Mueller" in a one-sentence excerpt whose headline says "Robert
@@ -241,7 +244,8 @@ class ReferenceTracker:
             self.introduced_people.update(f for f in fulls if f in text)
 
     def _people(self, text: str, source_text: str) -> str | None:
-        outside = unquoted(text)
+        # quotations blanked to the same length, so a position in it is one in text
+        outside = _QUOTED_SPAN.sub(lambda m: " " * len(m.group(0)), text)
         for surname, fulls in self.shared.items():
             for match, _previous in bare_mentions(surname, outside):
                 # only a full name earlier in the same sentence tells which one it is
@@ -252,14 +256,20 @@ class ReferenceTracker:
             if full in self.introduced_people or any(
                     f in text for f in self.forms.get(surname, [full])):
                 continue
-            for _match, previous in bare_mentions(surname, outside):
+            bare = bare_mentions(surname, outside)
+            first = re.search(rf"\b{re.escape(surname)}\b", outside)
+            if bare and first is not None and first.start() < bare[0][0].start():
+                # named in full earlier in the sentence, a nickname between ("Atatiana
+                # “Tay” Jefferson ... Jefferson’s family"): introduced already
+                continue
+            for match, previous in bare:
                 if previous in TITLE_WORDS:
                     break  # "Gov. Walker": introduced by title
                 given = next((f for f in sorted(self.forms.get(surname, [full]), key=len,
                                                  reverse=True) if f in source_text), None)
                 if given is None:
                     return None  # the source gives no full name to introduce them by
-                text = re.sub(rf"(?<![\w’'-]){re.escape(surname)}\b", given, text, count=1)
+                text = text[:match.start()] + given + text[match.end():]
                 break
         return text
 
