@@ -497,3 +497,63 @@ def test_llm_settings_build_the_llm_writer(monkeypatch: pytest.MonkeyPatch) -> N
         {"llm.backend": "llamacpp", "llm.threads": 1, "llm.context": 2048}))
     assert isinstance(local, LLMWriter) and isinstance(local.llm, LlamaCppLLM)
     assert local.llm.options.n_threads == 1 and local.llm.options.n_ctx == 2048
+
+
+# -- what a supported redraft must still be (no model: our own rules) ------------------------
+
+class _Reply:
+    """A language model that always sends the same reply."""
+
+    name = "fixed"
+    model_name = "fixed"
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+
+    def generate(self, messages: list[Message], *, max_tokens: int, temperature: float,
+                 **_: Any) -> str:
+        return self.reply
+
+
+class _Supports:
+    """A verifier that finds every sentence supported (what the rule below must not
+    rely on)."""
+
+    def verify(self, sentences: list[Any], embedder: Any, texts: Any = None) -> list[Any]:
+        from newsdesk.records import Verdict
+        return [Verdict(status="supported", similarity=1.0) for _ in sentences]
+
+
+def test_a_supported_redraft_that_points_back_is_not_used() -> None:
+    from newsdesk.builtin.write_llm import redraft
+    from newsdesk.records import Citation, Sentence
+
+    source = "Mayor Ada Moss told reporters she was prepared to walk away from the ferry deal."
+    grounded = [Sentence(text=source, citation=Citation(
+        doc_id=1, sentence_index=0, source_text=source, outlet="The Ledger", number=1))]
+    for reply, used in (("She said she was prepared to walk away from the ferry deal. [1]", 0),
+                        ("Ada Moss said she was ready to walk away from the ferry deal. [1]", 1)):
+        kept, report = redraft(_Reply(reply), _Supports(), None, grounded)  # type: ignore[arg-type]
+        assert report["used"] == used, (reply, report)
+        assert report["not_standalone"] == 1 - used
+        assert (kept[0] is None) == (used == 0)
+
+
+@pytest.mark.slow
+def test_a_headline_in_the_models_words_credits_the_outlet_of_its_fact(
+        demo: tuple[Context, dict[str, list[Document]]]) -> None:
+    headline_prompt = "Write one news headline"  # what only the headline request asks
+
+    class Model(_Reply):
+        def generate(self, messages: list[Message], *, max_tokens: int, temperature: float,
+                     **_: Any) -> str:
+            asks_headline = headline_prompt in messages[-1]["content"]
+            assert asks_headline or "BEGIN SOURCES" in messages[-1]["content"]
+            return "Harbour workers walk out over pay at the port [1]" if asks_headline else ""
+
+    article = LLMWriter(llm=Model(""), verifier=_Supports()).write(  # type: ignore[arg-type]
+        request_for(demo, "port-strike"))
+    assert article is not None
+    assert article.headline.text == "Harbour workers walk out over pay at the port"
+    assert article.headline_credit and \
+        article.headline_credit in {article.headline.citation.outlet, "one report"}

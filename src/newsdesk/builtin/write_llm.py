@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from newsdesk import backends
-from newsdesk.attribution import frame, unframe
+from newsdesk.attribution import credit_name, frame, unframe
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.llm import LLM, Message
@@ -41,6 +41,7 @@ from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.errors import LLMError
 from newsdesk.records import Article, Document, Sentence
+from newsdesk.standalone import standalone_problem
 from newsdesk.text import looks_like_instruction
 from newsdesk.writing.candidates import strip_dateline
 
@@ -255,12 +256,29 @@ class LLMWriter(Writer):
                 titles=[d.title for d in request.documents], item=f"story {request.story_id}")
             if headline is not None:
                 article.headline = headline
-                article.headline_credit = ""  # the newsroom's own words now
+                # the newsroom's words for one outlet's fact: the page credits that
+                # outlet beside it, as it does a headline taken from a source
+                article.headline_credit = credit_name(headline.citation.outlet, 0)
                 report["used"] += 1
         article.verification["llm"] = report
         if report["used"]:
             article.writer = self.label
         return article
+
+
+# "It was reported that ...", "It is unclear whether ...": an "it" that points at nothing
+_EXPLETIVE_IT = re.compile(r"^It\s+(?:is|was|has\s+been|had\s+been)\s+(?:not\s+)?(?:reported|"
+                           r"said|unclear|clear|expected|believed|understood|likely|unlikely|"
+                           r"known)\b")
+
+
+def _leans_on_context(text: str) -> bool:
+    """Whether a model's sentence cannot stand in the article on its own (a pronoun for
+    someone its source sentence names, a quotation without its speaker, someone's "I"):
+    the rules the grounded writer's sentences pass, an expletive "it" aside."""
+    problem = standalone_problem(text)
+    return problem is not None and not (problem == "needs_context"
+                                        and _EXPLETIVE_IT.match(text))
 
 
 def _putter(container: list[Sentence], index: int) -> Callable[[Sentence], None]:
@@ -379,7 +397,8 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
         "backend": f"llm.{llm.name}", "model": llm.model_name,
         "sources_given": len(given), "withheld_as_instructions": withheld, "requests": 0,
         "lines": 0, "parsed": 0, "unparsed": 0, "bad_citation": 0, "instruction_lines": 0,
-        "unsupported": 0, "verbatim": 0, "used": 0, "error": "", "failed": False,
+        "unsupported": 0, "not_standalone": 0, "verbatim": 0, "used": 0, "error": "",
+        "failed": False,
         "seconds": 0.0,
         "sentences": [],
     }
@@ -427,7 +446,13 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
     verdicts = verifier.verify(drafts, embedder)
     for (slot, text), draft, verdict in zip(drafted, drafts, verdicts, strict=True):
         draft.verdict = verdict
-        if verdict.status != "supported":
+        if verdict.status == "supported" and _leans_on_context(text):
+            # "He said he was prepared to walk.": the model put a pronoun where its
+            # source sentence names the speaker; as a sentence of the article it points
+            # at nothing (the grounded sentence stands alone, or it was not chosen)
+            report["not_standalone"] += 1
+            report["unsupported"] += 1
+        elif verdict.status != "supported":
             report["unsupported"] += 1
         elif _same_words(text, strip_dateline(grounded[slot].citation.source_text)):
             # A copy of the source adds nothing; the grounded sentence (dateline and
