@@ -488,3 +488,24 @@ def test_a_summary_that_ends_on_its_own_credit_is_not_credited_twice() -> None:
     assert summary_line(plain, "", who, WordCase()) == (
         "The rule would cut 3.1 million people from the program, one report said.")
     assert asked == ["who"]
+
+
+def test_a_description_follows_the_source_sentence_that_gave_its_referent() -> None:
+    from newsdesk.builtin.write_grounded import Candidate, follow_on
+
+    def doc(n: int) -> Document:
+        return Document(id=n, url=f"https://{n}.example/a", canonical_url=f"https://{n}.example/a",
+                        title="Ferry fares", text="", content_hash=str(n))
+
+    history, update = doc(1), doc(2)
+    attempts = Candidate(doc=history, index=0, text="For 16 years, councillors have tried "
+                         "to pass a fare cap.", outlet="")
+    new_bill = Candidate(doc=update, index=0, text="Two councillors on Tuesday urged a vote "
+                         "on a new fare cap.", outlet="")
+    called = Candidate(doc=history, index=1, text="The bill was called the Fair Fares Act, "
+                       "and it failed again and again.", outlet="")
+    assert follow_on([attempts, new_bill, called]) == [attempts, called, new_bill]
+    # in order already, or not opening with a description: as it was
+    assert follow_on([attempts, called, new_bill]) == [attempts, called, new_bill]
+    other = Candidate(doc=history, index=1, text="Councillors tried again in 2019.", outlet="")
+    assert follow_on([attempts, new_bill, other]) == [attempts, new_bill, other]

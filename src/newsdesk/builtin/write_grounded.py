@@ -405,7 +405,7 @@ class GroundedWriter(Writer):
         sentences from one source."""
         if len(body) + 1 <= self.options.brief_sentences:
             planned: list[tuple[str, list[Candidate]]] = [
-                ("lead", [lead, *_in_source_order(body)])]
+                ("lead", follow_on([lead, *_in_source_order(body)]))]
         else:
             by_role: dict[str, list[Candidate]] = {role: [] for role in ROLE_ORDER}
             for cand in body:
@@ -725,6 +725,30 @@ def _in_source_order(cands: list[Candidate]) -> list[Candidate]:
         by_doc.setdefault(id(cand.doc), []).append(cand)
     queues = {doc: sorted(group, key=lambda c: c.index) for doc, group in by_doc.items()}
     return [queues[id(cand.doc)].pop(0) for cand in cands]
+
+
+# "The bill was called the Dream Act ...": a description that its source's sentence
+# before it gave the referent of
+_DESCRIBED = re.compile(r"^The\s+[a-z]")
+
+
+def follow_on(cands: list[Candidate]) -> list[Candidate]:
+    """``cands`` with a sentence that opens with a description ("The bill ...") moved
+    to just after the sentence before it in its source, when that one is read earlier:
+    another outlet's sentence between them may give the description another referent
+    (a 2017 bill between "16 years of attempts to pass legislation" and "The bill was
+    called the Dream Act ... it failed again and again")."""
+    ordered = list(cands)
+    for cand in list(ordered):
+        if not _DESCRIBED.match(cand.written or cand.text):
+            continue
+        at = ordered.index(cand)
+        before = next((i for i, c in enumerate(ordered[:at])
+                       if c.doc is cand.doc and c.index == cand.index - 1), None)
+        if before is not None and before != at - 1:
+            ordered.pop(at)
+            ordered.insert(before + 1, cand)
+    return ordered
 
 
 def _similarity(a: Candidate, b: Candidate) -> float:
