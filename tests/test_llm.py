@@ -532,7 +532,8 @@ def test_a_supported_redraft_that_points_back_is_not_used() -> None:
     grounded = [Sentence(text=source, citation=Citation(
         doc_id=1, sentence_index=0, source_text=source, outlet="The Ledger", number=1))]
     for reply, used in (("She said she was prepared to walk away from the ferry deal. [1]", 0),
-                        ("Ada Moss said she was ready to walk away from the ferry deal. [1]", 1)):
+                        ("Ada Moss told reporters she was prepared to walk away from the "
+                         "deal. [1]", 1)):
         kept, report = redraft(_Reply(reply), _Supports(), None, grounded)  # type: ignore[arg-type]
         assert report["used"] == used, (reply, report)
         assert report["not_standalone"] == 1 - used
@@ -549,11 +550,63 @@ def test_a_headline_in_the_models_words_credits_the_outlet_of_its_fact(
                      **_: Any) -> str:
             asks_headline = headline_prompt in messages[-1]["content"]
             assert asks_headline or "BEGIN SOURCES" in messages[-1]["content"]
-            return "Harbour workers walk out over pay at the port [1]" if asks_headline else ""
+            if not asks_headline:
+                return ""
+            # the first fact's own words, shortened: a headline the checks let through
+            block = messages[-1]["content"].split("BEGIN SOURCES")[1].split("END SOURCES")[0]
+            first = next(line for line in block.splitlines()[1:] if line.strip())
+            return " ".join(first.split()[:7]).rstrip(",.") + " [1]"
 
     article = LLMWriter(llm=Model(""), verifier=_Supports()).write(  # type: ignore[arg-type]
         request_for(demo, "port-strike"))
     assert article is not None
-    assert article.headline.text == "Harbour workers walk out over pay at the port"
+    assert article.verification["llm"]["headline"]["status"] == "used"
     assert article.headline_credit and \
         article.headline_credit in {article.headline.citation.outlet, "one report"}
+
+
+@pytest.mark.parametrize(("draft", "source", "why"), [
+    # a word that turns the fact over, an invented detail, a verb that claims more
+    ("The port has caught five crews whose claims were proven by tests.",
+     "The port has caught five crews whose claims were disproven by tests.", "words"),
+    ("Mayor cancels ferry parade, price tag rises",
+     "Mayor Ada Moss said Friday she had cancelled the ferry parade, citing its high price tag.",
+     "words"),
+    ("Councillor Ada Moss defeated her opponents in the harbour vote.",
+     "Councillor Ada Moss blew away her opponents in the harbour vote on Tuesday.", "words"),
+    # a negation dropped
+    ("The mayor will answer the council's questions.",
+     "The mayor will not answer the council's questions.", "negation"),
+    # the source's speaker dropped: the claim would read as the outlet's
+    ("The mayor will not answer questions about the ferry contract.",
+     "The mayor will not answer questions about the ferry contract, her lawyer told The "
+     "Ledger.", "speaker"),
+])
+def test_a_draft_that_departs_from_its_source_is_caught(draft: str, source: str,
+                                                        why: str) -> None:
+    from newsdesk.builtin.write_llm import departs_from_source
+
+    reason = departs_from_source(draft, source, "The Ledger")
+    assert reason is not None and why in reason, reason
+
+
+def test_a_draft_that_shortens_and_restates_with_the_sources_words_passes() -> None:
+    from newsdesk.builtin.write_llm import departs_from_source
+
+    source = ("Justice Ada Moss, who wrote an opinion joined by two colleagues, said on "
+              "Monday that the ferry law placed an undue burden on riders.")
+    assert departs_from_source("Justice Ada Moss said the ferry law placed an undue burden "
+                               "on riders, The Ledger reported.", source, "The Ledger") is None
+    # a headline may leave "said" out
+    assert departs_from_source("Ferry law places undue burden on riders, Moss says", source,
+                               headline=True) is None
+
+
+def test_a_dotted_abbreviation_is_written_as_its_source_writes_it() -> None:
+    from newsdesk.builtin.write_llm import source_abbreviations
+
+    source = "The U.S. harbour board met the E.U. delegation in Kelvport."
+    assert source_abbreviations("The U. S. board met the E. U. delegation.", source) == \
+        "The U.S. board met the E.U. delegation."
+    assert source_abbreviations("A U. S. board met.", "No abbreviation here.") == \
+        "A U. S. board met."

@@ -42,8 +42,8 @@ from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.errors import LLMError
 from newsdesk.records import Article, Document, Sentence
 from newsdesk.standalone import standalone_problem
-from newsdesk.text import looks_like_instruction
-from newsdesk.writing.candidates import strip_dateline
+from newsdesk.text import STOPWORDS, looks_like_instruction, match_tokens, stem
+from newsdesk.writing.candidates import has_own_attribution, strip_dateline
 
 if TYPE_CHECKING:
     from newsdesk.settings import Settings
@@ -272,6 +272,56 @@ _EXPLETIVE_IT = re.compile(r"^It\s+(?:is|was|has\s+been|had\s+been)\s+(?:not\s+)
                            r"known)\b")
 
 
+# Words that turn a statement into its opposite: a draft keeps every one its source has
+# and adds none.
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none", "nobody",
+                        "nothing", "t"})  # "t": the tail of "didn't" as tokens split it
+# Words a draft may use that its source sentence need not have: the frame's and the
+# reporting verbs' (the outlet's name comes from the citation).
+_FRAME_WORDS = frozenset("""
+according report reports reported reporting said says say told announce announced
+announces one another
+""".split())
+
+
+def departs_from_source(text: str, source: str, outlet: str = "", *,
+                        headline: bool = False) -> str | None:
+    """Why a model's sentence says something its cited source sentence does not, or
+    ``None``: a content word the source does not have, in any form ("proven" for
+    "disproven", "rises" beside a price the source only calls high, "defeated" for
+    "blew away"); a negation added or dropped; or the source's speaker dropped ("...,
+    one of the president's attorneys told The Associated Press" gone, so the claim
+    reads as the outlet's; not for a ``headline``, which the page shows with the
+    outlet's credit and which, as headlines do, leaves "said" out). A 1.5B model's
+    paraphrase is checked word by word: what it may do is shorten, reorder and restate
+    with the source's own words."""
+    said, given = match_tokens(text), match_tokens(f"{source} {outlet}")
+    source_stems = {stem(t) for t in given} | set(given)
+    novel = [t for t in said if t not in STOPWORDS and t not in _FRAME_WORDS
+             and not t.isdigit() and t not in source_stems and stem(t) not in source_stems]
+    if novel:
+        return f"words its source does not have: {', '.join(dict.fromkeys(novel))}"
+    if sum(t in _NEGATIONS for t in said) != sum(t in _NEGATIONS for t in given):
+        return "a negation added or dropped"
+    if not headline and has_own_attribution(source) and \
+            not has_own_attribution(unframe(text).claim):
+        return "the speaker its source gives is dropped"
+    return None
+
+
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def source_abbreviations(text: str, source: str) -> str:
+    """``text`` with the source's dotted abbreviations as the source writes them: a
+    model's tokens come back as "U. S." for "U.S."."""
+    for found in dict.fromkeys(_DOTTED.findall(source)):
+        letters = found.rstrip(".").split(".")
+        spaced = r"\.\s+".join(re.escape(letter) for letter in letters) + r"\."
+        text = re.sub(rf"\b{spaced}", found, text)
+    return text
+
+
 def _leans_on_context(text: str) -> bool:
     """Whether a model's sentence cannot stand in the article on its own (a pronoun for
     someone its source sentence names, a quotation without its speaker, someone's "I"):
@@ -364,8 +414,12 @@ def redraft_headline(llm: LLM, verifier: Verifier, embedder: Embedder, facts: li
         # as the grounded writer credits the headline it takes.
         report["status"] = "copies a source headline"
         return None, report
-    draft = Sentence(text=text, citation=dataclasses.replace(usable[number - 1].citation),
-                     headline=True)
+    fact = usable[number - 1].citation
+    departs = departs_from_source(text, fact.source_text, fact.outlet, headline=True)
+    if departs:
+        report["status"], report["reason"] = "departs from its source", departs
+        return None, report
+    draft = Sentence(text=text, citation=dataclasses.replace(fact), headline=True)
     draft.verdict = verifier.verify([draft], embedder)[0]
     if draft.verdict.status != "supported":
         report["status"] = draft.verdict.status
@@ -397,7 +451,8 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
         "backend": f"llm.{llm.name}", "model": llm.model_name,
         "sources_given": len(given), "withheld_as_instructions": withheld, "requests": 0,
         "lines": 0, "parsed": 0, "unparsed": 0, "bad_citation": 0, "instruction_lines": 0,
-        "unsupported": 0, "not_standalone": 0, "verbatim": 0, "used": 0, "error": "",
+        "unsupported": 0, "departs": 0, "not_standalone": 0, "verbatim": 0, "used": 0,
+        "error": "",
         "failed": False,
         "seconds": 0.0,
         "sentences": [],
@@ -430,7 +485,9 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
         report["unparsed"] += len(parsed.unparsed)
         report["bad_citation"] += len(parsed.bad_citation)
         report["instruction_lines"] += len(parsed.instruction)
-        drafted += [(chunk[number - 1], text) for number, text in parsed.sentences]
+        drafted += [(chunk[number - 1], source_abbreviations(
+            text, grounded[chunk[number - 1]].citation.source_text))
+            for number, text in parsed.sentences]
     report["seconds"] = round(time.perf_counter() - started, 2)
     if not drafted:
         if not report["error"]:
@@ -446,7 +503,13 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
     verdicts = verifier.verify(drafts, embedder)
     for (slot, text), draft, verdict in zip(drafted, drafts, verdicts, strict=True):
         draft.verdict = verdict
-        if verdict.status == "supported" and _leans_on_context(text):
+        departs = departs_from_source(text, grounded[slot].citation.source_text,
+                                      grounded[slot].citation.outlet)
+        if verdict.status == "supported" and departs:
+            report["departs"] += 1
+            report["unsupported"] += 1
+            log.debug("%s: draft not used (%s): %s", item, departs, text)
+        elif verdict.status == "supported" and _leans_on_context(text):
             # "He said he was prepared to walk.": the model put a pronoun where its
             # source sentence names the speaker; as a sentence of the article it points
             # at nothing (the grounded sentence stands alone, or it was not chosen)

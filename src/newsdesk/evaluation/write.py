@@ -522,7 +522,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def llm_totals(results: list[StoryResult]) -> dict[str, Any]:
     """What the model did over all stories: its drafted lines and what became of them."""
     keys = ("sources_given", "requests", "lines", "parsed", "unparsed", "bad_citation",
-            "unsupported", "not_standalone", "verbatim", "used")
+            "unsupported", "departs", "not_standalone", "verbatim", "used")
     totals: dict[str, Any] = {k: sum(int(r.llm.get(k, 0)) for r in results) for k in keys}
     headlines = [r.llm.get("headline", {}).get("status", "") for r in results if r.llm]
     totals["headline_statuses"] = {s: headlines.count(s) for s in sorted(set(headlines))}
