@@ -229,6 +229,10 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
                      "passes in Kelvport, November 27, 2011.") == "boilerplate"
     assert rejection("The fare rise is seen as a test of the mayor's promise to riders.") \
         is None
+    assert rejection("Mayor Ada Moss boards a ferry for a trip to Halden, Sunday, Sept. 22, "
+                     "2019, at Kelvport pier.") == "boilerplate"
+    assert rejection("The mayor said on Sunday, Sept. 22, that the ferry would run again.") \
+        is None
     assert rejection("You can add location information to your Tweets, such as your city.")
     assert rejection("Story continues below advertisement and more text to pad it out.")
     assert rejection("Republican Brian Kemp will be the next governor of Georgia, following") \

@@ -59,6 +59,13 @@ _ANOTHER_TEXT = re.compile(
     r"(?!\s+(?:board|page|staff|team|writers|rate|figure|number|inflation|index)\b)"
     r"(?!,?\s+(?:\w+\s+){0,2}(?:in|by|for|published|titled|headlined|called|on)\s+"
     r"(?:the\s+)?[A-Z“\"])", re.IGNORECASE)
+# A wire picture caption: what is seen, then the weekday and the full date between
+# commas ("President Ada Moss boards a ferry to Halden, Sunday, Sept. 22, 2019, at
+# Kelvport pier."), a form news prose does not use.
+_CAPTION_DATE = re.compile(
+    r",\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+"
+    r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.?\s+"
+    r"\d{1,2},\s+\d{4}\b")
 # A picture caption ends with its credit: "(David M Warren / Staff Photographer)".
 CREDIT = re.compile(r"\((?:[^()]*/[^()]*|AP|Associated Press|Reuters|AFP|Getty)\)\s*$")
 # Connectives that tie a sentence to the one before it in its source; out of that
@@ -167,7 +174,7 @@ def rejection(sentence: str) -> str | None:
     if n_words < MIN_WORDS or n_words > MAX_WORDS:
         return "length"
     if _BOILERPLATE.search(sentence) or CREDIT.search(sentence) or _CAPTION.search(sentence) \
-            or _BIO.search(sentence):
+            or _CAPTION_DATE.search(sentence) or _BIO.search(sentence):
         return "boilerplate"
     if looks_like_instruction(sentence):
         return "instruction"  # text addressed to a language model is not news
