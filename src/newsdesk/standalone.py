@@ -83,6 +83,12 @@ def unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
+def quotes_blanked(text: str) -> str:
+    """``text`` with each quoted passage replaced by as many spaces: what
+    :func:`unquoted` keeps, at the positions it has in ``text``."""
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _is_title(quoted: str) -> bool:
     """A quoted title ("For the Love of Money", "Male and Female He Created Them"):
     its words of four letters or more are all capitalised."""

@@ -452,9 +452,7 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
         "sources_given": len(given), "withheld_as_instructions": withheld, "requests": 0,
         "lines": 0, "parsed": 0, "unparsed": 0, "bad_citation": 0, "instruction_lines": 0,
         "unsupported": 0, "departs": 0, "not_standalone": 0, "verbatim": 0, "used": 0,
-        "error": "",
-        "failed": False,
-        "seconds": 0.0,
+        "error": "", "failed": False, "seconds": 0.0,
         "sentences": [],
     }
     if not given:
@@ -503,21 +501,20 @@ def redraft(llm: LLM, verifier: Verifier, embedder: Embedder, grounded: list[Sen
     verdicts = verifier.verify(drafts, embedder)
     for (slot, text), draft, verdict in zip(drafted, drafts, verdicts, strict=True):
         draft.verdict = verdict
-        departs = departs_from_source(text, grounded[slot].citation.source_text,
-                                      grounded[slot].citation.outlet)
-        if verdict.status == "supported" and departs:
+        cited = grounded[slot].citation
+        if verdict.status != "supported":
+            report["unsupported"] += 1
+        elif departs := departs_from_source(text, cited.source_text, cited.outlet):
             report["departs"] += 1
             report["unsupported"] += 1
             log.debug("%s: draft not used (%s): %s", item, departs, text)
-        elif verdict.status == "supported" and _leans_on_context(text):
+        elif _leans_on_context(text):
             # "He said he was prepared to walk.": the model put a pronoun where its
             # source sentence names the speaker; as a sentence of the article it points
             # at nothing (the grounded sentence stands alone, or it was not chosen)
             report["not_standalone"] += 1
             report["unsupported"] += 1
-        elif verdict.status != "supported":
-            report["unsupported"] += 1
-        elif _same_words(text, strip_dateline(grounded[slot].citation.source_text)):
+        elif _same_words(text, strip_dateline(cited.source_text)):
             # A copy of the source adds nothing; the grounded sentence (dateline and
             # opener removed, outlet credited) stays.
             report["verbatim"] += 1

@@ -438,9 +438,10 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
                 not _continues(sentence, previous, antecedent):
             reasons.append(f"'the {noun}' points back to something the article has not "
                            f"introduced")
-    for mention in _TEXT_REFERENCE.finditer(_QUOTED.sub(" ", core)):
+    outside = _QUOTED.sub(" ", core)
+    for mention in _TEXT_REFERENCE.finditer(outside):
         noun = mention.group("noun").split()[-1].lower()
-        if not _TEXT_NAMED.match(_QUOTED.sub(" ", core)[mention.end():]) and \
+        if not _TEXT_NAMED.match(outside[mention.end():]) and \
                 not re.search(rf"\b{noun}s?\b", prior_text, re.IGNORECASE):
             reasons.append(f"{mention.group(0)!r} points at a text the article has not "
                            f"introduced")

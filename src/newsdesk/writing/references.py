@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 
 from newsdesk.records import Document
-from newsdesk.standalone import unquoted
+from newsdesk.standalone import quotes_blanked, unquoted
 from newsdesk.text import match_tokens, stem
 
 #: Words that may stand before a surname and introduce the person well enough
@@ -147,9 +147,6 @@ _DEMONSTRATIVE = re.compile(r"\b(?:these|those)\s+(?P<noun>(?!who\b|which\b|that
                             r"same\b)(?![a-z]+(?:ly|ing)\b)[a-z][a-z-]+)\b")
 
 
-_QUOTED_SPAN = re.compile(r"[“\"][^“”\"]*[”\"]")
-
-
 def named_in(doc: Document) -> str:
     """What a sentence of ``doc`` may take a person's full name from: the document's
     title and its text ("Mueller" in a one-sentence excerpt whose headline says "Robert
@@ -244,8 +241,7 @@ class ReferenceTracker:
             self.introduced_people.update(f for f in fulls if f in text)
 
     def _people(self, text: str, source_text: str) -> str | None:
-        # quotations blanked to the same length, so a position in it is one in text
-        outside = _QUOTED_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+        outside = quotes_blanked(text)  # a position in it is one in text
         for surname, fulls in self.shared.items():
             for match, _previous in bare_mentions(surname, outside):
                 # only a full name earlier in the same sentence tells which one it is
