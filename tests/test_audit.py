@@ -242,6 +242,22 @@ def test_a_quantifier_needs_its_group() -> None:
     assert antecedent(sentence("All ferries will run on Sunday."), [], []) == []
 
 
+def test_all_of_it_and_the_same_need_what_they_point_at() -> None:
+    source = ("Critics called the fare plan a giveaway to the ferry operator. All of it was "
+              "about as believable as the mayor's promise. The same people who praised the "
+              "plan in June spent Monday attacking it.")
+    unrelated = [sentence("The council met on Monday to discuss the budget.", doc="2")]
+    for text in ("All of it was about as believable as the mayor's promise.",
+                 "The same people who praised the plan in June spent Monday attacking it."):
+        assert antecedent(sentence(text, source), unrelated, [source]) != [], text
+    carried = sentence("Critics called the fare plan a giveaway to the ferry operator.", source)
+    assert antecedent(sentence("All of it was about as believable as the mayor's promise.",
+                               source), [carried], [source]) == []
+    for text in ("The same rules as last year apply to river ferries.",
+                 "All of the ferries ran late on Monday."):
+        assert antecedent(sentence(text), unrelated, []) == [], text
+
+
 def test_he_needs_the_person_introduced() -> None:
     source = "Rand Okafor introduced a bill on Monday. He said fares were too high."
     target = sentence("He said fares were too high.", source)

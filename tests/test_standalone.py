@@ -31,6 +31,11 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("Within seconds, he was tackled by two members of the security team.",
      "needs_context"),
     ("All were defeated in the Republican-controlled chamber on Tuesday.", "needs_context"),
+    ("All of it was about as believable as the mayor's claim that he acted for the city.",
+     "needs_context"),
+    ("Much of this was settled before the port strike began.", "needs_context"),
+    ("The same people who praised the ferry plan last year spent Monday attacking it.",
+     "needs_context"),
     ("And [he] had just taken everything that people thought of the flag.", "needs_context"),
     ("Is the deal dead after the vote on Tuesday night?", "question"),
     ("In a letter to publisher A.G.", "incomplete"),
@@ -46,6 +51,9 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
     "Some 700,000 immigrants were brought to the country as children.",
     "US officials said the talks would resume in Geneva next week.",
     "The group called the plan a “good shutdown” for the sector.",
+    "The same-sex marriage case reached the court in March.",
+    "All of the 40 ferries were back in service by Friday.",
+    "The same fares as last year apply on the river routes.",
 ])
 def test_sentences_that_stand_alone(sentence: str) -> None:
     assert standalone_problem(sentence) is None

@@ -243,6 +243,7 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("But there's less here than meets the eye.") == "counterpoint"
     assert rejection("Still, the whole effort looks smaller than it first seemed.") == \
         "counterpoint"
+    assert rejection("After all, the next election is around the corner.") == "counterpoint"
     # with a name, a number or a speaker it is news, and the connective alone goes
     assert rejection("But the harbour board voted 7-2 to keep the ferry running.") is None
     assert rejection("But the port authority said the cranes would restart on Monday.") \

@@ -59,9 +59,11 @@ _INSERTION = re.compile(r"\[[^\]]{1,40}\]")
 # "All were defeated", "Many have left", "Two said": a quantifier standing for people or
 # things named before
 _QUANTIFIER_PRONOUN = re.compile(
-    r"^(?:All|Some|Many|Most|Several|None|Each|Few|Either|One|Two|Three|Four|Five|Others)\s+"
-    r"(?:of\s+(?:them|those|these|us)|are|were|was|is|have|has|had|will|would|could|can|did|"
+    r"^(?:All|Some|Many|Most|Much|Several|None|Each|Few|Either|One|Two|Three|Four|Five|"
+    r"Others)\s+(?:of\s+(?:them|those|these|us|it|this|that)\b|are|were|was|is|have|has|had|will|would|could|can|did|"
     r"do|does|said|say|says|also|agreed|remain|remained)\b")
+# "The same people who ...", "The same day, ...": the same as something said before
+_SAME = re.compile(r"^(?:The|At\s+the|On\s+the|In\s+the)\s+same\s+(?!as\b)\w+\b(?!\s+as\b)")
 # "“...,” he said.", "“...,” she told reporters": a quotation credited to a pronoun
 _PRONOUN_SPEAKER = re.compile(r"^\W*(?:he|she|they|it)\s+(?:said|says|told|added|wrote|asked|"
                               r"tweeted|explained|noted|argued|continued|replied)\b",
@@ -176,7 +178,7 @@ def standalone_problem(text: str) -> str | None:
     elif first_word(sentence) in DANGLING or subject_word(sentence).capitalize() in DANGLING:
         return "needs_context"
     if (_QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence)
-            or _ENUMERATION.match(sentence)
+            or _ENUMERATION.match(sentence) or _SAME.match(sentence)
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
     if _INSERTION.search(unquoted(sentence)):

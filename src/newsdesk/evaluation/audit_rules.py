@@ -304,7 +304,8 @@ def uncredited_quote(text: str, *, outlet: str = "", source_sentence: str = "") 
 _INTRO = r"(?:[A-Z][^,]{1,40},\s+)?"
 _PRONOUN = re.compile(rf"^{_INTRO}(?:(?P<p>he|she|they|it|this|that|these|those|his|her|"
                       r"their|its)(?![\w-])|(?P<q>all|both|each|neither|none|most|many|"
-                      r"several|others|some)(?=\s+(?:of\s+(?:them|these|those)|were|was|are|"
+                      r"much|several|others|some)(?=\s+(?:of\s+(?:them|these|those|it|this|"
+                      r"that)\b|were|was|are|"
                       r"is|have|had|has|will|would|could|said|say)\b))", re.IGNORECASE)
 # A quotation credited to a pronoun: its speaker needs an antecedent too.
 _PRONOUN_SPEAKER = re.compile(rf"(?:[,”\"]|[.!?][”\"])\s+(?P<p>he|she|they)\s+(?:also\s+)?"
@@ -329,6 +330,9 @@ poll document indictment complaint network official lawmaker
 """)
 _DEFINITE = re.compile(rf"^{_INTRO}the\s+(?P<noun>{'|'.join(sorted(POINTING_NOUNS))})(?![\w-])",
                        re.IGNORECASE)
+# "The same people who ...", "the same day": the same as something named before
+_SAME = re.compile(rf"^{_INTRO}the\s+same\s+(?!as\b)(?P<noun>[a-z]+)\b(?!\s+as\b)",
+                   re.IGNORECASE)
 _PERSONAL = {"he", "she", "his", "her"}
 # A text the reader was never shown: "the article from Lisa Rein claims ...", "The piece
 # also quotes ...", "the opening paragraph". Named where it is mentioned ("the op-ed in
@@ -438,6 +442,10 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
                 not _continues(sentence, previous, antecedent):
             reasons.append(f"'the {noun}' points back to something the article has not "
                            f"introduced")
+    same = _SAME.match(core)
+    if same and not _continues(sentence, previous, antecedent):
+        reasons.append(f"'the same {same.group('noun')}' points back to something the "
+                       f"article has not introduced")
     outside = _QUOTED.sub(" ", core)
     for mention in _TEXT_REFERENCE.finditer(outside):
         noun = mention.group("noun").split()[-1].lower()

@@ -77,7 +77,8 @@ _OPENERS = re.compile(
     r"Now|Of course|At the same time|Nonetheless|Nevertheless|Then|Plus|Again),\s+)")
 # A connective that argues with the sentence before it ("But there's less here than
 # meets the eye."): what follows is the author's counterpoint.
-_CONTRAST = re.compile(r"^(?:But|Yet|However|Still|Nonetheless|Nevertheless|Instead)\b,?\s+")
+_CONTRAST = re.compile(r"^(?:But|Yet|However|Still|Nonetheless|Nevertheless|Instead|"
+                       r"After\s+all)\b,?\s+")
 _PARENTHETICAL = re.compile(r"\s*\(([^()“”\"]{1,80})\)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # "HALDEN, Nov 19 (Allied Wire) — ", "SYCAMORE, Ill. --", "CAIRO—", "(CNN) - ": place names
