@@ -253,6 +253,9 @@ def test_all_of_it_and_the_same_need_what_they_point_at() -> None:
     carried = sentence("Critics called the fare plan a giveaway to the ferry operator.", source)
     assert antecedent(sentence("All of it was about as believable as the mayor's promise.",
                                source), [carried], [source]) == []
+    argued = sentence("After all, the 2030 election is around the corner.",
+                      "The mayor must act. After all, the 2030 election is around the corner.")
+    assert antecedent(argued, unrelated, []) != []
     for text in ("The same rules as last year apply to river ferries.",
                  "All of the ferries ran late on Monday."):
         assert antecedent(sentence(text), unrelated, []) == [], text

@@ -36,6 +36,8 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("Much of this was settled before the port strike began.", "needs_context"),
     ("The same people who praised the ferry plan last year spent Monday attacking it.",
      "needs_context"),
+    ("After all, the 2030 election is around the corner.", "needs_context"),
+    ("As a result, 40 ferries stayed in port on Monday.", "needs_context"),
     ("And [he] had just taken everything that people thought of the flag.", "needs_context"),
     ("Is the deal dead after the vote on Tuesday night?", "question"),
     ("In a letter to publisher A.G.", "incomplete"),
@@ -147,3 +149,12 @@ def test_a_word_capitalised_only_inside_a_longer_name_is_lower_cased_behind_a_fr
     # a first name seen only before a surname, and a word capitalised on its own, are names
     assert {"donald", "american"} <= case.proper
     assert "job" in case.lower and "job" not in case.proper
+
+
+def test_quoted_runs_are_the_words_inside_quotation_marks() -> None:
+    from newsdesk.standalone import quoted_runs
+    one = quoted_runs("“The work goes on with all speed and urgency,” the mayor said.")
+    other = quoted_runs("“The work goes on with all speed and all urgency,” said the mayor.")
+    assert ("goes", "on", "with", "all") in one & other
+    assert not quoted_runs("The work goes on with all speed, the mayor said.")
+    assert not quoted_runs("He called it a “good shutdown” on Monday.")  # under four words

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from newsdesk.attribution import WordCase, frame
+from newsdesk.attribution import WordCase, frame, unframe
 from newsdesk.backends.writer import WriteRequest
 from newsdesk.builtin.embed_onnx import OnnxMiniLMEmbedder
 from newsdesk.builtin.write_grounded import ROLE_HEADINGS, GroundedWriter
@@ -15,7 +17,7 @@ from newsdesk.records import Document
 from newsdesk.stages.ingest import ingest
 from newsdesk.standalone import speaker_names
 from newsdesk.text import split_sentences
-from newsdesk.writing.candidates import compress, rejection, strip_dateline
+from newsdesk.writing.candidates import compress, has_own_attribution, rejection, strip_dateline
 from newsdesk.writing.headlines import headline_options, plain_title
 
 from demo_corpus import make_context, story_of_url, wave_sources
@@ -111,6 +113,27 @@ def test_facts_are_attributed_to_outlets(demo_documents, embedder) -> None:
         assert any(outlet in text for outlet in outlets)
 
 
+def test_an_outlet_is_named_again_when_the_article_comes_back_to_it(demo_documents,
+                                                                   embedder) -> None:
+    """A sentence after another outlet's sentence names whose it is (or its own speaker):
+    left bare, a reader takes it for the other outlet's reporting."""
+    switches = 0
+    for docs in demo_documents.values():
+        article = write(docs, embedder)
+        body = [*article.lead, *(s for sec in article.sections for s in sec.sentences)]
+        for before, sentence in itertools.pairwise(body):
+            if before.citation.doc_id == sentence.citation.doc_id:
+                continue
+            switches += 1
+            credited = unframe(sentence.text).credited
+            assert credited in (sentence.citation.outlet, "one report", "another report") \
+                or has_own_attribution(sentence.text) or \
+                sentence.text.startswith(("“", '"')), sentence.text
+            others = {s.outlet for s in article.sources} - {sentence.citation.outlet}
+            assert credited not in others, (sentence.text, sentence.citation.outlet)
+    assert switches >= 5
+
+
 def test_story_with_follow_ups_leads_with_the_latest_news(demo_documents, embedder) -> None:
     docs = demo_documents["port-strike"]
     article = write(docs, embedder)
@@ -131,6 +154,55 @@ def test_too_little_text_gives_no_article(embedder) -> None:
                    site_name="X")
     assert GroundedWriter().write(WriteRequest(story_id=1, documents=[doc],
                                                embedder=embedder)) is None
+
+
+def test_one_quotation_is_given_once_not_in_two_outlets_versions() -> None:
+    """Two outlets' versions of one quotation ("with all urgency" / "with every boat we
+    have") side by side read as a misquote: once one is chosen, the other is not, however
+    different the rest of the sentences."""
+    from newsdesk.builtin.write_grounded import Candidate
+
+    doc = Document(id=1, url="https://a.example/", canonical_url="https://a.example/",
+                   title="Ferry capsizes", text="", content_hash="a", site_name="A")
+    texts = [
+        "At least 12 people died when a ferry capsized off Kelvport on Tuesday.",
+        "“The search goes on with every boat we have and with all urgency,” harbour master "
+        "Ines Carrow said.",
+        "“The search goes on with every boat we have,” said harbour master Ines Carrow, "
+        "who flew back from Ashgrove to take charge of 40 divers.",
+        "An inquiry into the ferry's loading will open next month.",
+    ]
+    axes = np.eye(4, dtype=np.float32)  # no two alike by meaning
+    cands = [Candidate(doc=doc, index=i, text=t, outlet="A", vector=axes[i],
+                       score=1.0 - i / 10, written=t) for i, t in enumerate(texts)]
+    chosen = GroundedWriter()._select(cands[1:], [cands[0]], budget=3, weights={})
+    quoting = [c.text for c in chosen if "The search goes on" in c.text]
+    assert len(quoting) == 1 and chosen[-1].text == texts[3], [c.text for c in chosen]
+
+
+def test_the_headline_says_what_the_article_tells(embedder) -> None:
+    """A source whose text gave the article nothing (here: a columnist's "we" and "I")
+    does not give it a headline that promises something else (fact-checks), however
+    central its title's words."""
+    spec = [("ledger", "Kelvport ferry fares to fall 20% from June, harbour board says",
+             "The Kelvport harbour board voted on Monday to cut ferry fares by 20% from "
+             "June. The cut follows three weeks of protests by riders at the North Quay "
+             "terminal. Board chair Ines Carrow said the cut would cost the port 4 million "
+             "a year."),
+            ("courier", "Riders win: Kelvport ferry fares cut after weeks of protest",
+             "Ferry riders in Kelvport won a 20% fare cut on Monday after weeks of protests. "
+             "The harbour board approved the cut by a vote of 7-2. Councillor Ada Moss, who "
+             "led the protests, called the vote a victory for commuters."),
+            ("globe", "Kelvport ferry fares: five claims fact-checked",
+             "We looked at what the board said. I think it got the numbers wrong. You should "
+             "read the minutes yourself.")]
+    docs = [Document(id=i, url=f"https://{n}.example/a", canonical_url=f"https://{n}.example/a",
+                     title=t, text=x, content_hash=n, site_name=n.title())
+            for i, (n, t, x) in enumerate(spec, 1)]
+    article = write(docs, embedder)
+    told = {s.citation.doc_id for s in article.body_sentences() if not s.headline}
+    assert 3 not in told
+    assert article.headline.citation.doc_id in told, article.headline.text
 
 
 def test_excerpts_cut_off_mid_sentence_still_make_a_brief(embedder) -> None:

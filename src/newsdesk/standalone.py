@@ -62,6 +62,12 @@ _QUANTIFIER_PRONOUN = re.compile(
     r"^(?:All|Some|Many|Most|Much|Several|None|Each|Few|Either|One|Two|Three|Four|Five|"
     r"Others)\s+(?:of\s+(?:them|those|these|us|it|this|that)\b|are|were|was|is|have|has|had|will|would|could|can|did|"
     r"do|does|said|say|says|also|agreed|remain|remained)\b")
+# "After all, ...", "As a result, ...", "By contrast, ...": an argument from, or a
+# consequence of, the sentence before
+_ARGUES_FROM_BEFORE = re.compile(
+    r"^(?:After\s+all|As\s+a\s+result|In\s+turn|By\s+contrast|In\s+contrast|"
+    r"On\s+the\s+other\s+hand|Conversely|In\s+other\s+words|That\s+said|Even\s+so|"
+    r"To\s+be\s+sure|For\s+that\s+reason|Because\s+of\s+(?:this|that))\b")
 # "The same people who ...", "The same day, ...": the same as something said before
 _SAME = re.compile(r"^(?:The|At\s+the|On\s+the|In\s+the)\s+same\s+(?!as\b)\w+\b(?!\s+as\b)")
 # "“...,” he said.", "“...,” she told reporters": a quotation credited to a pronoun
@@ -103,6 +109,16 @@ def quoted_words(text: str) -> int:
     words (a quoted title is not)."""
     return max((len(m.group(0).split()) for m in _QUOTED.finditer(text)
                 if not _is_title(m.group(0))), default=0)
+
+
+def quoted_runs(text: str, size: int = 4) -> set[tuple[str, ...]]:
+    """Every run of ``size`` words inside the quotations of ``text`` (lower case, no
+    punctuation): two sentences that share one quote the same words."""
+    runs: set[tuple[str, ...]] = set()
+    for match in _QUOTED.finditer(text):
+        words = re.findall(r"[a-z0-9]+(?:[’'][a-z]+)?", match.group(0).lower())
+        runs.update(tuple(words[i:i + size]) for i in range(len(words) - size + 1))
+    return runs
 
 
 def has_speaker(text: str) -> bool:
@@ -179,6 +195,7 @@ def standalone_problem(text: str) -> str | None:
         return "needs_context"
     if (_QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence)
             or _ENUMERATION.match(sentence) or _SAME.match(sentence)
+            or _ARGUES_FROM_BEFORE.match(sentence)
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
     if _INSERTION.search(unquoted(sentence)):

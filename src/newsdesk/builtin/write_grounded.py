@@ -53,7 +53,7 @@ from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.outlets import is_opinion, outlet_name
 from newsdesk.records import Article, Citation, Document, Section, Sentence, SourceRef, iso
-from newsdesk.standalone import quoted_words, speaker_names
+from newsdesk.standalone import quoted_runs, quoted_words, speaker_names
 from newsdesk.story_features import embedding_text
 from newsdesk.text import content_words, names, numbers, slugify, split_sentences
 from newsdesk.writing.candidates import (
@@ -243,17 +243,23 @@ class GroundedWriter(Writer):
                 outlet=cand.outlet, url=cand.doc.canonical_url, number=numbers_of[cand.doc.id]))
 
         credited: set[int] = set()
+        frames = [0]  # how many body sentences were framed: leading and trailing alternate
+        previous: list[int] = []  # the source of the sentence read just before
 
         def render(cand: Candidate) -> Sentence:
             # The outlet is named on the first of its sentences that does not say who
-            # said it already; an outlet without a name is "one report" or "another
-            # report", so that no source's words read as the newsroom's own.
+            # said it already, and again whenever the article comes back to it after
+            # another outlet's sentence (else a reader takes it for the other outlet's
+            # reporting); an outlet without a name is "one report" or "another report",
+            # so that no source's words read as the newsroom's own.
             text = cand.written
-            if (id(cand.doc) not in credited and not has_own_attribution(text)
+            switched = bool(previous) and previous[-1] != id(cand.doc)
+            previous.append(id(cand.doc))
+            if ((id(cand.doc) not in credited or switched) and not has_own_attribution(text)
                     and not text.startswith(("“", '"', "‘", "'"))):
                 credited.add(id(cand.doc))
-                text = frame(text, who(cand), trailing=len(credited) % 2 == 0,
-                             case=case)
+                frames[0] += 1
+                text = frame(text, who(cand), trailing=frames[0] % 2 == 0, case=case)
             return cite(cand, text)
 
         case = word_case(d.text for d in news)
@@ -262,12 +268,14 @@ class GroundedWriter(Writer):
         # (at its head when the sentence ends on its own credit: "..., officials said.")
         summary_text = summary_line(summary.written, summary.outlet, lambda: who(summary), case)
         summary_sentence = cite(summary, summary_text)
-        headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of,
-                                          known=request.vectors)
-
         layout = self._compose(lead, summary, ranked_body, request.max_sentences - 1,
                                candidates=candidates, has_updates=has_updates,
                                story_year=story_year, tracker=tracker)
+        told = {id(c.doc) for c in [summary, *(c for _, m in layout for c in m)]}
+        headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of,
+                                          known=request.vectors,
+                                          told=[d for d in news if id(d) in told],
+                                          opening=[summary, *layout[0][1]])
         lead_sentences = [render(c) for c in layout[0][1]]
         sections: list[Section] = []
         taken: set[str] = set()
@@ -484,7 +492,9 @@ class GroundedWriter(Writer):
 
     def _headline(self, docs: list[Document], lead: Candidate, candidates: list[Candidate],
                   embedder: Embedder, numbers_of: dict[int | None, int],
-                  *, known: dict[int, np.ndarray] | None = None) -> tuple[Sentence, str]:
+                  *, known: dict[int, np.ndarray] | None = None,
+                  told: list[Document] | None = None,
+                  opening: list[Candidate] | None = None) -> tuple[Sentence, str]:
         """The headline and the outlet it is credited to.
 
         Among the sources' own headlines that read as plain news (see
@@ -494,12 +504,26 @@ class GroundedWriter(Writer):
         small bonus (:data:`NAMED_HEADLINE_BONUS`). Sources without a usable headline:
         the lead cut to headline length. A report is its title and lead as clustering
         embedded them (``known``, by document id; embedded here when missing).
+
+        The headline says what the article says: the title of a report the article
+        does not tell (``told``: the reports it quotes) is a candidate only when it is
+        as close to the article's opening (``opening``: summary and lead) as the
+        closest title of a told report ("Seven claims about India fact-checked" over a
+        story of protests promised what the page did not have).
         """
         titled = [d for d in docs if plain_title(d.title)]
         if not titled:
             return self._headline_from_text(lead, candidates, embedder, numbers_of)
         titles = embedder.embed_batch([d.title.strip() for d in titled])
         reports = document_vectors(docs, embedder, known or {})
+        told_ids = {id(d) for d in told or docs}
+        vectors = [c.vector for c in opening or [] if c.vector is not None]
+        if vectors and any(id(d) in told_ids for d in titled):
+            centre = np.mean(vectors, axis=0)
+            near = titles @ (centre / max(float(np.linalg.norm(centre)), 1e-9))
+            bar = max(float(near[i]) for i, d in enumerate(titled) if id(d) in told_ids)
+            keep = [i for i, d in enumerate(titled) if id(d) in told_ids or near[i] >= bar]
+            titled, titles = [titled[i] for i in keep], titles[keep]
 
         def fairness(i: int) -> float:
             doc = titled[i]
@@ -645,6 +669,9 @@ class GroundedWriter(Writer):
         pool = [c for c in candidates if all(c is not f for f in fixed)]
         lam = opts.diversity
         chosen_numbers: set[str] = set().union(*(numbers(c.text) for c in fixed))
+        # words quoted already: two outlets' versions of one quotation ("all speed and
+        # urgency" / "all speed and all urgency") read as a misquote side by side
+        chosen_quotes = set().union(*(quoted_runs(c.text) for c in fixed))
         covered: set[str] = set().union(*(c.concepts for c in fixed))
         top_gain = max((sum(weights.get(p, 0) for p in c.concepts) for c in pool), default=0)
         used = sum(c.length for c in fixed)
@@ -657,6 +684,8 @@ class GroundedWriter(Writer):
                 if overlap >= REDUNDANT or (overlap >= REPEATS_FIGURES and numbers(cand.text)
                                             and numbers(cand.text) <= chosen_numbers):
                     continue
+                if chosen_quotes and quoted_runs(cand.text) & chosen_quotes:
+                    continue
                 value = lam * cand.score - (1 - lam) * overlap
                 if opts.coverage_weight and top_gain:
                     gain = sum(weights.get(p, 0) for p in cand.concepts - covered)
@@ -667,6 +696,7 @@ class GroundedWriter(Writer):
                 break
             chosen.append(best)
             chosen_numbers |= numbers(best.text)
+            chosen_quotes |= quoted_runs(best.text)
             covered |= best.concepts
             used += best.length
             assert best.vector is not None

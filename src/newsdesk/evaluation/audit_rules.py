@@ -333,6 +333,11 @@ _DEFINITE = re.compile(rf"^{_INTRO}the\s+(?P<noun>{'|'.join(sorted(POINTING_NOUN
 # "The same people who ...", "the same day": the same as something named before
 _SAME = re.compile(rf"^{_INTRO}the\s+same\s+(?!as\b)(?P<noun>[a-z]+)\b(?!\s+as\b)",
                    re.IGNORECASE)
+# "After all, ...", "As a result, ...": an argument from, or a consequence of, what the
+# source said just before
+_FROM_BEFORE = re.compile(r"^(?P<c>after\s+all|as\s+a\s+result|in\s+turn|by\s+contrast|"
+                          r"in\s+contrast|on\s+the\s+other\s+hand|conversely|"
+                          r"in\s+other\s+words|that\s+said|even\s+so)\b", re.IGNORECASE)
 _PERSONAL = {"he", "she", "his", "her"}
 # A text the reader was never shown: "the article from Lisa Rein claims ...", "The piece
 # also quotes ...", "the opening paragraph". Named where it is mentioned ("the op-ed in
@@ -442,6 +447,10 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
                 not _continues(sentence, previous, antecedent):
             reasons.append(f"'the {noun}' points back to something the article has not "
                            f"introduced")
+    connective = _FROM_BEFORE.match(core)
+    if connective and not _continues(sentence, previous, antecedent):
+        reasons.append(f"opens with {connective.group('c')!r}, which argues from a "
+                       f"sentence the article does not have")
     same = _SAME.match(core)
     if same and not _continues(sentence, previous, antecedent):
         reasons.append(f"'the same {same.group('noun')}' points back to something the "
