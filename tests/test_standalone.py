@@ -20,6 +20,9 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("I'm afraid that might be the case for the whole region.", "first_person"),
     ("We will not live in fear of the new rules, the letter said.", "first_person"),
     ("You'd be surprised at how many people are taking the train now.", "second_person"),
+    ("Congrats to Ines Carrow, who just got the hardest job on the harbour board.",
+     "second_person"),
+    ("Shame on the council for waiting three years to fix the ferry pier.", "second_person"),
     # a quotation whose speaker stayed in the sentence before
     ("“Nobody expected the numbers to climb this fast in the first week.”",
      "quote_without_speaker"),
@@ -56,6 +59,7 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
     "The same-sex marriage case reached the court in March.",
     "All of the 40 ferries were back in service by Friday.",
     "The same fares as last year apply on the river routes.",
+    "Thanks to a surge in riders, the ferry line made a profit in 2025.",
 ])
 def test_sentences_that_stand_alone(sentence: str) -> None:
     assert standalone_problem(sentence) is None

@@ -316,6 +316,13 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("Still, the whole effort looks smaller than it first seemed.") == \
         "counterpoint"
     assert rejection("After all, the next election is around the corner.") == "counterpoint"
+    # a quote widget's tickers after a company's name are not part of the sentence
+    from newsdesk.writing.candidates import light_form
+    assert light_form("Investors cheered the move at Kestrel Holdings KSTL, +2.00% KSTB, "
+                      "-1.89% on Monday.") == "Investors cheered the move at Kestrel " \
+        "Holdings on Monday."
+    assert light_form("Fares in the US, +2% on the year, rose again.") == \
+        "Fares in the US, +2% on the year, rose again."
     # with a name, a number or a speaker it is news, and the connective alone goes
     assert rejection("But the harbour board voted 7-2 to keep the ferry running.") is None
     assert rejection("But the port authority said the cranes would restart on Monday.") \
@@ -428,6 +435,14 @@ def test_sources_without_outlet_title_or_date_still_make_an_article(demo_documen
     for text in first.values():
         assert "one report" in text or "another report" in text or \
             has_own_attribution(text) or text.startswith(("“", '"')), text
+    # two reports are never both "one report", even from one feed of unnamed items
+    by_credit: dict[str, set[int]] = {}
+    for sentence in article.body_sentences():
+        for credit in ("one report", "another report"):
+            if credit in sentence.text:
+                by_credit.setdefault(credit, set()).add(sentence.citation.doc_id)
+    assert len(by_credit.get("one report", set())) == 1, by_credit
+    assert len(by_credit) == 2, by_credit
     verdicts = AlignmentVerifier().verify(article.body_sentences(), embedder)
     assert verdicts[0].status == "supported", verdicts[0]  # the headline
     assert sum(v.status == "supported" for v in verdicts) / len(verdicts) >= 0.9

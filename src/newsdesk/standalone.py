@@ -29,6 +29,10 @@ _FIRST_PERSON = re.compile(
     r"we[’']ll|our|ours|ourselves)\b|\bWe\b|\bOur\b|\bMy\b|\bus\b")
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves|you[’'](?:re|ve|d|ll))\b",
                             re.IGNORECASE)
+# "Congrats to Sundar Pichai, who ...", "Shame on the board.": the author speaking to
+# someone, an interjection where a report states what happened
+_ADDRESS = re.compile(r"^\W*(?:Congrats|Congratulations|Kudos|Bravo|Hooray|Hurray|Shame\s+on|"
+                      r"Welcome\s+to|Goodbye|Farewell|So\s+long|Good\s+riddance|RIP)\b")
 # Verbs and phrases that name who is speaking.
 SPEECH = re.compile(
     r"\b(said|says|say|saying|told|tells|tweeted|tweets|wrote|writes|added|adds|asked|asks|"
@@ -164,11 +168,12 @@ def subject_word(text: str) -> str:
 
 def voice_problem(text: str) -> str | None:
     """``first_person`` or ``second_person`` when the sentence speaks as "I"/"we" or
-    to "you" outside quotation marks; else ``None``."""
+    to "you" outside quotation marks, or speaks to someone ("Congrats to ...", "Shame
+    on ...": ``second_person`` too); else ``None``."""
     outside = unquoted(text)
     if _FIRST_PERSON.search(outside):
         return "first_person"
-    if _SECOND_PERSON.search(outside):
+    if _SECOND_PERSON.search(outside) or _ADDRESS.match(text):
         return "second_person"
     return None
 

@@ -228,12 +228,15 @@ class GroundedWriter(Writer):
                                    OVERSELECT * (request.max_sentences - 1), weights,
                                    word_limit=OVERSELECT * self.options.max_words)
         story_year = newest.year if newest else None
-        unnamed: list[str] = []  # outlets without a name, in the order first credited
+        # reports without an outlet name, in the order first credited: by report, not by
+        # feed (one feed of unnamed items carries many outlets' reports, and two of them
+        # are two reports: "one report", then "another report")
+        unnamed: list[int] = []
 
         def who(cand: Candidate) -> str:
-            if not cand.outlet and cand.doc.source_url not in unnamed:
-                unnamed.append(cand.doc.source_url)
-            return credit_name(cand.outlet, unnamed.index(cand.doc.source_url)
+            if not cand.outlet and id(cand.doc) not in unnamed:
+                unnamed.append(id(cand.doc))
+            return credit_name(cand.outlet, unnamed.index(id(cand.doc))
                                if not cand.outlet else 0)
 
         def cite(cand: Candidate, text: str) -> Sentence:

@@ -152,10 +152,20 @@ def drop_parentheticals(sentence: str) -> str:
     return re.sub(r"\s+([,.;:!?])", r"\1", text).strip()
 
 
+# "Alphabet GOOG, +2.00% GOOGL, +1.89% as well": a quote widget's ticker and day's move
+# set into the text after a company's name
+_TICKER = re.compile(r"(?:\s+[A-Z]{1,5}(?:\.[A-Z]{1,2})?,\s+[+\-−]\d+\.\d{2}%)+(?=[\s,.;])")
+
+
+def strip_tickers(sentence: str) -> str:
+    """Drop quote-widget tickers set after a company's name ("Alphabet GOOG, +2.00%")."""
+    return _TICKER.sub("", sentence)
+
+
 def light_form(sentence: str) -> str:
-    """The sentence without its dateline and leading connective: the form a writer
-    starts from."""
-    return strip_opener(strip_dateline(sentence))
+    """The sentence without its dateline, leading connective and quote-widget tickers:
+    the form a writer starts from."""
+    return strip_opener(strip_dateline(strip_tickers(sentence)))
 
 
 def compress(sentence: str) -> str:
