@@ -175,3 +175,24 @@ def test_the_verifier_rejects_broken_and_misattributed_sentences() -> None:
     assert any("speaker" in m for m in verdicts[1].missing)
     assert any("credited to Fox News" in m for m in verdicts[2].missing)
     assert any("whole sentence" in m for m in verdicts[3].missing)
+
+
+def test_an_abbreviation_its_source_spells_out_is_spelled_out_where_first_used() -> None:
+    from newsdesk.writing.references import spelled_out
+
+    source = ("A ferry capsized off Kelvport on Tuesday, the Kelvport Harbour Safety Board "
+              "(KHSB) said. KHSB said the ferry was carrying 140 passengers. The "
+              "Trans-Pacific Ferry Compact (TPFC) sets the rules.")
+    assert spelled_out(source) == {"KHSB": "the Kelvport Harbour Safety Board",
+                                   "TPFC": "the Trans-Pacific Ferry Compact"}
+    tracker = ReferenceTracker([])
+    first = tracker.resolve("KHSB said the ferry was carrying 140 passengers.", source)
+    assert first == ("The Kelvport Harbour Safety Board (KHSB) said the ferry was carrying "
+                     "140 passengers.")
+    tracker.accept(first)
+    # once spelled out, it is not spelled out again
+    assert tracker.resolve("KHSB said divers would search overnight.", source) == \
+        "KHSB said divers would search overnight."
+    # an abbreviation its source does not spell out is left as it is
+    assert ReferenceTracker([]).resolve("The FBI said the ferry was inspected in May.",
+                                        source) == "The FBI said the ferry was inspected in May."

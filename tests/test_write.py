@@ -316,6 +316,16 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("Still, the whole effort looks smaller than it first seemed.") == \
         "counterpoint"
     assert rejection("After all, the next election is around the corner.") == "counterpoint"
+    # a verb of saying names the sentence's speaker only outside a clause of its own
+    assert has_own_attribution("Ferry crews pulled 118 people from the water, Mayor Ines "
+                               "Carrow said on Tuesday.")
+    assert has_own_attribution("Fares rose 3%, according to the harbour board.")
+    assert not has_own_attribution("The strike deepened a rift between the unions, two days "
+                                   "after the board said it would cut pay.")
+    assert not has_own_attribution("The board, which said in 2024 that fares would fall, "
+                                   "raised them again on Monday.")
+    assert not has_own_attribution("Riders praised the “crews who said no to the cuts” on "
+                                   "Monday.")
     # a quote widget's tickers after a company's name are not part of the sentence
     from newsdesk.writing.candidates import light_form
     assert light_form("Investors cheered the move at Kestrel Holdings KSTL, +2.00% KSTB, "

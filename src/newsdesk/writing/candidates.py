@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.standalone import standalone_problem
+from newsdesk.standalone import quotes_blanked, standalone_problem
 from newsdesk.text import looks_like_instruction
 
 MIN_WORDS = 6
@@ -252,6 +252,23 @@ def is_quote(text: str) -> bool:
     return bool(_QUOTE_MARK.search(text) and _SAID.search(text))
 
 
+# words that open a clause inside the sentence: a verb of saying after one of them says
+# who said that clause, not who says the sentence ("..., two days after Pyongyang said it
+# had tested a new missile.")
+_SUBORDINATE = frozenset({"after", "before", "when", "since", "because", "while",
+                          "until", "although", "though", "if", "once", "whether", "that",
+                          "which", "who", "whom", "where", "unless"})
+
+
 def has_own_attribution(text: str) -> bool:
-    """Whether the sentence already says who said or reported it."""
-    return bool(OWN_ATTRIBUTION.search(text))
+    """Whether the sentence already says who said or reported it: a verb of saying (or
+    "according to") outside its quotations that is not inside a clause of its own ("...
+    after Pyongyang said ...", "a leader who said ...")."""
+    outside = quotes_blanked(text)
+    for match in OWN_ATTRIBUTION.finditer(outside):
+        if match.group(1).lower() == "according to":
+            return True
+        before = re.findall(r"[\w’'-]+", outside[:match.start()].lower())[-4:]
+        if not _SUBORDINATE.intersection(before):
+            return True
+    return False

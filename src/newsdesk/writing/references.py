@@ -17,6 +17,10 @@ each one:
   its referent itself ("The voters of the United Kingdom", "The official who ...")
   stands alone.
 
+- **abbreviations**: an abbreviation its source spells out ("South Korea’s Joint Chiefs
+  of Staff (JCS)") is spelled out the same way where the article first uses it ("JCS
+  said ..." becomes "Joint Chiefs of Staff (JCS) said ...").
+
 Pronoun subjects ("He", "They", "It") never reach this point: the candidate rules
 reject them.
 """
@@ -184,6 +188,41 @@ def surname_table(people: Iterable[str]) -> tuple[dict[str, str], dict[str, set[
     return {s: f for s, f in table.items() if s not in clash}, shared
 
 
+_DEFINED_ABBREVIATION = re.compile(r"\((?P<abbr>[A-Z][A-Za-z]?[A-Z]{1,5})\)")
+_ABBREVIATION = re.compile(r"\b[A-Z][A-Za-z]?[A-Z]{1,5}\b")
+_LINKING_WORDS = frozenset({"of", "and", "for", "the", "on", "de", "in", "&"})
+
+
+def spelled_out(source_text: str) -> dict[str, str]:
+    """Abbreviations a text spells out before it uses them ("Joint Chiefs of Staff
+    (JCS)" -> {"JCS": "Joint Chiefs of Staff"}): the capitalised words just before the
+    bracket whose initials are the abbreviation's letters."""
+    found: dict[str, str] = {}
+    for match in _DEFINED_ABBREVIATION.finditer(source_text):
+        abbr = match.group("abbr")
+        letters = [c for c in abbr if c.isupper()]
+        words = re.findall(r"[\w’'&.-]+", source_text[:match.start()])[-2 * len(letters) - 4:]
+        taken: list[str] = []
+        initials: list[str] = []
+        for word in reversed(words):
+            if word[:1].isupper():
+                parts = word.split("-")  # "Trans-Pacific Partnership (TPP)"
+                initials[:0] = [w[0] for w in parts] if all(
+                    w[:1].isupper() for w in parts) else [word[0]]
+                taken.insert(0, word)
+                if len(initials) >= len(letters):
+                    break
+            elif word.lower() in _LINKING_WORDS and taken:
+                taken.insert(0, word)
+            else:
+                break
+        if initials == letters and abbr not in found:
+            before = words[len(words) - len(taken) - 1] if len(words) > len(taken) else ""
+            # "the Kelvport Harbour Safety Board (KHSB)": the article keeps its "the"
+            found[abbr] = ("the " if before.lower() == "the" else "") + " ".join(taken)
+    return found
+
+
 class ReferenceTracker:
     """What an article has introduced so far, read in order (see the module docstring)."""
 
@@ -200,6 +239,7 @@ class ReferenceTracker:
                 self.forms.setdefault(surname, []).append(full)
         self.introduced_people: set[str] = set()
         self.seen_stems: set[str] = set()
+        self.abbreviations: set[str] = set()  # used or spelled out in the article so far
 
     def copy(self) -> ReferenceTracker:
         """An independent tracker in the same state (to try a sentence out)."""
@@ -207,16 +247,41 @@ class ReferenceTracker:
         other.surnames, other.shared, other.forms = self.surnames, self.shared, self.forms
         other.introduced_people = set(self.introduced_people)
         other.seen_stems = set(self.seen_stems)
+        other.abbreviations = set(self.abbreviations)
         return other
 
     def resolve(self, text: str, source_text: str) -> str | None:
         """``text`` made safe to read at this point of the article (a surname expanded
-        to the full name ``source_text`` gives), or ``None`` when it cannot be."""
+        to the full name ``source_text`` gives, an abbreviation spelled out as it does),
+        or ``None`` when it cannot be."""
         resolved = self._people(text, source_text)
         if resolved is None or self._dangling_definite(resolved) or \
                 self._dangling_demonstrative(resolved):
             return None
-        return resolved
+        return self._spell_out(resolved, source_text)
+
+    def _spell_out(self, text: str, source_text: str) -> str:
+        """The first use of an abbreviation its source spells out, spelled out the same
+        way ("JCS said" -> "Joint Chiefs of Staff (JCS) said")."""
+        defined = spelled_out(source_text)
+        if not defined:
+            return text
+        outside = quotes_blanked(text)
+        for match in _ABBREVIATION.finditer(outside):
+            abbr = match.group(0)
+            full = defined.get(abbr)
+            if full is None or abbr in self.abbreviations or full in text or \
+                    f"({abbr})" in text:
+                continue
+            if full.startswith("the ") and re.search(r"\bthe\s+$", text[:match.start()],
+                                                     re.IGNORECASE):
+                full = full[4:]  # "the JCS said" keeps its own "the"
+            elif match.start() == 0:
+                full = full[:1].upper() + full[1:]
+            text = f"{text[:match.start()]}{full} ({abbr}){text[match.end():]}"
+            outside = quotes_blanked(text)
+            break
+        return text
 
     def _dangling_demonstrative(self, text: str) -> bool:
         """Whether the sentence points at "these groups" or "those plans" anywhere
@@ -233,6 +298,7 @@ class ReferenceTracker:
     def accept(self, text: str) -> None:
         """Record that ``text`` is now part of the article."""
         self.seen_stems.update(stem(t) for t in match_tokens(text))
+        self.abbreviations.update(_ABBREVIATION.findall(text))
         for surname, full in self.surnames.items():
             if any(f in text for f in self.forms.get(surname, [full])) or \
                     bare_mentions(surname, text):
