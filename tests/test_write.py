@@ -320,6 +320,7 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert has_own_attribution("Ferry crews pulled 118 people from the water, Mayor Ines "
                                "Carrow said on Tuesday.")
     assert has_own_attribution("Fares rose 3%, according to the harbour board.")
+    assert has_own_attribution("As the Kelvport Ledger reports, the ferry was overloaded.")
     assert not has_own_attribution("The strike deepened a rift between the unions, two days "
                                    "after the board said it would cut pay.")
     assert not has_own_attribution("The board, which said in 2024 that fares would fall, "

@@ -260,11 +260,18 @@ _SUBORDINATE = frozenset({"after", "before", "when", "since", "because", "while"
                           "which", "who", "whom", "where", "unless"})
 
 
+# "As NBC News reports, ...": the sentence names whose reporting it gives
+_AS_REPORTS = re.compile(r"^As\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5}(?:reports|reported|"
+                         r"notes|noted|writes|wrote|says|said|first\s+reported)\b")
+
+
 def has_own_attribution(text: str) -> bool:
     """Whether the sentence already says who said or reported it: a verb of saying (or
     "according to") outside its quotations that is not inside a clause of its own ("...
     after Pyongyang said ...", "a leader who said ...")."""
     outside = quotes_blanked(text)
+    if _AS_REPORTS.match(outside):
+        return True
     for match in OWN_ATTRIBUTION.finditer(outside):
         if match.group(1).lower() == "according to":
             return True
