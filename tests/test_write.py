@@ -327,6 +327,13 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
                                    "raised them again on Monday.")
     assert not has_own_attribution("Riders praised the “crews who said no to the cuts” on "
                                    "Monday.")
+    assert not has_own_attribution("The cut means more riders will take the ferry, even "
+                                   "though experts at a meeting of the board said it would "
+                                   "cost too much.")
+    assert has_own_attribution("Ada Moss, who chairs the harbour board, said the cut would "
+                               "start in June.")
+    assert has_own_attribution("Ferry crews searched the hull after the ferry capsized on "
+                               "Tuesday, the harbour master said.")
     # a quote widget's tickers after a company's name are not part of the sentence
     from newsdesk.writing.candidates import light_form
     assert light_form("Investors cheered the move at Kestrel Holdings KSTL, +2.00% KSTB, "

@@ -275,7 +275,9 @@ def has_own_attribution(text: str) -> bool:
     for match in OWN_ATTRIBUTION.finditer(outside):
         if match.group(1).lower() == "according to":
             return True
-        before = re.findall(r"[\w’'-]+", outside[:match.start()].lower())[-4:]
-        if not _SUBORDINATE.intersection(before):
+        # the clause the verb stands in: back to the last comma, dash or semicolon (a
+        # clause closed by one, "Ada Moss, who chairs the board, said", is behind it)
+        clause = re.split(r"[,;:—–]|\s-\s", outside[:match.start()])[-1]
+        if not _SUBORDINATE.intersection(re.findall(r"[\w’'-]+", clause.lower())):
             return True
     return False
