@@ -246,8 +246,8 @@ class GroundedWriter(Writer):
                 outlet=cand.outlet, url=cand.doc.canonical_url, number=numbers_of[cand.doc.id]))
 
         credited: set[int] = set()
-        frames = [0]  # how many body sentences were framed: leading and trailing alternate
-        previous: list[int] = []  # the source of the sentence read just before
+        frames = 0  # body sentences framed so far: leading and trailing frames alternate
+        previous: int | None = None  # the source of the sentence read just before
 
         def render(cand: Candidate) -> Sentence:
             # The outlet is named on the first of its sentences that does not say who
@@ -255,14 +255,15 @@ class GroundedWriter(Writer):
             # another outlet's sentence (else a reader takes it for the other outlet's
             # reporting); an outlet without a name is "one report" or "another report",
             # so that no source's words read as the newsroom's own.
+            nonlocal frames, previous
             text = cand.written
-            switched = bool(previous) and previous[-1] != id(cand.doc)
-            previous.append(id(cand.doc))
+            switched = previous is not None and previous != id(cand.doc)
+            previous = id(cand.doc)
             if ((id(cand.doc) not in credited or switched) and not has_own_attribution(text)
                     and not text.startswith(("“", '"', "‘", "'"))):
                 credited.add(id(cand.doc))
-                frames[0] += 1
-                text = frame(text, who(cand), trailing=frames[0] % 2 == 0, case=case)
+                frames += 1
+                text = frame(text, who(cand), trailing=frames % 2 == 0, case=case)
             return cite(cand, text)
 
         case = word_case(d.text for d in news)
@@ -675,6 +676,7 @@ class GroundedWriter(Writer):
         # words quoted already: two outlets' versions of one quotation ("all speed and
         # urgency" / "all speed and all urgency") read as a misquote side by side
         chosen_quotes = set().union(*(quoted_runs(c.text) for c in fixed))
+        quotes_of = {id(c): quoted_runs(c.text) for c in pool}
         covered: set[str] = set().union(*(c.concepts for c in fixed))
         top_gain = max((sum(weights.get(p, 0) for p in c.concepts) for c in pool), default=0)
         used = sum(c.length for c in fixed)
@@ -687,7 +689,7 @@ class GroundedWriter(Writer):
                 if overlap >= REDUNDANT or (overlap >= REPEATS_FIGURES and numbers(cand.text)
                                             and numbers(cand.text) <= chosen_numbers):
                     continue
-                if chosen_quotes and quoted_runs(cand.text) & chosen_quotes:
+                if quotes_of[id(cand)] & chosen_quotes:
                     continue
                 value = lam * cand.score - (1 - lam) * overlap
                 if opts.coverage_weight and top_gain:
@@ -699,7 +701,7 @@ class GroundedWriter(Writer):
                 break
             chosen.append(best)
             chosen_numbers |= numbers(best.text)
-            chosen_quotes |= quoted_runs(best.text)
+            chosen_quotes |= quotes_of[id(best)]
             covered |= best.concepts
             used += best.length
             assert best.vector is not None

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from newsdesk.records import Document
 from newsdesk.standalone import quotes_blanked, unquoted
@@ -193,10 +194,12 @@ _ABBREVIATION = re.compile(r"\b[A-Z][A-Za-z]?[A-Z]{1,5}\b")
 _LINKING_WORDS = frozenset({"of", "and", "for", "the", "on", "de", "in", "&"})
 
 
+@lru_cache(maxsize=256)
 def spelled_out(source_text: str) -> dict[str, str]:
     """Abbreviations a text spells out before it uses them ("Joint Chiefs of Staff
     (JCS)" -> {"JCS": "Joint Chiefs of Staff"}): the capitalised words just before the
-    bracket whose initials are the abbreviation's letters."""
+    bracket whose initials are the abbreviation's letters. Cached: the writer asks for
+    each source text once per sentence it tries (do not change the returned dict)."""
     found: dict[str, str] = {}
     for match in _DEFINED_ABBREVIATION.finditer(source_text):
         abbr = match.group("abbr")
@@ -266,8 +269,7 @@ class ReferenceTracker:
         defined = spelled_out(source_text)
         if not defined:
             return text
-        outside = quotes_blanked(text)
-        for match in _ABBREVIATION.finditer(outside):
+        for match in _ABBREVIATION.finditer(quotes_blanked(text)):
             abbr = match.group(0)
             full = defined.get(abbr)
             if full is None or abbr in self.abbreviations or full in text or \
@@ -278,9 +280,7 @@ class ReferenceTracker:
                 full = full[4:]  # "the JCS said" keeps its own "the"
             elif match.start() == 0:
                 full = full[:1].upper() + full[1:]
-            text = f"{text[:match.start()]}{full} ({abbr}){text[match.end():]}"
-            outside = quotes_blanked(text)
-            break
+            return f"{text[:match.start()]}{full} ({abbr}){text[match.end():]}"
         return text
 
     def _dangling_demonstrative(self, text: str) -> bool:
