@@ -201,3 +201,39 @@ def test_verdict_with_evidence_round_trips_through_a_dict(embedder: OnnxMiniLMEm
     old = {"text": "x", "citation": checked.citation.to_dict(),
            "verdict": {"status": "supported", "similarity": 1.0}}
     assert Sentence.from_dict(old).verdict == Verdict(status="supported", similarity=1.0)
+
+
+def test_a_main_clause_copied_without_what_only_adds_to_it_is_supported(
+        embedder: OnnxMiniLMEmbedder) -> None:
+    # an excerpt cut off mid-sentence: the writer gives its main clause; the clause is
+    # compared with the same words of the source, not with the whole cut sentence
+    source = ("Obstacles to a final settlement remain, including the union's refusal to "
+              "drop its demand for back pay for every day of the stoppage at the")
+    verifier = AlignmentVerifier(min_similarity=0.72)
+    claim = sentence("Obstacles to a final settlement remain, one report said.", source,
+                     outlet="")
+    verdict = verifier.verify([claim], embedder)[0]
+    assert verdict.status == "supported", verdict.missing
+    # a shorter claim that is not the clause the source gives is judged as before
+    shorter = verifier.verify([sentence("Obstacles remain.", source, outlet="")], embedder)[0]
+    assert shorter.status == "unsupported"
+
+
+@pytest.mark.parametrize(("source", "claim"), [
+    ("The harbour board will approve the fare freeze, unless the mayor vetoes it.",
+     "The harbour board will approve the fare freeze."),
+    ("The mayor said she would back the fare freeze -- but only if the harbour board "
+     "agreed to it.", "The mayor said she would back the fare freeze."),
+    ("The night ferry will run on Sunday if the weather holds.",
+     "The night ferry will run on Sunday."),
+])
+def test_a_claim_that_leaves_off_the_sources_condition_is_unsupported(
+        embedder: OnnxMiniLMEmbedder, source: str, claim: str) -> None:
+    verdict = verdict_of(claim, embedder, source)
+    assert verdict.status == "unsupported"
+    assert verdict.checks["qualification"] is False
+    assert any(m.startswith("leaves off the source's qualification") for m in verdict.missing)
+    # what only adds to the clause may be left off
+    added = verdict_of("The night ferry will run on Sunday.", embedder,
+                       "The night ferry will run on Sunday, as a storm passes to the north.")
+    assert added.checks["qualification"] is True

@@ -341,6 +341,13 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
         "Holdings on Monday."
     assert light_form("Fares in the US, +2% on the year, rose again.") == \
         "Fares in the US, +2% on the year, rose again."
+    # a short parenthetical goes, unless it limits what it follows
+    from newsdesk.writing.candidates import drop_parentheticals
+    assert drop_parentheticals("Councillor Ada Moss (Lab.) backed the freeze.") == \
+        "Councillor Ada Moss backed the freeze."
+    assert drop_parentheticals("The board agreed to print the mayor's name on the tickets "
+                               "(but not her signature).") == (
+        "The board agreed to print the mayor's name on the tickets (but not her signature).")
     # with a name, a number or a speaker it is news, and the connective alone goes
     assert rejection("But the harbour board voted 7-2 to keep the ferry running.") is None
     assert rejection("But the port authority said the cranes would restart on Monday.") \
@@ -384,6 +391,18 @@ def test_a_page_cut_off_mid_sentence_gives_its_whole_main_clause() -> None:
                        "harbour board agreed to") is None
     assert clause_head("Officials said the night ferry would run, as long as the weather "
                        "holds over the") is None
+    # a participle of consequence, or a noun phrase that sums the clause up
+    assert clause_head("The council confirmed Ada Moss as harbour master on Thursday, "
+                       "installing a veteran pilot with decades of experience to run the "
+                       "port and") == ("The council confirmed Ada Moss as harbour master on "
+                                       "Thursday.")
+    assert clause_head("The harbour board said on Friday that ferries serving Kelvport will "
+                       "no longer stop at Halden, a move that") == (
+        "The harbour board said on Friday that ferries serving Kelvport will no longer stop "
+        "at Halden.")
+    assert clause_head("The board barred night crossings from the $40 million ferry "
+                       "programme, a long-expected move") == (
+        "The board barred night crossings from the $40 million ferry programme.")
     # a sentence that ends is not cut; no break point, no head
     assert clause_head("The mayor said fares would fall, as riders had asked.") is None
     assert clause_head("Even after the mayor pledged a fare freeze, her aides kept raising "
@@ -398,6 +417,12 @@ def test_headlines_cut_from_a_sentence_keep_its_main_clause() -> None:
         "Mikhail Kalashnikov wrote a letter to Patriarch Kirill, the head of the Russian "
         "Orthodox Church",
         "Mikhail Kalashnikov wrote a letter to Patriarch Kirill"]
+    # never before what takes back or limits what came before it
+    assert headline_options(
+        "Judge Ada Moss first sentenced the harbour master to four days in jail, to be "
+        "served on weekends, but switched to community service instead.") == [
+        "Judge Ada Moss first sentenced the harbour master to four days in jail, to be "
+        "served on weekends, but switched to community service instead"]
 
 
 def test_speakers_are_the_names_next_to_a_verb_of_saying() -> None:

@@ -90,6 +90,43 @@ _PHRASE_THEN_PRONOUN = re.compile(r"^[^,“”\"]{2,60},\s+(?:he|she|they|it|his
 QUOTE_WORDS = 5
 
 
+# Where a main clause ends and what follows only adds to it: a spaced dash, or a comma
+# before a participle of saying or of consequence, a clause of time or manner, or a
+# noun phrase that sums the clause up ("..., as a caravan of ...", "..., alleging he
+# withheld ...", "..., installing a seasoned lawyer ...", "..., a move that ...", "...,
+# a long-expected move"). Not before words that qualify what came before ("-- but only
+# if ...", ", unless ...", "as long as"): cutting those would change what is said.
+_CLAUSE_BREAK = re.compile(
+    r"(?:\s+(?:--|—|–)\s+|,\s+(?=(?:as|after|while|alleging|saying|citing|calling|"
+    r"adding|including|which|who|amid|prompting|sparking|leaving|marking|installing|"
+    r"making|bringing|ending|giving|handing|paving|putting|raising|sending|setting|"
+    r"signaling|signalling|triggering|underscoring|capping|clearing|dealing|drawing|"
+    r"fueling|fuelling|opening|reversing|threatening|following|"
+    r"(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:move|step|decision|development|reversal|"
+    r"setback|blow|victory|sign|shift|milestone|turnaround|rebuke|escalation))\b))"
+    r"(?!(?:but|unless|only|if|except|although|though|not|as\s+(?:long|soon|well|much|"
+    r"many|far)\s+as)\b)")
+
+def clause_ends(text: str) -> list[int]:
+    """The offsets in ``text`` where a main clause may end because what follows only
+    adds to it (see ``_CLAUSE_BREAK``): the words before one of them, ended with a full
+    stop, say nothing the whole sentence does not."""
+    return [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+
+# Words that open what limits the clause before them ("..., unless the mayor vetoes
+# it", "-- but only if ...", "... if the weather holds"): the clause without them states
+# as plain fact what its source made conditional or took back
+_QUALIFIER = re.compile(r"\W*(?:but|unless|only|if|except|although|though|not|provided|"
+                        r"pending|barring|assuming|subject\s+to|(?:as|so)\s+long\s+as|even\s+"
+                        r"(?:if|though|as|so))\b", re.IGNORECASE)
+
+
+def opens_qualification(rest: str) -> bool:
+    """Whether the words after a cut (``rest``) limit or take back what came before it."""
+    return bool(_QUALIFIER.match(rest))
+
+
 def unquoted(text: str) -> str:
     """``text`` with its quoted passages blanked out."""
     return _QUOTED.sub(" ", text)

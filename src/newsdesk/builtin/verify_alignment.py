@@ -48,6 +48,7 @@ from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.verifier import Verifier
 from newsdesk.published_form import form_problems, speaker_problems
 from newsdesk.records import Sentence, Verdict, VerdictStatus
+from newsdesk.standalone import clause_ends, opens_qualification
 from newsdesk.text import (
     MONTHS,
     STOPWORDS,
@@ -386,6 +387,11 @@ class AlignmentVerifier(Verifier):
         stems = [stem(w) for w in content]
         source_vectors = vectors.of(source)
         cosines = source_vectors @ vectors.get(claim)
+        for i, head in _heads_copied(claim_tokens, source):
+            # the claim is this sentence's main clause, word for word, without what
+            # only adds to it ("Hurdles to a final deal remain, including ..."): the
+            # clause is the evidence it is compared with
+            cosines[i] = max(float(cosines[i]), float(vectors.get(head) @ vectors.get(claim)))
         wording = np.array([sum(s in sentence for s in stems) / len(stems) if stems else 0.0
                             for sentence in source.stems])
         rank = cosines + LEXICAL_WEIGHT * wording
@@ -433,6 +439,9 @@ class AlignmentVerifier(Verifier):
         missing += [f"date {d}" for d in sorted(unknown_dates)]
         missing += [f"name {n}" for n in unknown_names]
         missing += [f"quote “{q}”" for q in unknown_quotes]
+        qualifier = _qualifier_dropped(claim_tokens, source)
+        if qualifier:
+            missing.append(f"leaves off the source's qualification “{qualifier}”")
         checks = {
             "similarity": similarity >= self.options.min_similarity,
             "wording": support >= self.options.min_token_support,
@@ -440,6 +449,7 @@ class AlignmentVerifier(Verifier):
             "dates": not unknown_dates,
             "names": not unknown_names,
             "quotes": not unknown_quotes,
+            "qualification": qualifier is None,
             "score": score >= self.options.threshold,
         }
         if not checks["similarity"]:
@@ -454,6 +464,42 @@ class AlignmentVerifier(Verifier):
         return Finding(score=score, similarity=similarity, support=support, features=features,
                        missing=missing, conflicts=found_conflicts,
                        evidence=[source.sentences[i] for i in chosen], checks=checks)
+
+
+def _qualifier_dropped(claim_tokens: list[str], source: Source) -> str | None:
+    """The qualification a claim leaves off when it copies a source sentence word for
+    word up to "unless ...", "-- but only if ...", "if ...": its first words, else
+    ``None``."""
+    size = len(claim_tokens)
+    for i, tokens in enumerate(source.tokens):
+        if not size or len(tokens) <= size or tokens[:size] != claim_tokens:
+            continue
+        sentence = source.sentences[i]
+        for gap in re.finditer(r"[\s,;:—–-]+", sentence):
+            if match_tokens(sentence[:gap.start()]) == claim_tokens:
+                rest = sentence[gap.end():]
+                if opens_qualification(rest):
+                    words = rest.rstrip(" .!?").split()
+                    return " ".join(words[:6]) + (" ..." if len(words) > 6 else "")
+                break
+    return None
+
+
+def _heads_copied(claim_tokens: list[str], source: Source) -> list[tuple[int, str]]:
+    """The source sentences whose main clause the claim copies word for word, up to a
+    point where what follows only adds to it (:func:`newsdesk.standalone.clause_ends`),
+    with that clause: ``(sentence index, clause)``."""
+    found = []
+    size = len(claim_tokens)
+    for i, tokens in enumerate(source.tokens):
+        if size and len(tokens) > size and tokens[:size] == claim_tokens:
+            sentence = source.sentences[i]
+            for end in clause_ends(sentence):
+                head = sentence[:end].rstrip(" ,;:")
+                if match_tokens(head) == claim_tokens:
+                    found.append((i, head + "."))
+                    break
+    return found
 
 
 def _overall(found: list[Finding]) -> tuple[bool, float]:

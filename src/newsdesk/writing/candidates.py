@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.standalone import quotes_blanked, standalone_problem
+from newsdesk.standalone import (
+    clause_ends,
+    opens_qualification,
+    quotes_blanked,
+    standalone_problem,
+)
 from newsdesk.text import looks_like_instruction
 
 MIN_WORDS = 6
@@ -146,6 +151,8 @@ def drop_parentheticals(sentence: str) -> str:
         start, end = match.span()
         if start == 0 or any(a <= start < b or a < end <= b for a, b in quoted):
             return match.group(0)
+        if opens_qualification(match.group(0).strip(" (")):
+            return match.group(0)  # "(but not his actual autograph)" limits what it follows
         return ""
 
     text = _PARENTHETICAL.sub(keep_or_drop, sentence)
@@ -210,18 +217,6 @@ def rejection(sentence: str) -> str | None:
     return standalone_problem(written)
 
 
-# Where a main clause ends and what follows only adds to it: a spaced dash, or a comma
-# before a participle of saying or a clause of time or manner ("..., as a caravan of
-# ...", "..., alleging he withheld ..."). Not before words that qualify what came
-# before ("-- but only if ...", ", unless ...", "as long as"): cutting those would change
-# what is said.
-_CLAUSE_BREAK = re.compile(
-    r"(?:\s+(?:--|—|–)\s+|,\s+(?=(?:as|after|while|alleging|saying|citing|calling|"
-    r"adding|including|which|who|amid|prompting|sparking|leaving|marking)\s))"
-    r"(?!(?:but|unless|only|if|except|although|though|not|as\s+(?:long|soon|well|much|"
-    r"many|far)\s+as)\b)")
-
-
 def clause_head(sentence: str) -> str | None:
     """The whole main clause at the start of a sentence the page cut off mid-way (an
     excerpt that stops at "..., as a caravan of thousands of Central American"), ended
@@ -231,8 +226,7 @@ def clause_head(sentence: str) -> str | None:
     text = sentence.rstrip()
     if not text or text[-1] in ".!?”\"’')":
         return None  # not cut off
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
-    for end in reversed(breaks):
+    for end in reversed(clause_ends(text)):
         head = text[:end].rstrip(" ,;:") + "."
         if len(head.split()) >= MIN_WORDS and rejection(head) is None:
             return head

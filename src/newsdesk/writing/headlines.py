@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.standalone import voice_problem
+from newsdesk.standalone import opens_qualification, voice_problem
 
 MAX_TITLE_WORDS = 16
 MIN_TITLE_WORDS = 4
@@ -14,7 +14,7 @@ MIN_TITLE_WORDS = 4
 _ASIDE = re.compile(r"^([^,“”\"]{3,60}?),\s+(?:(?:who|which|whose)\b[^,“”\"]{3,90}|\d{1,3}),\s+")
 _TRAILING_MODIFIER = re.compile(
     r",\s+(?=(?:the|a|an|who|which|whose|where|when|after|as|while|with|including|"
-    r"according|amid|but|and|even|in|on|at|than|[a-z]+ing)\b)")
+    r"according|amid|and|in|on|at|[a-z]+ing)\b)")
 # Headlines that frame rather than report: a leading quotation used as a label
 # ("‘Amazing’: Unemployment ..."), a section label ("OPINION: ...", "Live updates: ..."), a
 # site suffix.
@@ -56,6 +56,8 @@ def headline_options(sentence: str) -> list[str]:
     options = [text]
     for match in reversed(list(_TRAILING_MODIFIER.finditer(text))):
         prefix = text[:match.start()].rstrip()
+        if opens_qualification(text[match.end():]):
+            continue  # "..., but switched to ...": what follows takes back what came before
         balanced = prefix.count("“") == prefix.count("”") and prefix.count('"') % 2 == 0
         if len(prefix.split()) >= 5 and balanced:
             options.append(prefix)
