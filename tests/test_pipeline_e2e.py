@@ -112,6 +112,9 @@ def test_rerun_changes_nothing_and_follow_ups_update_stories(tmp_path: Path) -> 
     assert again["stories"] == first["stories"]
     assert again["article_versions"] == first["article_versions"]
     assert ctx.counts.get("documents_new", 0) == 0
+    # nothing changed, so neither relate pass (write stage, publish stage) stores anything
+    assert ctx.counts.get("related_stories_updated", 0) == 0
+    assert ctx.counts.get("related_links", 0) > 0
 
     run_all(ctx, wave_sources(2))
     after = ctx.store.stats()

@@ -114,16 +114,17 @@ def clause_ends(text: str) -> list[int]:
     return [m.start() for m in _CLAUSE_BREAK.finditer(text)]
 
 
-# Words that open what limits the clause before them ("..., unless the mayor vetoes
+# Words that make the clause before them conditional ("..., unless the mayor vetoes
 # it", "-- but only if ...", "... if the weather holds"): the clause without them states
-# as plain fact what its source made conditional or took back
-_QUALIFIER = re.compile(r"\W*(?:but|unless|only|if|except|although|though|not|provided|"
-                        r"pending|barring|assuming|subject\s+to|(?:as|so)\s+long\s+as|even\s+"
-                        r"(?:if|though|as|so))\b", re.IGNORECASE)
+# as plain fact what its source made depend on something. (A contrast, "..., but lost
+# the series", leaves the clause before it true.)
+_QUALIFIER = re.compile(r"\W*(?:unless|if|only|provided|except|pending|barring|assuming|"
+                        r"subject\s+to|(?:as|so)\s+long\s+as|even\s+if|but\s+only|"
+                        r"but\s+not\s+(?:if|unless|until|before))\b", re.IGNORECASE)
 
 
 def opens_qualification(rest: str) -> bool:
-    """Whether the words after a cut (``rest``) limit or take back what came before it."""
+    """Whether the words after a cut (``rest``) make what came before it conditional."""
     return bool(_QUALIFIER.match(rest))
 
 

@@ -478,7 +478,9 @@ def _qualifier_dropped(claim_tokens: list[str], source: Source) -> str | None:
         for gap in re.finditer(r"[\s,;:—–-]+", sentence):
             if match_tokens(sentence[:gap.start()]) == claim_tokens:
                 rest = sentence[gap.end():]
-                if opens_qualification(rest):
+                # after a colon or semicolon what follows explains or goes on, it does
+                # not make the clause conditional ("one principle: if you sue, ...")
+                if not re.search(r"[:;]", gap.group(0)) and opens_qualification(rest):
                     words = rest.rstrip(" .!?").split()
                     return " ".join(words[:6]) + (" ..." if len(words) > 6 else "")
                 break

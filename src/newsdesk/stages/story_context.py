@@ -1,8 +1,9 @@
 """What a story page shows beside its article: the key entities, the thread of earlier
 stories (Background, with citations to their sources) and the story's updates.
 
-Filled when an article is written and refreshed by the relate step (an earlier story
-may get its own page after the later one was written) without making a new version.
+Filled when an article is stored; the relate step brings the Background up to date
+without making a new version (an earlier story may get its own page, or a new
+headline, after the later one was written).
 """
 
 from __future__ import annotations
@@ -79,12 +80,3 @@ def attach(ctx: Context, article: Article) -> Article:
     article.updates = update_refs(ctx, article.story_id)
     return article
 
-
-def refresh(ctx: Context, story_id: int) -> None:
-    """Re-attach the timeline (and entities) to a story's current article in place."""
-    story = ctx.store.story(story_id)
-    doc_count = story["doc_count"] if story else 0
-    ctx.store.set_article_fields(story_id, {
-        "entities": [e.to_dict() for e in key_entities(ctx, story_id, doc_count)],
-        "timeline": [t.to_dict() for t in timeline_refs(ctx, story_id)],
-    })

@@ -142,6 +142,10 @@ def strip_opener(sentence: str) -> str:
     return _capitalise(stripped) if stripped else sentence
 
 
+# a parenthetical that limits or sets off what it follows ("(but not his signature)")
+_LIMITING = re.compile(r"\W*(?:but|not|except|excluding|without)\b", re.IGNORECASE)
+
+
 def drop_parentheticals(sentence: str) -> str:
     """Remove short parentheticals that sit outside quotations (pronunciations, party
     labels, picture credits, translations)."""
@@ -151,7 +155,8 @@ def drop_parentheticals(sentence: str) -> str:
         start, end = match.span()
         if start == 0 or any(a <= start < b or a < end <= b for a, b in quoted):
             return match.group(0)
-        if opens_qualification(match.group(0).strip(" (")):
+        inside = match.group(1)
+        if opens_qualification(inside) or _LIMITING.match(inside):
             return match.group(0)  # "(but not his actual autograph)" limits what it follows
         return ""
 

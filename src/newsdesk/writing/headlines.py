@@ -57,7 +57,7 @@ def headline_options(sentence: str) -> list[str]:
     for match in reversed(list(_TRAILING_MODIFIER.finditer(text))):
         prefix = text[:match.start()].rstrip()
         if opens_qualification(text[match.end():]):
-            continue  # "..., but switched to ...": what follows takes back what came before
+            continue  # "..., unless ...": what follows makes what came before conditional
         balanced = prefix.count("“") == prefix.count("”") and prefix.count('"') % 2 == 0
         if len(prefix.split()) >= 5 and balanced:
             options.append(prefix)
