@@ -644,3 +644,60 @@ def test_a_description_follows_the_source_sentence_that_gave_its_referent() -> N
     assert follow_on([attempts, called, new_bill]) == [attempts, called, new_bill]
     other = Candidate(doc=history, index=1, text="Councillors tried again in 2019.", outlet="")
     assert follow_on([attempts, new_bill, other]) == [attempts, new_bill, other]
+
+
+def _report(n: int, outlet: str, title: str, text: str) -> Document:
+    return Document(id=n, url=f"https://{n}.example/a", canonical_url=f"https://{n}.example/a",
+                    title=title, text=text, content_hash=str(n), site_name=outlet)
+
+
+def test_reports_that_give_one_sentence_between_them_make_a_one_sentence_brief(
+        embedder) -> None:
+    docs = [
+        _report(1, "Allied Wire", "Council confirms Ada Moss as harbour master",
+                "Halden City Council confirmed Ada Moss as harbour master on Thursday, "
+                "installing a veteran pilot with decades of experience to run the port and"),
+        _report(2, "Halden Post", "Moss takes over at the port",
+                "Even after Ada Moss pledged to keep the night ferries running, her critics "
+                "on the council kept raising the"),
+        _report(3, "Harbour Times Opinion", "Ada Moss is our new harbour master. Here is "
+                "what she should do first", "With the confirmation of Ada Moss, we now have "
+                "an experienced hand at the port."),
+    ]
+    article = GroundedWriter().write(WriteRequest(story_id=1, documents=docs,
+                                                  embedder=embedder))
+    assert article is not None
+    assert article.kind == "brief" and article.lead == [] and article.sections == []
+    assert article.summary.text == ("Halden City Council confirmed Ada Moss as harbour master "
+                                    "on Thursday, Allied Wire reported.")
+    assert article.summary.citation.doc_id == 1
+
+
+def test_a_one_sentence_brief_is_published_but_an_emptied_body_is_not(tmp_path: Path) -> None:
+    from newsdesk.records import Verdict
+    from newsdesk.stages.write import verify_article
+
+    from conftest import make_article
+
+    class Verdicts:
+        """Supports the headline and summary, and the body only when told to."""
+        name = "stub"
+
+        def __init__(self, body: bool) -> None:
+            self.body = body
+
+        def verify(self, sentences, embedder, documents=None):
+            return [Verdict(status="supported" if i < 2 or self.body else "unsupported",
+                            similarity=1.0) for i, _ in enumerate(sentences)]
+
+    ctx = make_context(tmp_path)
+    try:
+        brief = make_article()
+        brief.lead, brief.sections = [], []
+        assert verify_article(brief, Verdicts(body=False), ctx, embedder=object()) is not None
+        emptied = make_article()
+        assert verify_article(emptied, Verdicts(body=False), ctx, embedder=object()) is None
+        assert verify_article(make_article(), Verdicts(body=True), ctx,
+                              embedder=object()) is not None
+    finally:
+        ctx.store.close()

@@ -198,7 +198,7 @@ class GroundedWriter(Writer):
             return None
         numbers_of = {d.id: i for i, d in enumerate(docs, 1)}
         candidates = self._candidates(news, request.sentences_per_doc)
-        if len(candidates) < 2:  # a summary and a lead at the least
+        if not candidates:
             return None
         vectors = request.embedder.embed_batch([c.text for c in candidates])
         for cand, vec in zip(candidates, vectors, strict=True):
@@ -221,12 +221,16 @@ class GroundedWriter(Writer):
         ranked = sorted(candidates, key=lambda c: -c.score)
         lead_pool = [c for c in freshest if c.rank <= 1 and not quote_heavy(c.text)]
         summary, lead = self._summary_and_lead(lead_pool, freshest, current, ranked, tracker)
-        if summary is None or lead is None:
-            return None
+        if summary is None:
+            # Short reports that give one sentence a reader can take alone between them
+            # (an excerpt cut off mid-sentence, a teaser, a column): a one-sentence brief.
+            summary = self._lone_summary(ranked, tracker)
+            if summary is None:
+                return None
         # More than the budget is chosen: some will not read well at their place.
-        ranked_body = self._select(candidates, [lead, summary],
-                                   OVERSELECT * (request.max_sentences - 1), weights,
-                                   word_limit=OVERSELECT * self.options.max_words)
+        ranked_body = [] if lead is None else self._select(
+            candidates, [lead, summary], OVERSELECT * (request.max_sentences - 1), weights,
+            word_limit=OVERSELECT * self.options.max_words)
         story_year = newest.year if newest else None
         # reports without an outlet name, in the order first credited: by report, not by
         # feed (one feed of unnamed items carries many outlets' reports, and two of them
@@ -272,11 +276,14 @@ class GroundedWriter(Writer):
         # (at its head when the sentence ends on its own credit: "..., officials said.")
         summary_text = summary_line(summary.written, summary.outlet, lambda: who(summary), case)
         summary_sentence = cite(summary, summary_text)
-        layout = self._compose(lead, summary, ranked_body, request.max_sentences - 1,
-                               candidates=candidates, has_updates=has_updates,
-                               story_year=story_year, tracker=tracker)
+        layout: list[tuple[str, list[Candidate]]] = [("lead", [])]
+        if lead is not None:
+            layout = self._compose(lead, summary, ranked_body, request.max_sentences - 1,
+                                   candidates=candidates, has_updates=has_updates,
+                                   story_year=story_year, tracker=tracker)
         told = {id(c.doc) for c in [summary, *(c for _, m in layout for c in m)]}
-        headline, credit = self._headline(news, lead, candidates, request.embedder, numbers_of,
+        headline, credit = self._headline(news, lead or summary, candidates, request.embedder,
+                                          numbers_of,
                                           known=request.vectors,
                                           told=[d for d in news if id(d) in told],
                                           opening=[summary, *layout[0][1]])
@@ -304,6 +311,20 @@ class GroundedWriter(Writer):
         )
 
     # -- choosing what the article says ---------------------------------------------------
+
+    @staticmethod
+    def _lone_summary(ranked: list[Candidate], tracker: ReferenceTracker) -> Candidate | None:
+        """The sentence of a one-sentence brief: the most central one that reads on its
+        own as the first a reader meets (no "also", not mostly a quotation), a short one
+        first. The tracker's state is advanced for it."""
+        pool = [c for c in ranked if not _ADDITIVE.search(c.written) and not quote_heavy(c.text)]
+        for cand in sorted(pool, key=lambda c: c.length > SUMMARY_MAX_WORDS):
+            text = tracker.copy().resolve(cand.written, named_in(cand.doc))
+            if text is not None:
+                cand.written = text
+                tracker.accept(text)
+                return cand
+        return None
 
     @staticmethod
     def _summary_and_lead(lead_pool: list[Candidate], freshest: list[Candidate],

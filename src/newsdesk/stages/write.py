@@ -28,7 +28,9 @@ from newsdesk.work import run_queue
 from newsdesk.writing.references import named_in
 
 log = logging.getLogger(__name__)
-#: A brief needs its lead; an article with sections needs this many body sentences.
+#: Body sentences an article keeps after verification, unless it was written as a
+#: one-sentence brief (headline and summary only: short reports that give one sentence
+#: a reader can take alone).
 MIN_BODY_SENTENCES = 1
 #: How many failed sentences a ``failed_verification`` problem lists.
 FAILURES_LISTED = 5
@@ -47,6 +49,7 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
     Returns ``None`` when the headline, the summary or too much of the body fails.
     """
     sentences = article.body_sentences()
+    written_body = bool(article.lead) or any(s.sentences for s in article.sections)
     verdicts = verifier.verify(sentences, embedder or ctx.embedder, documents)
     for sentence, verdict in zip(sentences, verdicts, strict=True):
         sentence.verdict = verdict
@@ -70,7 +73,8 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
         "contradicted": sum(1 for s in dropped if s.verdict and s.verdict.status == "contradicted"),
         "verifier": verifier.name,
     }
-    if not ok(article.headline) or not ok(article.summary) or body < MIN_BODY_SENTENCES:
+    if not ok(article.headline) or not ok(article.summary) or (
+            written_body and body < MIN_BODY_SENTENCES):
         return None
     return article
 
