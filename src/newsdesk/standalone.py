@@ -107,6 +107,7 @@ _CLAUSE_BREAK = re.compile(
     r"(?!(?:but|unless|only|if|except|although|though|not|as\s+(?:long|soon|well|much|"
     r"many|far)\s+as)\b)")
 
+
 def clause_ends(text: str) -> list[int]:
     """The offsets in ``text`` where a main clause may end because what follows only
     adds to it (see ``_CLAUSE_BREAK``): the words before one of them, ended with a full

@@ -387,7 +387,8 @@ class AlignmentVerifier(Verifier):
         stems = [stem(w) for w in content]
         source_vectors = vectors.of(source)
         cosines = source_vectors @ vectors.get(claim)
-        for i, head in _heads_copied(claim_tokens, source):
+        begun = _sentences_begun(claim_tokens, source)  # copied from their opening words
+        for i, head in _heads_copied(claim_tokens, source, begun):
             # the claim is this sentence's main clause, word for word, without what
             # only adds to it ("Hurdles to a final deal remain, including ..."): the
             # clause is the evidence it is compared with
@@ -439,7 +440,7 @@ class AlignmentVerifier(Verifier):
         missing += [f"date {d}" for d in sorted(unknown_dates)]
         missing += [f"name {n}" for n in unknown_names]
         missing += [f"quote “{q}”" for q in unknown_quotes]
-        qualifier = _qualifier_dropped(claim_tokens, source)
+        qualifier = _qualifier_dropped(claim_tokens, source, begun)
         if qualifier:
             missing.append(f"leaves off the source's qualification “{qualifier}”")
         checks = {
@@ -466,14 +467,12 @@ class AlignmentVerifier(Verifier):
                        evidence=[source.sentences[i] for i in chosen], checks=checks)
 
 
-def _qualifier_dropped(claim_tokens: list[str], source: Source) -> str | None:
+def _qualifier_dropped(claim_tokens: list[str], source: Source, begun: list[int]
+                       ) -> str | None:
     """The qualification a claim leaves off when it copies a source sentence word for
-    word up to "unless ...", "-- but only if ...", "if ...": its first words, else
-    ``None``."""
-    size = len(claim_tokens)
-    for i, tokens in enumerate(source.tokens):
-        if not size or len(tokens) <= size or tokens[:size] != claim_tokens:
-            continue
+    word (one of ``begun``) up to "unless ...", "-- but only if ...", "if ...": its first
+    words, else ``None``."""
+    for i in begun:
         sentence = source.sentences[i]
         for gap in re.finditer(r"[\s,;:—–-]+", sentence):
             if match_tokens(sentence[:gap.start()]) == claim_tokens:
@@ -487,21 +486,29 @@ def _qualifier_dropped(claim_tokens: list[str], source: Source) -> str | None:
     return None
 
 
-def _heads_copied(claim_tokens: list[str], source: Source) -> list[tuple[int, str]]:
-    """The source sentences whose main clause the claim copies word for word, up to a
-    point where what follows only adds to it (:func:`newsdesk.standalone.clause_ends`),
-    with that clause: ``(sentence index, clause)``."""
+def _heads_copied(claim_tokens: list[str], source: Source, begun: list[int]
+                  ) -> list[tuple[int, str]]:
+    """The source sentences (of ``begun``) whose main clause the claim copies word for
+    word, up to a point where what follows only adds to it
+    (:func:`newsdesk.standalone.clause_ends`), with that clause: ``(sentence index,
+    clause)``."""
     found = []
-    size = len(claim_tokens)
-    for i, tokens in enumerate(source.tokens):
-        if size and len(tokens) > size and tokens[:size] == claim_tokens:
-            sentence = source.sentences[i]
-            for end in clause_ends(sentence):
-                head = sentence[:end].rstrip(" ,;:")
-                if match_tokens(head) == claim_tokens:
-                    found.append((i, head + "."))
-                    break
+    for i in begun:
+        sentence = source.sentences[i]
+        for end in clause_ends(sentence):
+            head = sentence[:end].rstrip(" ,;:")
+            if match_tokens(head) == claim_tokens:
+                found.append((i, head + "."))
+                break
     return found
+
+
+def _sentences_begun(claim_tokens: list[str], source: Source) -> list[int]:
+    """The source sentences that open with every word of the claim, in order, and go
+    on past it."""
+    size = len(claim_tokens)
+    return [i for i, tokens in enumerate(source.tokens)
+            if size and len(tokens) > size and tokens[:size] == claim_tokens]
 
 
 def _overall(found: list[Finding]) -> tuple[bool, float]:

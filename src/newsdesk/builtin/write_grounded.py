@@ -227,10 +227,6 @@ class GroundedWriter(Writer):
             summary = self._lone_summary(ranked, tracker)
             if summary is None:
                 return None
-        # More than the budget is chosen: some will not read well at their place.
-        ranked_body = [] if lead is None else self._select(
-            candidates, [lead, summary], OVERSELECT * (request.max_sentences - 1), weights,
-            word_limit=OVERSELECT * self.options.max_words)
         story_year = newest.year if newest else None
         # reports without an outlet name, in the order first credited: by report, not by
         # feed (one feed of unnamed items carries many outlets' reports, and two of them
@@ -276,8 +272,12 @@ class GroundedWriter(Writer):
         # (at its head when the sentence ends on its own credit: "..., officials said.")
         summary_text = summary_line(summary.written, summary.outlet, lambda: who(summary), case)
         summary_sentence = cite(summary, summary_text)
-        layout: list[tuple[str, list[Candidate]]] = [("lead", [])]
+        layout: list[tuple[str, list[Candidate]]] = [("lead", [])]  # a one-sentence brief
         if lead is not None:
+            # More than the budget is chosen: some will not read well at their place.
+            ranked_body = self._select(candidates, [lead, summary],
+                                       OVERSELECT * (request.max_sentences - 1), weights,
+                                       word_limit=OVERSELECT * self.options.max_words)
             layout = self._compose(lead, summary, ranked_body, request.max_sentences - 1,
                                    candidates=candidates, has_updates=has_updates,
                                    story_year=story_year, tracker=tracker)
