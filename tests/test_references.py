@@ -126,6 +126,14 @@ def test_headings_use_whole_names_only() -> None:
         == ROLE_HEADINGS["reactions"]
     assert section_heading("reactions", texts, ["Ines Carrow"], people=["Ines Carrow"],
                            places=[], taken=set()) == "What Ines Carrow said"
+    # a speaker named by an earlier heading is still named: a heading that gives only
+    # the section's other speaker would put the first one's words in his mouth
+    both = ["Ines Carrow", "Ada Moss"]
+    assert section_heading("reactions", texts, both, people=both, places=[],
+                           taken={"Ines Carrow"}) == "What Ines Carrow and Ada Moss said"
+    three = ["Ines Carrow", "Ada Moss", "Ed Rios"]
+    assert section_heading("reactions", texts, three, people=three, places=[],
+                           taken=set()) == ROLE_HEADINGS["reactions"]
 
 
 def _sentence(text: str, source: str, outlet: str = "The Post",
@@ -193,6 +201,17 @@ def test_an_abbreviation_its_source_spells_out_is_spelled_out_where_first_used()
     # once spelled out, it is not spelled out again
     assert tracker.resolve("KHSB said divers would search overnight.", source) == \
         "KHSB said divers would search overnight."
+    # the body's owner comes with it: not some other country's joint chiefs
+    korea = ("North Korea fired two missiles on Wednesday, South Korea’s Joint Chiefs of "
+             "Staff (JCS) said. JCS said the missiles were launched from the north.")
+    assert spelled_out(korea) == {"JCS": "South Korea’s Joint Chiefs of Staff"}
+    assert ReferenceTracker([]).resolve("JCS said the missiles were launched from the "
+                                        "north.", korea) == (
+        "South Korea’s Joint Chiefs of Staff (JCS) said the missiles were launched from the "
+        "north.")
+    # (a common noun's possessive is not a name: the body alone)
+    assert spelled_out("The board heard from the city's Harbour Safety Board (HSB).") == {
+        "HSB": "Harbour Safety Board"}
     # an abbreviation its source does not spell out is left as it is
     assert ReferenceTracker([]).resolve("The FBI said the ferry was inspected in May.",
                                         source) == "The FBI said the ferry was inspected in May."

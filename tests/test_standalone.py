@@ -71,6 +71,10 @@ def test_speakers_are_who_says_it_not_who_is_named() -> None:
             "former Vice President Ada Brink was a breach of the oath.")
     assert speaker_names(text, people) == ["Bo Tenley"]
     assert speaker_names("“Not yet,” said Corin Vale, a spokesman.", people) == ["Corin Vale"]
+    # a verb joined by "and" belongs to the clause's subject (the board), not to the name
+    # just before it
+    assert speaker_names("The board named councillors including Ada Brink as “disloyal” "
+                         "and said it would expel them.", people) == []
 
 
 def _doc(site_name: str, url: str = "http://127.0.0.1:8765/pages/a/story.html",

@@ -292,6 +292,28 @@ def test_safe_compression_drops_only_asides_outside_quotes() -> None:
     assert compress("Still more rain fell on the city.") == "Still more rain fell on the city."
 
 
+def test_the_line_before_an_embedded_post_is_not_used(embedder) -> None:
+    from newsdesk.writing.candidates import introduces_embed
+
+    text = ("Mayor Ada Moss explains why the ferry vote should wait. @AdaMossKelvport I "
+            "would love to hold the vote, but not before the audit is done. The harbour "
+            "board had planned to vote on the ferry fare cut on Tuesday.")
+    sentences = split_sentences(text)
+    assert [introduces_embed(sentences, i) for i in range(len(sentences))] == [
+        True, False, False]
+    assert rejection(sentences[1]) == "boilerplate"
+    docs = [Document(id=1, url="https://a.example/1", canonical_url="https://a.example/1",
+                     title="Ferry fare vote delayed", text=text, content_hash="a",
+                     site_name="Courier"),
+            Document(id=2, url="https://b.example/2", canonical_url="https://b.example/2",
+                     title="Ferry fare vote delayed", content_hash="b", site_name="Ledger",
+                     text="The Kelvport harbour board delayed its vote on the ferry fare "
+                          "cut on Tuesday. Mayor Ada Moss had asked for an audit first.")]
+    article = write(docs, embedder)
+    published = [s.text for s in article.body_sentences() if not s.headline]
+    assert not any("explains why" in t or "@" in t for t in published), published
+
+
 def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("Members of Occupy remain on site at City Hall into the evening. "
                      "(David M Warren / Staff Photographer)") == "boilerplate"
@@ -310,6 +332,16 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("Republican Brian Kemp will be the next governor of Georgia, following") \
         == "incomplete"
     assert rejection("But they said the plan would be dropped within a week.") == "needs_context"
+    # a subtitle run into the text's first sentence, the stop between them lost
+    assert rejection("In a 7-2 vote that affects 40,000 riders, the board says the fares "
+                     "were never justified KHSB The harbour board on Monday cut ferry "
+                     "fares by a fifth.") == "run_together"
+    assert rejection("Councillor Ada Moss criticized The Ledger for its coverage of the "
+                     "fare vote on Monday.") is None
+    assert rejection("Ada Moss told The Ledger that the fare vote would go ahead on "
+                     "Monday.") is None
+    assert rejection("The fare dispute was the subject of the documentary The Long Queue "
+                     "last year.") is None
     # an author's answer to the sentence before, with nothing of its own to check, would
     # read as the newsroom's judgement once its "But" is gone
     assert rejection("But there's less here than meets the eye.") == "counterpoint"
@@ -589,6 +621,13 @@ def test_a_title_that_tells_the_reader_what_to_do_is_not_a_headline() -> None:
     assert plain_title("Reading council votes to freeze ferry fares for a year")
 
 
+def test_a_headline_with_us_in_title_case_is_not_plain() -> None:
+    # "US" lower-cased by title case, or the first person: the reader cannot tell
+    assert not plain_title("Us Gets Closer to Making a Deal With the Ferry Union")
+    assert not plain_title("Let Us Vote on the Harbor Bridge, Residents Say")
+    assert plain_title("US Gets Closer to Making a Deal With the Ferry Union")
+
+
 def test_a_place_or_person_before_a_colon_is_still_a_plain_headline() -> None:
     assert plain_title("Kelvport: Mayor launches attack on ferry fare rise")
     assert plain_title("Ada Moss: Riders deserve a fare freeze")
@@ -618,11 +657,61 @@ def test_a_summary_that_ends_on_its_own_credit_is_not_credited_twice() -> None:
              "that tracks reopenings, since the start of the year.")
     assert summary_line(inner, "The Ledger", lambda: "The Ledger", WordCase()) == (
         inner[:-1] + ", The Ledger reported.")
+    # a credit that says when or to whom it was given is still the sentence's own
+    told = ("The mayor will not sign the budget until the audit is done, her spokesman, "
+            "Ed Rios, told The Kelvport Ledger late Thursday.")
+    assert summary_line(told, "", who, WordCase()) == told
+    dated = "Two stations will close in March, the Harbor Times reported Sunday."
+    assert summary_line(dated, "", who, WordCase()) == dated
+    assert asked == []
     # a sentence without its own credit gets the unnamed outlet's credit
     plain = "The rule would cut 3.1 million people from the program."
     assert summary_line(plain, "", who, WordCase()) == (
         "The rule would cut 3.1 million people from the program, one report said.")
     assert asked == ["who"]
+
+
+def test_the_line_under_the_headline_is_a_reports_opening_sentence() -> None:
+    """The most central sentence of the story is a detail from the middle of one report
+    ("... had been leading ...", its report's first usable sentence: the one before it
+    named the outlet itself); the line under the headline is the other report's opening
+    sentence, which states the news, and the detail comes after it."""
+    from newsdesk.builtin.write_grounded import Candidate
+    from newsdesk.writing.references import ReferenceTracker
+
+    fox = Document(id=1, url="https://a.example/1", canonical_url="https://a.example/1",
+                   title="Moss wins", text="", content_hash="a", site_name="Courier")
+    usa = Document(id=2, url="https://b.example/2", canonical_url="https://b.example/2",
+                   title="Moss wins", text="", content_hash="b", site_name="Ledger")
+    detail = Candidate(doc=fox, index=1, text="Ada Moss had been leading Ines Carrow as "
+                       "results came in throughout the evening.", outlet="Courier",
+                       vector=np.array([1.0, 0.0]), score=0.9, rank=0)
+    news = Candidate(doc=usa, index=0, text="Ada Moss won the Kelvport mayoral primary on "
+                     "Tuesday, with Ines Carrow close behind.", outlet="Ledger",
+                     vector=np.array([0.0, 1.0]), score=0.8, rank=0)
+    for cand in (detail, news):
+        cand.written = cand.text
+    ranked = [detail, news]
+    first, second = GroundedWriter._summary_and_lead(
+        ranked, ranked, ranked, ranked, ReferenceTracker(["Ada Moss", "Ines Carrow"]))
+    assert (first, second) == (news, detail)
+    # two sentences that each open their report: the more central one comes first
+    detail.index = 0
+    first, second = GroundedWriter._summary_and_lead(
+        ranked, ranked, ranked, ranked, ReferenceTracker(["Ada Moss", "Ines Carrow"]))
+    assert (first, second) == (detail, news)
+
+
+def test_a_credit_is_the_sentences_own_only_where_it_closes_the_sentence() -> None:
+    from newsdesk.attribution import ends_on_own_credit
+
+    assert ends_on_own_credit("The ferry will stop, officials said in a statement.")
+    assert ends_on_own_credit("The ferry will stop, the Harbor Times reported on Monday.")
+    assert ends_on_own_credit("The ferry will stop, she told reporters.")
+    # a verb of saying inside the sentence, or one that does not close it, is not
+    assert not ends_on_own_credit("He said the ferry would stop on Monday.")
+    assert not ends_on_own_credit("The mayor, who said he was tired, left on Monday.")
+    assert not ends_on_own_credit("The fare rise was told to every rider on Monday.")
 
 
 def test_a_description_follows_the_source_sentence_that_gave_its_referent() -> None:

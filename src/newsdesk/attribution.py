@@ -107,15 +107,24 @@ def word_case(texts: Iterable[str]) -> WordCase:
     return WordCase(frozenset(lower - alone), frozenset(alone | (in_name - lower)))
 
 
-# "..., according to multiple reports.", "..., officials said.": the sentence's own credit
+# when a credit was given: "on Monday", "late Thursday", "Sunday night", "in a statement"
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)"
+_WHEN = (rf"(?:\s+(?:on\s+)?(?:(?:late|early|last|this)\s+)?{_DAY}"
+         r"(?:\s+(?:morning|afternoon|evening|night))?)?"
+         r"(?:\s+in\s+an?\s+(?:statement|interview))?")
+# "..., according to multiple reports.", "..., officials said.", "..., the Sun-Times
+# reported Sunday.", "..., Rudy Giuliani, told The Wall Street Journal late Thursday.":
+# the sentence's own credit
 _OWN_TRAILING_CREDIT = re.compile(
-    r",\s+(?:according\s+to\s+[^,]{2,80}|[^,]{2,60}?\s+(?:said|says|reported|reports))"
+    r",\s+(?:according\s+to\s+[^,]{2,80}"
+    rf"|(?:[^,]{{2,60}}?\s+)?(?:said|says|reported|reports|told\s+[^,]{{1,60}}?){_WHEN})"
     r"[.!?][”\"’']?$")
 
 
 def ends_on_own_credit(text: str) -> bool:
     """Whether ``text`` ends on its own credit ("..., officials said.", "..., according to
-    multiple reports.")."""
+    multiple reports.", "..., the Sun-Times reported Sunday.", "..., his lawyer told The
+    Ledger late Thursday.")."""
     return bool(_OWN_TRAILING_CREDIT.search(text))
 
 

@@ -181,7 +181,12 @@ def speaker_names(text: str, people: Iterable[str]) -> list[str]:
         words = person.split()
         forms = {person, words[-1]} if len(words) >= 2 else {person}
         for match in SPEECH.finditer(outside):
-            before = " ".join(outside[:match.start()].split()[-4:])
+            preceding = outside[:match.start()].split()[-4:]
+            # "... designated Alex Jones as “dangerous” and said it will ...": a verb
+            # joined by "and" has the clause's subject, not the name just before it
+            if preceding and preceding[-1].lower() in ("and", "but", "or", "then"):
+                preceding = []
+            before = " ".join(preceding)
             after = " ".join(outside[match.end():].split()[:3])
             if any(re.search(rf"\b{re.escape(f)}\b", before) or
                    re.search(rf"\b{re.escape(f)}\b", after) for f in forms):

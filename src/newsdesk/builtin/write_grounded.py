@@ -61,6 +61,7 @@ from newsdesk.writing.candidates import (
     clause_head,
     drop_parentheticals,
     has_own_attribution,
+    introduces_embed,
     is_quote,
     light_form,
     rejection,
@@ -362,6 +363,11 @@ class GroundedWriter(Writer):
                 # opening sentence is the summary when it is short enough to stand there
                 # and the other, as the lead, is news from the newest reports too.
                 swap = lead.length <= SUMMARY_MAX_WORDS and id(summary) in fresh
+                # ... unless the other opens its report and the best does not: a
+                # report's first sentence states its news ("Sanders won the primary"),
+                # a later one its detail ("Sanders had been leading ...")
+                if swap and lead.index > 0 and summary.index == 0:
+                    swap = False
                 pair = (lead, summary) if swap else (summary, lead)
                 for first, second in (pair, pair[::-1]):
                     probe = tracker.copy()
@@ -610,7 +616,7 @@ class GroundedWriter(Writer):
             rank = 0
             sentences = split_sentences(doc.text)
             for index, text in enumerate(sentences[:per_doc]):
-                if text in captions:
+                if text in captions or introduces_embed(sentences, index):
                     continue
                 head = ""
                 problem = rejection(text)

@@ -73,6 +73,16 @@ _CAPTION_DATE = re.compile(
     r"\d{1,2},\s+\d{4}\b")
 # A picture caption ends with its credit: "(David M Warren / Staff Photographer)".
 CREDIT = re.compile(r"\((?:[^()]*/[^()]*|AP|Associated Press|Reuters|AFP|Getty)\)\s*$")
+# A social-media post embedded in the page: its text opens with the account's handle
+# ("@realDonaldTrump I would love to ...") or is a link to it.
+EMBEDDED_POST = re.compile(r"^\s*(?:[@#][A-Za-z_]\w*|pic\.twitter\.com/|https?://)")
+
+
+def introduces_embed(sentences: list[str], index: int) -> bool:
+    """Whether sentence ``index`` is the line a page sets before an embedded post
+    ("President Trump explains why Sondland shouldn't testify." and then the tweet):
+    it promises what the article does not show."""
+    return index + 1 < len(sentences) and bool(EMBEDDED_POST.match(sentences[index + 1]))
 # Connectives that tie a sentence to the one before it in its source; out of that
 # context they mislead, so they are dropped. "But" and "And" need no comma; the others
 # do ("Still, ..." is a connective, "Still more ..." is not).
@@ -114,6 +124,37 @@ _LABEL = re.compile(r"^(?:[A-Z][a-z’']+(?: [a-z’']+){1,3}|Details|Background
 # apart with certainty
 _STATES = re.compile(r"\b(?:states|reads|read|writes|notes|adds|says|stated)\b")
 _GLUED_INITIAL = re.compile(r"\b[A-Z]\.[A-Z][a-z]")
+# Two sentences run together where a page lost the stop between a subtitle and its
+# text: "... reasons for canceling DACA The Supreme Court on Thursday rejected ...". An
+# article opening a capitalised name mid-sentence follows a verb or preposition ("told
+# The Hill", "criticized The Times"); after an abbreviation or a plain noun it starts
+# a new sentence.
+_RUN_ON = re.compile(r"(?<=[\w’'%] )(?P<prev>[A-Za-z][\w’'-]*)\s+(?P<article>The|A|An)\s+"
+                     r"(?P<next>[A-Za-z])[a-z]")
+_BEFORE_A_TITLE = frozenset(
+    "to of by from with for at on in and or but nor than as like about into onto over "
+    "under against between via per is was are were be been being become became after "
+    "before during since until while when where who whom which that said says say told "
+    "tell tells wrote write writes read reads named called titled joined see watch "
+    "according host hosts anchor editor publisher columnist reporter correspondent "
+    "writer contributor spokesman spokeswoman book novel memoir movie film album song "
+    "show series premiere play musical documentary podcast group band tabloid newspaper "
+    "paper magazine network outlet site website blog game name".split())
+
+
+def runs_on(sentence: str) -> bool:
+    """Whether ``sentence`` is two run together without a stop (see ``_RUN_ON``)."""
+    for match in _RUN_ON.finditer(_QUOTED.sub(" ", sentence)):
+        prev = match.group("prev")
+        if match.group("article") == "The" and match.group("next").islower():
+            return True  # "... justified The board cut ...": no name starts so
+        if not match.group("next").isupper():
+            continue
+        if (len(prev) >= 2 and prev.isupper()) or (
+                prev.islower() and prev not in _BEFORE_A_TITLE
+                and not prev.endswith(("ed", "ing", "s"))):
+            return True
+    return False
 _MIXED_QUOTES = re.compile(r"(?=.*[“”])(?=.*\")")
 OWN_ATTRIBUTION = re.compile(r"\b(said|says|say|told|according to|reported|announced|wrote|"
                              r"argued|noted|claimed|warned|insisted|tweeted)\b", re.IGNORECASE)
@@ -210,8 +251,10 @@ def rejection(sentence: str) -> str | None:
     label = _LABEL.match(body)
     if label and not _SAID.search(label.group(0)) and not _STATES.search(label.group(0)):
         return "label"  # "Why it matters: ...": page furniture before the sentence
-    if _GLUED_INITIAL.search(sentence):
-        return "run_together"  # "Donald J.Trump": the source's typing, not a sentence
+    if _GLUED_INITIAL.search(sentence) or runs_on(sentence):
+        # "Donald J.Trump", "... canceling DACA The Supreme Court ...": the source's
+        # typing, not a sentence
+        return "run_together"
     if _ANOTHER_TEXT.search(_QUOTED.sub(" ", written)):
         return "another_text"  # about a text the reader does not have ("the article")
     if _CONTRAST.match(body) and not _has_fact(written):

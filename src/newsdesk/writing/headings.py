@@ -96,19 +96,24 @@ def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
     ``places``: whole names the recogniser found in the story's sources; ``taken``:
     names used by earlier headings, not repeated (and updated here); ``sources``: the
     story's source texts, which tell whether a place takes "the"."""
-    def fits(name: str) -> bool:
+    def a_name(name: str) -> bool:
         words = name.split()
-        return (name not in taken and 1 <= len(words) <= MAX_NAME_WORDS
+        return (1 <= len(words) <= MAX_NAME_WORDS
                 and all(len(w) > 1 and w[0].isupper() and w not in _NOT_NAME_WORDS
                         for w in words))
+
+    def fits(name: str) -> bool:
+        return name not in taken and a_name(name)
 
     def person(name: str) -> bool:
         # a recogniser's "Brennick Fire" (of "Brennick Fire and Rescue") is no person
         return len(name.split()) >= 2 and not _INSTITUTION.intersection(name.split())
 
     if role == "reactions":
-        said = [n for n in dict.fromkeys(speakers) if fits(n) and person(n)][:2]
-        if said:
+        # every speaker of the section, or none: "What Larry Kudlow said" over a quote
+        # of Donald Trump's misleads, even when an earlier heading named Trump
+        said = [n for n in dict.fromkeys(speakers) if a_name(n) and person(n)]
+        if 1 <= len(said) <= 2:
             taken.update(said)
             return ROLE_TEMPLATES["reactions"].format(" and ".join(said))
         return ROLE_HEADINGS["reactions"]

@@ -44,6 +44,10 @@ def plain_title(title: str) -> bool:
         return False  # two sentences ("... is over. Here's what comes next")
     if _CALL_TO_ACTION.match(text):
         return False  # "Read the mayor's letter on ...": a page's label, not news
+    if re.search(r"\bUs\b", text):
+        # "Us Gets Closer to a Deal": "US" mis-cased by the title's capitalisation, or
+        # the first person ("Let Us Vote"); either way not the newsroom's headline
+        return False
     return voice_problem(text) is None
 
 

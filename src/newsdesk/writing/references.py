@@ -18,8 +18,8 @@ each one:
   stands alone.
 
 - **abbreviations**: an abbreviation its source spells out ("South Korea’s Joint Chiefs
-  of Staff (JCS)") is spelled out the same way where the article first uses it ("JCS
-  said ..." becomes "Joint Chiefs of Staff (JCS) said ...").
+  of Staff (JCS)") is spelled out the same way, owner included, where the article first
+  uses it ("JCS said ..." becomes "South Korea’s Joint Chiefs of Staff (JCS) said ...").
 
 Pronoun subjects ("He", "They", "It") never reach this point: the candidate rules
 reject them.
@@ -221,8 +221,16 @@ def spelled_out(source_text: str) -> dict[str, str]:
                 break
         if initials == letters and abbr not in found:
             before = words[len(words) - len(taken) - 1] if len(words) > len(taken) else ""
+            # whose body it is: "South Korea’s Joint Chiefs of Staff (JCS)" is spelled out
+            # with its owner, not as some other country's
+            owner = re.search(r"(?<![\w’'])((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*[’']s)\s+"
+                              + r"\s+".join(map(re.escape, taken)) + r"\s*$",
+                              source_text[:match.start()])
+            if owner:
+                taken.insert(0, " ".join(owner.group(1).split()))
             # "the Kelvport Harbour Safety Board (KHSB)": the article keeps its "the"
-            found[abbr] = ("the " if before.lower() == "the" else "") + " ".join(taken)
+            found[abbr] = ("the " if before.lower() == "the" and not owner else "") + \
+                " ".join(taken)
     return found
 
 
