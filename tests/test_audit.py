@@ -88,6 +88,10 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
      "run together"),
     ("According to The Ledger, RIDERS AROUND THE harbour are angry about fares.", "",
      "capitals"),
+    ("In a 7-2 vote, the board says fares were never justified KHSB The Harbour Board "
+     "on Monday cut fares.", "", "the stop lost"),
+    ("The board says fares were never justified The board on Monday cut fares.", "",
+     "the stop lost"),
 ])
 def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     reasons = fragment(text, outlet="The Ledger", source=source)
@@ -115,6 +119,9 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("NATO and EU ministers met in Kelvport.", ""),
     ("A DNA test confirmed the ferry captain's identity.", ""),
     ("THE FBI said it was investigating the fire.", ""),
+    ("Councillor Ada Moss told The Ledger that fares were never justified.", ""),
+    ("The mayor criticized The Ledger for its coverage of the vote.", ""),
+    ("“Fares were never justified The board knew it,” the mayor said.", ""),
 ])
 def test_whole_sentences_are_not_fragments(text: str, source: str) -> None:
     assert fragment(text, outlet="The Ledger", source=source) == []

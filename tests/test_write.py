@@ -735,6 +735,41 @@ def test_a_description_follows_the_source_sentence_that_gave_its_referent() -> N
     assert follow_on([attempts, new_bill, other]) == [attempts, new_bill, other]
 
 
+def test_a_description_its_source_gave_in_other_words_is_not_read_after_another(
+        embedder) -> None:
+    """"The bill was called the Fair Fares Act ..." points back at its source's "a fare
+    cap" (16 years of attempts). That sentence is not usable (its "here" names a place the
+    article does not give), and after another outlet's "a new bill" the description would
+    take the new bill for its referent: it is not published."""
+    from newsdesk.writing.references import description_from_elsewhere
+
+    history = ("For 16 years, councillors here have tried to pass a fare cap for riders. "
+               "The bill was called the Fair Fares Act, and in councils left and right it "
+               "failed again and again.")
+    assert description_from_elsewhere("The bill was called the Fair Fares Act, and in "
+                                      "councils left and right it failed again and again.",
+                                      history)
+    # a source that names the bill before it: its own description, whoever else has one
+    assert not description_from_elsewhere(
+        "The bill would cap fares at 2 pounds.",
+        "The council passed a fare bill on Monday. The bill would cap fares at 2 pounds.")
+    docs = [
+        _report(1, "Harbour Times", "After 16 years, councillors try again on fares", history),
+        _report(2, "Halden Post", "Two councillors back a new fare bill",
+                "Councillor Ada Moss announced on Tuesday that she would back a bill with "
+                "Councillor Ines Carrow to cap ferry fares for Kelvport riders. Moss said "
+                "the cap would save commuters 300 pounds a year."),
+        _report(3, "Allied Wire", "Councillors urge a vote on ferry fare cap",
+                "Two Kelvport councillors on Tuesday urged the council to move quickly on a "
+                "bill that would cap ferry fares for riders who cross the harbour daily."),
+    ]
+    article = GroundedWriter().write(WriteRequest(story_id=1, documents=docs,
+                                                  embedder=embedder))
+    assert article is not None
+    published = [s.text for s in article.body_sentences() if not s.headline]
+    assert not any("Fair Fares Act" in t for t in published), published
+
+
 def _report(n: int, outlet: str, title: str, text: str) -> Document:
     return Document(id=n, url=f"https://{n}.example/a", canonical_url=f"https://{n}.example/a",
                     title=title, text=text, content_hash=str(n), site_name=outlet)

@@ -60,6 +60,9 @@ _LEADING_ADVERB = re.compile(r"^(?:[A-Z][a-z]+ly|Soon|Later|Then|Now|Still|Meanw
 # An editor's insertion in brackets ("And [he] had ...") marks words lifted from a
 # quotation whose marks were dropped.
 _INSERTION = re.compile(r"\[[^\]]{1,40}\]")
+# "There is much less here than meets the eye", "... was on show here Sunday": the
+# matter or the place the source's text is about, which the article does not give
+_HERE = re.compile(r"\bhere\b", re.IGNORECASE)
 # "All were defeated", "Many have left", "Two said": a quantifier standing for people or
 # things named before
 _QUANTIFIER_PRONOUN = re.compile(
@@ -247,6 +250,6 @@ def standalone_problem(text: str) -> str | None:
             or _ARGUES_FROM_BEFORE.match(sentence)
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
-    if _INSERTION.search(unquoted(sentence)):
+    if _INSERTION.search(unquoted(sentence)) or _HERE.search(unquoted(sentence)):
         return "needs_context"
     return None

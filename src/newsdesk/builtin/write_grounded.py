@@ -68,7 +68,7 @@ from newsdesk.writing.candidates import (
 )
 from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
 from newsdesk.writing.headlines import headline_options, plain_title
-from newsdesk.writing.references import ReferenceTracker, named_in
+from newsdesk.writing.references import ReferenceTracker, description_from_elsewhere, named_in
 from newsdesk.writing.similarity import bigrams, centroid_similarity, lexrank, tfidf_matrix
 
 __all__ = ["ROLE_HEADINGS", "Candidate", "GroundedWriter", "role_of"]
@@ -320,7 +320,7 @@ class GroundedWriter(Writer):
         first. The tracker's state is advanced for it."""
         pool = [c for c in ranked if not _ADDITIVE.search(c.written) and not quote_heavy(c.text)]
         for cand in sorted(pool, key=lambda c: c.length > SUMMARY_MAX_WORDS):
-            text = tracker.copy().resolve(cand.written, named_in(cand.doc))
+            text = _resolve(tracker.copy(), cand)
             if text is not None:
                 cand.written = text
                 tracker.accept(text)
@@ -336,7 +336,7 @@ class GroundedWriter(Writer):
         read on its own at its place; the summary adds to the lead rather than repeat it.
         Both trackers' state is advanced for the two chosen."""
         def readable(cand: Candidate, probe: ReferenceTracker) -> str | None:
-            return probe.resolve(cand.written, named_in(cand.doc))
+            return _resolve(probe, cand)
 
         # The first sentences a reader meets must not lean on others: "also", "again",
         # "another" add to something said before.
@@ -497,12 +497,14 @@ class GroundedWriter(Writer):
         references hold; else, when the sentence just before it in its source is a
         candidate not yet read and introduces what it refers to, both (the referent
         comes along); else nothing."""
-        text = tracker.resolve(cand.written, named_in(cand.doc))
+        before = preceding.get((id(cand.doc), cand.index))
+        after_own = bool(read) and read[-1].doc is cand.doc and read[-1].index == cand.index - 1
+        text = tracker.resolve(cand.written, named_in(cand.doc)) if after_own else \
+            _resolve(tracker, cand)
         if text is not None:
             cand.written = text
             tracker.accept(text)
             return [cand]
-        before = preceding.get((id(cand.doc), cand.index))
         if before is None or any(c is before for c in read) or \
                 (len(read) >= 1 and read[-1].doc is cand.doc):
             return []
@@ -792,6 +794,17 @@ def _in_source_order(cands: list[Candidate]) -> list[Candidate]:
 # "The bill was called the Dream Act ...": a description that its source's sentence
 # before it gave the referent of
 _DESCRIBED = re.compile(r"^The\s+[a-z]")
+
+
+def _resolve(tracker: ReferenceTracker, cand: Candidate) -> str | None:
+    """``cand`` as it reads at the tracker's point of the article (see
+    :meth:`ReferenceTracker.resolve`), or ``None``; also ``None`` for a sentence that
+    opens with a description its own source gave in other words in an earlier sentence
+    (see :func:`description_from_elsewhere`)."""
+    source = named_in(cand.doc)
+    if cand.index > 0 and description_from_elsewhere(cand.written, source):
+        return None  # (a report's first sentence has no sentence before it to point at)
+    return tracker.resolve(cand.written, source)
 
 
 def follow_on(cands: list[Candidate]) -> list[Candidate]:

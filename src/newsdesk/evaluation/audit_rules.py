@@ -48,6 +48,12 @@ _GLUED = re.compile(r"^(?:[A-Z][\w.'’]*\s+){0,2}(?P<first>[A-Z][a-z]{2,}|[A-Z]
                     r"(?P<second>[A-Z][a-z]+)\b")
 
 
+# "... reasons for canceling DACA The Supreme Court on Thursday ...", "... were never
+# justified The board cut ...": a capitalised article opening a new sentence mid-way
+# (a name that starts with "The" follows a verb or preposition, and goes on capitalised)
+_STOP_LOST = re.compile(r"[a-z0-9%] The [a-z]+|\b[A-Z]{2,} The [A-Z][a-z]+")
+
+
 def _last_token(body: str) -> str:
     tokens = body.split()
     return tokens[-1].strip("\"“”'’(),;:") if tokens else ""
@@ -104,6 +110,9 @@ def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = 
     joined = _RUN_TOGETHER.search(text)
     if joined:
         reasons.append(f"two sentences run together: {joined.group(0)!r}")
+    lost = _STOP_LOST.search(_QUOTED.sub(" ", core))
+    if lost:
+        reasons.append(f"two sentences run together, the stop lost: {lost.group(0)!r}")
     if text[:1].islower():
         reasons.append("starts lower-case")
     elif framed.form == "suffix" and core[:1].islower():

@@ -234,6 +234,52 @@ def spelled_out(source_text: str) -> dict[str, str]:
     return found
 
 
+def _description(plain: str) -> tuple[list[str], str]:
+    """The words of the description that ``plain`` opens with ("the ..."), and how it
+    ends: ``name`` (a capitalised word: "The White House"), ``self_contained`` (a word
+    that completes it follows: "The voters of ...", "The man who ...") or ``end``."""
+    phrase: list[str] = []
+    for raw in plain.split()[1:1 + MAX_DESCRIPTION_WORDS + 1]:
+        word = raw.strip(",;:.!?()")
+        if not word or not (word[0].islower() or word[0].isdigit()):
+            return phrase, "name"
+        if word in _SELF_CONTAINED_AFTER:
+            return phrase, "self_contained"
+        if word in _STOP_WORDS or (phrase and word.endswith("ed") and "-" not in word):
+            break
+        phrase.append(word)
+        if raw[-1:] in ",;:":
+            break  # "The document, issued by ..."
+    return phrase, "end"
+
+
+def _head(phrase: list[str]) -> str:
+    return re.sub(r"[’']s?$", "", phrase[-1])
+
+
+def description_from_elsewhere(text: str, source_text: str) -> bool:
+    """Whether ``text`` opens with a description ("The bill was called the Dream Act
+    ...") of something its own source (``source_text``, title included) never names with
+    that word outside this sentence: it points back at a sentence of its source that
+    said it otherwise ("advocates have tried to pass legislation"), and read after
+    another source's "bill" it would take that bill for its referent."""
+    plain = unquoted(text).lstrip()
+    if not re.match(r"The\s+[a-z]", plain):
+        return False
+    phrase, ending = _description(plain)
+    if ending != "end" or not phrase or phrase[0] in {"same", "latter", "former"} or \
+            (re.search(r"[’']s?$", phrase[0]) and len(phrase) > 1):
+        return False  # (and "The nation's top military leaders": whose they are is said)
+    head = _head(phrase)
+    if head in _SELF_EVIDENT:
+        return False
+    mentions = re.finditer(rf"\b{re.escape(head)}\w*", source_text, re.IGNORECASE)
+    here = source_text.find(plain[:40])
+    # (a sentence not found as written in its source: its own mention cannot be told
+    # from another, and any mention counts)
+    return not any(here < 0 or not here <= m.start() < here + len(plain) for m in mentions)
+
+
 class ReferenceTracker:
     """What an article has introduced so far, read in order (see the module docstring)."""
 
@@ -363,24 +409,16 @@ class ReferenceTracker:
         return self._unintroduced(plain[match.start("the"):])
 
     def _unintroduced(self, plain: str) -> bool:
-        words = plain.split()[1:1 + MAX_DESCRIPTION_WORDS + 1]
-        phrase: list[str] = []
-        for raw in words:
-            word = raw.strip(",;:.!?()")
-            if not word or not (word[0].islower() or word[0].isdigit()):
-                return False  # "The White House", "The Trump administration": a name
-            if word in _SELF_CONTAINED_AFTER:
-                return not phrase  # "The voters of ...", "The man who ..."
-            if word in _STOP_WORDS or (phrase and word.endswith("ed") and "-" not in word):
-                break
-            phrase.append(word)
-            if raw[-1:] in ",;:":
-                break  # "The document, issued by ..."
+        phrase, ending = _description(plain)
+        if ending == "name":
+            return False  # "The White House", "The Trump administration": a name
+        if ending == "self_contained":
+            return not phrase  # "The voters of ...", "The man who ..."
         if not phrase:
             return False
         if phrase[0] in {"same", "latter", "former", "aforementioned"}:
             return True  # "The same tally": points back by definition
-        head = re.sub(r"[’']s?$", "", phrase[-1])
+        head = _head(phrase)
         if head in _SELF_EVIDENT:
             return False
         names_for = {stem(head), head} | {stem(w) for w in _SAME_THING.get(stem(head), ())}
