@@ -435,6 +435,16 @@ def test_a_page_cut_off_mid_sentence_gives_its_whole_main_clause() -> None:
     assert clause_head("The board barred night crossings from the $40 million ferry "
                        "programme, a long-expected move") == (
         "The board barred night crossings from the $40 million ferry programme.")
+    # a clause of time without a comma adds to the main clause too, unless the main
+    # clause is negated or the time is its point
+    assert clause_head("A lawyer for Ada Moss would brief the mayor's lawyers on her talks "
+                       "with investigators even after Moss agreed to") == (
+        "A lawyer for Ada Moss would brief the mayor's lawyers on her talks with "
+        "investigators.")
+    assert clause_head("The council will not vote on the ferry fares before the audit of "
+                       "the harbour board is") is None
+    assert clause_head("The harbour board approved the fare cut only after riders "
+                       "protested for three") is None
     # a sentence that ends is not cut; no break point, no head
     assert clause_head("The mayor said fares would fall, as riders had asked.") is None
     assert clause_head("Even after the mayor pledged a fare freeze, her aides kept raising "

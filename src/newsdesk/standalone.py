@@ -111,11 +111,28 @@ _CLAUSE_BREAK = re.compile(
     r"many|far)\s+as)\b)")
 
 
+# Without a comma, a clause of time that follows the main one ("... federal investigators
+# even after Manafort agreed to cooperate", "... senator after a lengthy vote count"):
+# also only adds to it, unless the main clause is negated ("will not vote before the
+# audit": the time is what it denies) or the time is its point ("only after").
+_BARE_TIME_BREAK = re.compile(r"\s+(?=(?:(?:even|just|shortly|soon|right)\s+)?"
+                              r"(?:after|before|following|while)\s)")
+_NEGATED = re.compile(r"\b(?:not|never|no|cannot|nor|none|without)\b|n[’']t\b", re.IGNORECASE)
+
+
 def clause_ends(text: str) -> list[int]:
     """The offsets in ``text`` where a main clause may end because what follows only
-    adds to it (see ``_CLAUSE_BREAK``): the words before one of them, ended with a full
-    stop, say nothing the whole sentence does not."""
-    return [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    adds to it (see ``_CLAUSE_BREAK`` and ``_BARE_TIME_BREAK``): the words before one of
+    them, ended with a full stop, say nothing the whole sentence does not."""
+    ends = {m.start() for m in _CLAUSE_BREAK.finditer(text)}
+    for match in _BARE_TIME_BREAK.finditer(text):
+        head = text[:match.start()]
+        last = head.split()[-1].lower() if head.split() else ""
+        if not _NEGATED.search(head) and last not in ("only", "long", "shortly", "just",
+                                                        "soon", "right", "even") \
+                and "," not in text[match.end():match.end() + 1]:
+            ends.add(match.start())
+    return sorted(ends)
 
 
 # Words that make the clause before them conditional ("..., unless the mayor vetoes
