@@ -83,6 +83,8 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
     ("According to The Ledger, why it matters: The vote sets fares for a decade.", "",
      "label"),
     ("Details: The vote sets fares for a decade, The Ledger reported.", "", "label"),
+    ("PUBLISHED FEBRUARY 23, 2021: The council voted on fares, The Ledger reported.", "",
+     "label"),
     ("Or after two councillors survived attacks on the pier.", "", "rest of an earlier"),
     ("Fares will rise with the U.S.Officials also said boats would be sold.", "",
      "run together"),
@@ -247,6 +249,18 @@ def test_a_quantifier_needs_its_group() -> None:
     carried = sentence("Councillors put forward 11 amendments to the fare plan.", source)
     assert antecedent(target, [carried], [source]) == []
     assert antecedent(sentence("All ferries will run on Sunday."), [], []) == []
+
+
+def test_a_count_of_more_needs_the_count_before_it() -> None:
+    source = ("At least five adults who claimed to be riders' parents failed DNA tests. "
+              "Eight more had criminal records, the harbour board said Tuesday.")
+    target = sentence("Eight more had criminal records, the harbour board said Tuesday.",
+                      source)
+    assert antecedent(target, [sentence("Fares rose in June.", doc="2")], [source]) != []
+    carried = sentence("At least five adults who claimed to be riders' parents failed DNA "
+                       "tests.", source)
+    assert antecedent(target, [carried], [source]) == []
+    assert antecedent(sentence("Two more than expected came to the ferry vote."), [], []) == []
 
 
 def test_all_of_it_and_the_same_need_what_they_point_at() -> None:

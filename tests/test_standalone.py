@@ -42,6 +42,7 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("After all, the 2030 election is around the corner.", "needs_context"),
     ("As a result, 40 ferries stayed in port on Monday.", "needs_context"),
     ("And [he] had just taken everything that people thought of the flag.", "needs_context"),
+    ("Eight more had criminal records, the harbour board said on Tuesday.", "needs_context"),
     # "here": the matter or the place of a text the reader does not have
     ("There is almost certainly much less here than meets the eye.", "needs_context"),
     ("The mayor's plan was put on show here on Sunday by the harbour board.",

@@ -332,6 +332,8 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("Republican Brian Kemp will be the next governor of Georgia, following") \
         == "incomplete"
     assert rejection("But they said the plan would be dropped within a week.") == "needs_context"
+    assert rejection("PUBLISHED FEBRUARY 23, 2021: Councillors are forging ahead with a vote "
+                     "on the fare plan.") == "label"
     # a subtitle run into the text's first sentence, the stop between them lost
     assert rejection("In a 7-2 vote that affects 40,000 riders, the board says the fares "
                      "were never justified KHSB The harbour board on Monday cut ferry "

@@ -69,6 +69,11 @@ _QUANTIFIER_PRONOUN = re.compile(
     r"^(?:All|Some|Many|Most|Much|Several|None|Each|Few|Either|One|Two|Three|Four|Five|"
     r"Others)\s+(?:of\s+(?:them|those|these|us|it|this|that)\b|are|were|was|is|have|has|had|will|would|could|can|did|"
     r"do|does|said|say|says|also|agreed|remain|remained)\b")
+# "Eight more had criminal records", "Dozens more were hurt": a count added to one
+# given before
+_MORE = re.compile(r"^(?:\d[\d,]*|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|"
+                   r"Many|Dozens|Hundreds|Thousands|Millions|A\s+few|Few|Some)\s+more\b"
+                   r"(?!\s+than\b)")
 # "After all, ...", "As a result, ...", "By contrast, ...": an argument from, or a
 # consequence of, the sentence before
 _ARGUES_FROM_BEFORE = re.compile(
@@ -264,7 +269,7 @@ def standalone_problem(text: str) -> str | None:
         return "needs_context"
     if (_QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence)
             or _ENUMERATION.match(sentence) or _SAME.match(sentence)
-            or _ARGUES_FROM_BEFORE.match(sentence)
+            or _ARGUES_FROM_BEFORE.match(sentence) or _MORE.match(sentence)
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
     if _INSERTION.search(unquoted(sentence)) or _HERE.search(unquoted(sentence)):

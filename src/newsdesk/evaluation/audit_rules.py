@@ -41,7 +41,8 @@ _CAPITALS = re.compile(r"^(?=(?:\S+\s+){0,3}(?:THE|AND|OF|AS|IN|TO|ON|FOR|AT)\s)
                        r"(?:[A-Z][A-Z'’.,-]*\s+){3,}")
 # "Why it matters: ...", "Driving the news: ..." - a publication's section label.
 _LABEL = re.compile(r"^(?:[A-Za-z][a-z'’]*(?:\s+[a-z'’]+){1,3}|Details|Background|Context|"
-                    r"Update|Updated|Flashback|Recap|Related|Note):\s+(?=[A-Z“\"])")
+                    r"Update|Updated|Flashback|Recap|Related|Note|"
+                    r"[A-Z][A-Z'’]+(?:,?\s+(?:[A-Z][A-Z'’]+|\d+))*):\s+(?=[A-Z“\"])")
 # "... with the U.S.Officials also said ..." - no space after a full stop.
 _RUN_TOGETHER = re.compile(r"\b\w+[a-z)\]”\"]?[.!?](?=[A-Z][a-z]+\b)\w+")
 _GLUED = re.compile(r"^(?:[A-Z][\w.'’]*\s+){0,2}(?P<first>[A-Z][a-z]{2,}|[A-Z]{2,})"
@@ -344,6 +345,10 @@ _SAME = re.compile(rf"^{_INTRO}the\s+same\s+(?!as\b)(?P<noun>[a-z]+)\b(?!\s+as\b
                    re.IGNORECASE)
 # "After all, ...", "As a result, ...": an argument from, or a consequence of, what the
 # source said just before
+# "Eight more had criminal records": a count that adds to one the article must have given
+_COUNT_MORE = re.compile(r"^(?P<c>(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|"
+                         r"several|many|dozens|hundreds|thousands|a few)\s+more)\b(?!\s+than)",
+                         re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"^(?P<c>after\s+all|as\s+a\s+result|in\s+turn|by\s+contrast|"
                           r"in\s+contrast|on\s+the\s+other\s+hand|conversely|"
                           r"in\s+other\s+words|that\s+said|even\s+so)\b", re.IGNORECASE)
@@ -460,6 +465,10 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
     if connective and not _continues(sentence, previous, antecedent):
         reasons.append(f"opens with {connective.group('c')!r}, which argues from a "
                        f"sentence the article does not have")
+    more = _COUNT_MORE.match(core)
+    if more and not _continues(sentence, previous, antecedent):
+        reasons.append(f"{more.group('c')!r} adds to a count the article does not give "
+                       f"just before")
     same = _SAME.match(core)
     if same and not _continues(sentence, previous, antecedent):
         reasons.append(f"'the same {same.group('noun')}' points back to something the "

@@ -119,7 +119,9 @@ _CAPITALS_LEAD_IN = re.compile(r"^(?:[A-Z]{2,}[’']?[A-Z]*\s+){3}")
 # news sites set before a paragraph ("Details: ...", "Background: ...")
 _LABEL = re.compile(r"^(?:[A-Z][a-z’']+(?: [a-z’']+){1,3}|Details|Background|Context|Update|"
                     r"Updated|Flashback|Catch-up|Recap|Correction|Clarification|Related|"
-                    r"Editor[’']s\s+note|Note):\s+(?=[A-Z“\"])")
+                    r"Editor[’']s\s+note|Note|"
+                    # in capitals, with a date: "PUBLISHED FEBRUARY 23, 2021: ...", "UPDATE: ..."
+                    r"[A-Z]{2,}(?:[\s,]+(?:[A-Z]{2,}|\d{1,4}))*):\s+(?=[A-Z“\"])")
 # a sentence that mixes curly and straight double quotes: its quotations cannot be told
 # apart with certainty
 _STATES = re.compile(r"\b(?:states|reads|read|writes|notes|adds|says|stated)\b")
