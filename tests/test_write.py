@@ -334,6 +334,12 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("But they said the plan would be dropped within a week.") == "needs_context"
     assert rejection("PUBLISHED FEBRUARY 23, 2021: Councillors are forging ahead with a vote "
                      "on the fare plan.") == "label"
+    # the outlet telling its readers about its own coverage
+    assert rejection("The Ledger will provide up-to-date results and live analysis of the "
+                     "vote.") == "boilerplate"
+    assert rejection("Check back for updates on the fare vote on Monday.") == "boilerplate"
+    assert rejection("The harbour board will provide free ferries on Sunday, officials "
+                     "said.") is None
     # a subtitle run into the text's first sentence, the stop between them lost
     assert rejection("In a 7-2 vote that affects 40,000 riders, the board says the fares "
                      "were never justified KHSB The harbour board on Monday cut ferry "

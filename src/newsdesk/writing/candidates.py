@@ -37,6 +37,19 @@ _BOILERPLATE = re.compile(
     r"try again later|is not available right now|interactive transcript|reprints|"
     r"non-commercial use|opens? (in )?a new (window|tab)|see all results|"
     r"^\d+ of \d+\b)", re.IGNORECASE)
+# The outlet telling readers about its own coverage: "The Times will provide up-to-date
+# results and live political analysis.", "We will update this story.", "Check back for
+# updates."
+_OWN_COVERAGE = re.compile(
+    r"(?:^(?:The\s+)?(?:[A-Z][\w.&’'-]*\s+){0,3}(?:Times|Post|Journal|News|Herald|Tribune|"
+    r"Guardian|Globe|Star|Press|Telegraph|Examiner|Ledger|Courier|Gazette|Chronicle|"
+    r"Inquirer|Observer|Independent|Register|Record|Bee|Mail|Mirror|Sun|Reuters|AP|CNN|"
+    r"NPR|BBC|Axios|we)\s+"
+    r"(?:will|is|are)\s+(?:(?:be|continue\s+to)\s+)?(?:provide|providing|update|updating|"
+    r"bring|bringing|track|tracking|cover|covering|offer|offering|follow|following|"
+    r"have\s+(?:live|full|complete|more|the\s+latest))\b"
+    r"|\b(?:check\s+back|stay\s+tuned|this\s+(?:story|post|page)\s+(?:will\s+be|has\s+been|"
+    r"is\s+being)\s+updated|live\s+(?:updates|results|coverage|blog)\b))", re.IGNORECASE)
 # A picture caption without its credit: "The encampment is seen before the midnight
 # deadline ...", "Protesters are seen outside the court ..." (not "is seen as", an
 # opinion of someone's)
@@ -240,7 +253,8 @@ def rejection(sentence: str) -> str | None:
     if n_words < MIN_WORDS or n_words > MAX_WORDS:
         return "length"
     if _BOILERPLATE.search(sentence) or CREDIT.search(sentence) or _CAPTION.search(sentence) \
-            or _CAPTION_DATE.search(sentence) or _BIO.search(sentence):
+            or _CAPTION_DATE.search(sentence) or _BIO.search(sentence) \
+            or _OWN_COVERAGE.search(sentence):
         return "boilerplate"
     if looks_like_instruction(sentence):
         return "instruction"  # text addressed to a language model is not news
