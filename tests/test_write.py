@@ -639,6 +639,23 @@ def test_a_title_that_tells_the_reader_what_to_do_is_not_a_headline() -> None:
     assert plain_title("Reading council votes to freeze ferry fares for a year")
 
 
+def test_a_teaser_or_a_shouted_word_is_not_a_plain_headline() -> None:
+    assert not plain_title("Here’s Why Some Think the Ferry Fare Cut Is a Plot")
+    assert not plain_title("Here are the five ferry routes that will close in May")
+    reports = ["The fraud case against Ada Moss was dismissed on Monday, the court said.",
+               "NATO ministers met in Kelvport on Monday."]
+    assert not plain_title("Ada Moss has Kelvport fraud case DISMISSED by the court", reports)
+    # an acronym the reports write in capitals too is not shouting
+    assert plain_title("NATO ministers meet in Kelvport over ferry security", reports)
+    assert not plain_title("Ada Moss has Kelvport fraud case DISMISSED by the court")
+    assert plain_title("Ada Moss has Kelvport fraud case heard by the NTSB panel")
+    # a word before a colon that no report writes as a name is the outlet's label
+    ferry = ["Four ferry officials resigned in Kelvport on Monday over the fare plan."]
+    assert not plain_title("Disaster: Four ferry officials resign over fare plan", ferry)
+    assert plain_title("Kelvport: Four ferry officials resign over fare plan", ferry)
+    assert plain_title("Ferry: Four officials resign in Kelvport over fare plan", ferry)
+
+
 def test_a_headline_with_us_in_title_case_is_not_plain() -> None:
     # "US" lower-cased by title case, or the first person: the reader cannot tell
     assert not plain_title("Us Gets Closer to Making a Deal With the Ferry Union")

@@ -544,7 +544,8 @@ class GroundedWriter(Writer):
         closest title of a told report ("Seven claims about India fact-checked" over a
         story of protests promised what the page did not have).
         """
-        titled = [d for d in docs if plain_title(d.title)]
+        texts = [d.text for d in docs]
+        titled = [d for d in docs if plain_title(d.title, texts)]
         if not titled:
             return self._headline_from_text(lead, candidates, embedder, numbers_of)
         titles = embedder.embed_batch([d.title.strip() for d in titled])

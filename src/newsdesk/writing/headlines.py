@@ -4,6 +4,7 @@ sentence is cut down to headline length."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from newsdesk.standalone import opens_qualification, voice_problem
 
@@ -30,10 +31,32 @@ _CALL_TO_ACTION = re.compile(r"^(?:Read|Watch|Listen(?:\s+to)?|See|Look|Hear|Tak
                              r"Subscribe|Join|Click|Download|Explore|Meet)\b")
 
 
-def plain_title(title: str) -> bool:
+# An explainer's or a list's title: "Here's why ...", "Here are the ..."
+_TEASER = re.compile(r"^Here(?:[’']s|\s+(?:is|are))\b")
+
+
+def shouted(title: str, texts: Iterable[str]) -> list[str]:
+    """Words of ``title`` in capitals for emphasis ("... prosecution DISMISSED", "vow to
+    END war"): written in capitals here, but in the reports' texts only in lower or title
+    case (an acronym, "NATO", "DACA", is in capitals there too), or a verb's form in
+    capitals."""
+    words = set(re.findall(r"\b[A-Z]{3,}\b", title))
+    if not words:
+        return []
+    body = " ".join(texts)
+    return sorted(w for w in words
+                  if not re.search(rf"\b{w}\b", body)
+                  and (re.search(rf"\b{w}\b", body, re.IGNORECASE)
+                       # a verb's form, which no acronym is: "DISMISSED", "SLAMMING"
+                       or re.fullmatch(r"[A-Z]{3,}(?:ED|ING)", w)))
+
+
+def plain_title(title: str, texts: Iterable[str] = ()) -> bool:
     """Whether a source's headline reads as plain news: 4-16 words, not a question,
-    not shouted in capitals, no leading label or quotation used as one, no site
-    suffix, and nobody's first person or "you"."""
+    not shouted in capitals (wholly, or a word the reports' ``texts`` write in lower
+    case), no leading label or quotation used as one (a word before a colon that no
+    report uses: "Disaster: ..." but "Kelvport: ...", "Coronavirus: ..."), no site suffix,
+    no teaser ("Here's why ..."), and nobody's first person or "you"."""
     text = title.strip()
     words = text.split()
     if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS:
@@ -42,8 +65,16 @@ def plain_title(title: str) -> bool:
         return False
     if _INNER_STOP.search(text):
         return False  # two sentences ("... is over. Here's what comes next")
-    if _CALL_TO_ACTION.match(text):
+    if _CALL_TO_ACTION.match(text) or _TEASER.match(text):
         return False  # "Read the mayor's letter on ...": a page's label, not news
+    if shouted(text, texts):
+        return False  # "... prosecution DISMISSED": the outlet's emphasis
+    label = re.match(r"^([A-Z][a-z]+):\s", text)
+    body = " ".join(texts)
+    if label and body and not re.search(rf"\b{label.group(1)}\b", body, re.IGNORECASE):
+        # "Disaster: Brexit Minister ... Resign": a word no report uses, the outlet's
+        # verdict (a topic the reports name, "Coronavirus: ...", is a plain label)
+        return False
     if re.search(r"\bUs\b", text):
         # "Us Gets Closer to a Deal": "US" mis-cased by the title's capitalisation, or
         # the first person ("Let Us Vote"); either way not the newsroom's headline
