@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.stages.timeline import distinct_names, is_famous, thread_score
+from newsdesk.stages.timeline import distinct_names, fullest_names, is_famous, thread_score
 from newsdesk.tfidf import DocumentFrequencies
 
 MIN_SCORE = 0.3  # the timeline.min_score default
@@ -95,3 +95,10 @@ def test_a_surname_and_the_full_name_are_one_name() -> None:
     assert distinct_names(["person:donald trump", "person:trump", "org:trump"]) == ["donald trump"]
     assert sorted(distinct_names(["person:hunter biden", "person:joe biden", "person:biden"])
                   ) == ["hunter biden", "joe biden"]
+
+
+def test_a_thread_names_each_person_once() -> None:
+    assert fullest_names(["Moss", "Ada Moss", "Kelvport", "Ada Moss"]) == ["Ada Moss", "Kelvport"]
+    # two people who share a surname stay two; a longer word is not a surname
+    assert fullest_names(["Ada Moss", "Ben Moss", "Moss"]) == ["Ada Moss", "Ben Moss"]
+    assert fullest_names(["Rehn", "Tomas Rehnberg"]) == ["Rehn", "Tomas Rehnberg"]

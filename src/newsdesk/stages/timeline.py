@@ -72,6 +72,14 @@ def distinct_names(keys: list[str]) -> list[str]:
     return kept
 
 
+def fullest_names(names: list[str]) -> list[str]:
+    """Display names, each once, without a name that ends a longer one among them: one
+    person named once ("Paul Manafort and Trump", not "Manafort, Paul Manafort and
+    Trump")."""
+    unique = list(dict.fromkeys(names))
+    return [n for n in unique if not any(o != n and o.endswith(" " + n) for o in unique)]
+
+
 def is_famous(key: str, frequencies: DocumentFrequencies) -> bool:
     """Whether a name is in so many of the archive's documents that sharing it is not
     evidence of a thread (see ``FAMOUS_SHARE``)."""
@@ -137,8 +145,8 @@ def link_story(ctx: Context, story_id: int, frequencies: DocumentFrequencies | N
             continue
         score, shared = thread_score(story, other, frequencies)
         if score >= ctx.settings["timeline.min_score"]:
-            names = list(dict.fromkeys(display.get(k, k.split(":", 1)[-1].title())
-                                       for k in shared))[:6]
+            names = fullest_names([display.get(k, k.split(":", 1)[-1].title())
+                                   for k in shared])[:6]
             scored.append((round(score, 4), other_id, names))
     scored.sort(reverse=True)
     links = [(other_id, score, names) for score, other_id, names in scored[:MAX_LINKS]]
