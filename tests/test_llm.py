@@ -577,6 +577,16 @@ def test_a_headline_in_the_models_words_credits_the_outlet_of_its_fact(
     # a negation dropped
     ("The mayor will answer the council's questions.",
      "The mayor will not answer the council's questions.", "negation"),
+    # a hedge dropped: what the source says only appears, or would, becomes fact
+    ("Councillor Ada Moss lost her Tuesday primary, which became a referendum on fares.",
+     "Councillor Ada Moss appears to have lost her Tuesday primary, which became a "
+     "referendum on fares.", "hedge"),
+    ("Ada Moss introduced a bill on Thursday to ban night ferries.",
+     "On Thursday, Ada Moss introduced a bill that would effectively ban night ferries.",
+     "hedge"),
+    # a quotation's words as the draft's own
+    ("Harbour master Ines Carrow also said there was no strike in sight.",
+     "Harbour master Ines Carrow also said there was \"no strike in sight\".", "quotation"),
     # the source's speaker dropped: the claim would read as the outlet's
     ("The mayor will not answer questions about the ferry contract.",
      "The mayor will not answer questions about the ferry contract, her lawyer told The "
@@ -597,6 +607,10 @@ def test_a_draft_that_shortens_and_restates_with_the_sources_words_passes() -> N
               "Monday that the ferry law placed an undue burden on riders.")
     assert departs_from_source("Justice Ada Moss said the ferry law placed an undue burden "
                                "on riders, The Ledger reported.", source, "The Ledger") is None
+    # a hedge and a quotation kept
+    assert departs_from_source("Ada Moss appears to have lost, saying the vote was “a "
+                               "fair fight”.", "Ada Moss appears to have lost the vote, "
+                               "saying it was “a fair fight”.") is None
     # a headline may leave "said" out
     assert departs_from_source("Ferry law places undue burden on riders, Moss says", source,
                                headline=True) is None

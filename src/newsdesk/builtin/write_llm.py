@@ -276,6 +276,14 @@ _EXPLETIVE_IT = re.compile(r"^It\s+(?:is|was|has\s+been|had\s+been)\s+(?:not\s+)
 # and adds none.
 _NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none", "nobody",
                         "nothing", "t"})  # "t": the tail of "didn't" as tokens split it
+# Words that keep a statement short of fact ("appears to have lost", "would effectively
+# ban", "reportedly"): a draft keeps as many as its source has.
+_HEDGES = frozenset({"appear", "appears", "appeared", "apparently", "reportedly", "allegedly",
+                     "alleged", "likely", "unlikely", "possibly", "probably", "perhaps", "may",
+                     "might", "could", "would", "effectively", "expected", "seemingly",
+                     "seems", "seemed", "suggest", "suggests", "suggested", "believed"})
+# A quotation of three or more words in the source
+_QUOTATION = re.compile(r"[“\"]([^”\"]{3,200})[”\"]")
 # Words a draft may use that its source sentence need not have: the frame's and the
 # reporting verbs' (the outlet's name comes from the citation).
 _FRAME_WORDS = frozenset("""
@@ -289,7 +297,9 @@ def departs_from_source(text: str, source: str, outlet: str = "", *,
     """Why a model's sentence says something its cited source sentence does not, or
     ``None``: a content word the source does not have, in any form ("proven" for
     "disproven", "rises" beside a price the source only calls high, "defeated" for
-    "blew away"); a negation added or dropped; or the source's speaker dropped ("...,
+    "blew away"); a negation added or dropped; a hedge dropped ("lost" for "appears to
+    have lost", "ban" for "would effectively ban"); a quotation's words given without
+    its quotation marks; or the source's speaker dropped ("...,
     one of the president's attorneys told The Associated Press" gone, so the claim
     reads as the outlet's; not for a ``headline``, which the page shows with the
     outlet's credit and which, as headlines do, leaves "said" out). A 1.5B model's
@@ -303,10 +313,25 @@ def departs_from_source(text: str, source: str, outlet: str = "", *,
         return f"words its source does not have: {', '.join(dict.fromkeys(novel))}"
     if sum(t in _NEGATIONS for t in said) != sum(t in _NEGATIONS for t in given):
         return "a negation added or dropped"
+    dropped = [t for t in dict.fromkeys(given) if t in _HEDGES
+               and sum(w == t for w in said) < sum(w == t for w in given)]
+    if dropped:
+        return f"a hedge its source gives is dropped: {', '.join(dropped)}"
+    for quoted in _QUOTATION.findall(source):
+        words = match_tokens(quoted)
+        inside = [match_tokens(q) for q in _QUOTATION.findall(text)]
+        if len(words) >= 3 and _contains(said, words) and \
+                not any(_contains(q, words) for q in inside):
+            return f"the source's quotation is given without its quotation marks: {quoted!r}"
     if not headline and has_own_attribution(source) and \
             not has_own_attribution(unframe(text).claim):
         return "the speaker its source gives is dropped"
     return None
+
+
+def _contains(tokens: list[str], run: list[str]) -> bool:
+    """Whether ``run`` occurs in ``tokens`` as consecutive tokens."""
+    return any(tokens[i:i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
 
 
 _DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
