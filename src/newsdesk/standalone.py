@@ -272,6 +272,7 @@ def standalone_problem(text: str) -> str | None:
             or _ARGUES_FROM_BEFORE.match(sentence) or _MORE.match(sentence)
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
-    if _INSERTION.search(unquoted(sentence)) or _HERE.search(unquoted(sentence)):
+    outside = unquoted(sentence)
+    if _INSERTION.search(outside) or _HERE.search(outside):
         return "needs_context"
     return None

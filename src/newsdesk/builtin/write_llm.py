@@ -317,9 +317,9 @@ def departs_from_source(text: str, source: str, outlet: str = "", *,
                and sum(w == t for w in said) < sum(w == t for w in given)]
     if dropped:
         return f"a hedge its source gives is dropped: {', '.join(dropped)}"
+    inside = [match_tokens(q) for q in _QUOTATION.findall(text)]
     for quoted in _QUOTATION.findall(source):
         words = match_tokens(quoted)
-        inside = [match_tokens(q) for q in _QUOTATION.findall(text)]
         if len(words) >= 3 and _contains(said, words) and \
                 not any(_contains(q, words) for q in inside):
             return f"the source's quotation is given without its quotation marks: {quoted!r}"

@@ -343,12 +343,12 @@ _DEFINITE = re.compile(rf"^{_INTRO}the\s+(?P<noun>{'|'.join(sorted(POINTING_NOUN
 # "The same people who ...", "the same day": the same as something named before
 _SAME = re.compile(rf"^{_INTRO}the\s+same\s+(?!as\b)(?P<noun>[a-z]+)\b(?!\s+as\b)",
                    re.IGNORECASE)
-# "After all, ...", "As a result, ...": an argument from, or a consequence of, what the
-# source said just before
 # "Eight more had criminal records": a count that adds to one the article must have given
 _COUNT_MORE = re.compile(r"^(?P<c>(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|"
                          r"several|many|dozens|hundreds|thousands|a few)\s+more)\b(?!\s+than)",
                          re.IGNORECASE)
+# "After all, ...", "As a result, ...": an argument from, or a consequence of, what the
+# source said just before
 _FROM_BEFORE = re.compile(r"^(?P<c>after\s+all|as\s+a\s+result|in\s+turn|by\s+contrast|"
                           r"in\s+contrast|on\s+the\s+other\s+hand|conversely|"
                           r"in\s+other\s+words|that\s+said|even\s+so)\b", re.IGNORECASE)

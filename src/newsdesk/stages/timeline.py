@@ -64,16 +64,11 @@ def _name(key: str) -> str:
 def distinct_names(keys: list[str]) -> list[str]:
     """``keys`` with one key per name: a surname key folds into the full name it ends
     ("trump" into "donald trump") and one name under two kinds counts once."""
-    names = sorted({_name(k) for k in keys}, key=lambda n: (-len(n.split()), n))
-    kept: list[str] = []
-    for name in names:
-        if not any(other == name or other.endswith(" " + name) for other in kept):
-            kept.append(name)
-    return kept
+    return fullest_names(sorted({_name(k) for k in keys}, key=lambda n: (-len(n.split()), n)))
 
 
 def fullest_names(names: list[str]) -> list[str]:
-    """Display names, each once, without a name that ends a longer one among them: one
+    """``names``, each once, without a name that ends a longer one among them: one
     person named once ("Paul Manafort and Trump", not "Manafort, Paul Manafort and
     Trump")."""
     unique = list(dict.fromkeys(names))
