@@ -380,6 +380,9 @@ def test_first_mention_by_surname_only() -> None:
         assert antecedent(target, [sentence(earlier, doc="2")], [HILL_DOC]) == []
     modifier = sentence("The Okafor plan would freeze fares.", HILL_DOC)
     assert antecedent(modifier, [], [HILL_DOC]) == []
+    officials = sentence("The mayor would not testify in exchange for top Okafor officials.",
+                         HILL_DOC)
+    assert antecedent(officials, [], [HILL_DOC]) == []
     council = "Council Republicans opposed the plan. A Republican spoke."
     group = sentence("Republicans opposed the plan.", council)
     assert antecedent(group, [], [council]) == []

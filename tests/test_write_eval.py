@@ -148,8 +148,26 @@ def test_the_command_scores_articles_and_writes_them_out(
         assert " reported." not in row["summary"]
         credits = re.findall(r"According to ([^,]+),", row["summary"])
         assert set(credits) <= {"one report", "another report"}, credits
+    # the sentence audit read both articles as they would be published, and the demo's
+    # stories give it nothing to find
+    assert figures["audit"]["articles"] == 2
+    assert figures["audit"]["sentences"] >= 2 * 3
+    assert sum(figures["audit"]["counts"].values()) == 0, rows
+    assert all(row["findings"] == [] for row in rows)
+    assert "sentence audit of 2 articles" in out
     # a second run reads every embedding from the cache
     assert write_eval.run(args)["embeddings_computed"] == 0
+
+
+def test_the_writer_is_given_the_people_the_pipeline_gives_it(demo_set: Path) -> None:
+    """As in the write stage, the recogniser's people and places of each document reach
+    the writer, so that a person's first mention is by full name."""
+    stories = write_eval.read_stories(demo_set)
+    found = write_eval.story_entities(stories)
+    assert [len(docs) for docs in found] == [len(s.documents) for s in stories]
+    people = {e.name for docs in found for entities in docs for e in entities
+              if e.kind == "person"}
+    assert any(len(name.split()) >= 2 for name in people), people
 
 
 def test_text_is_cut_at_the_budget_like_the_baselines() -> None:

@@ -17,6 +17,7 @@ from newsdesk.evaluation.audit_text import (
     TITLE_ABBREVIATIONS,
     TITLE_WORDS,
     CaseEvidence,
+    Framed,
     content_words,
     locate,
     norm,
@@ -88,6 +89,10 @@ def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = 
     reasons: list[str] = []
     text = text.strip()
     framed = split_frame(text, outlet)
+    if framed.form and not outlet and locate(_TERMINAL.sub("", text).rstrip(), source):
+        # "According to Skynews, which has a crew there, police said ...": with no
+        # outlet known, a frame that stands in the source is the source's own words
+        framed = Framed(text, "", "")
     core = framed.core.strip()
     if not headline and not _TERMINAL.search(text):
         reasons.append("ends without terminal punctuation")
@@ -385,7 +390,8 @@ def _names_own_speaker(before: str, pronoun: str) -> bool:
 # Nouns a surname modifies without naming the person ("the Trump administration").
 _MODIFIED = {"administration", "campaign", "era", "family", "presidency", "government",
              "allies", "aides", "supporters", "camp", "team", "organization", "foundation",
-             "voters", "base", "doctrine", "policies", "policy"}
+             "voters", "base", "doctrine", "policies", "policy", "officials", "staff",
+             "associates", "cabinet", "appointees", "loyalists", "rally", "rallies", "years"}
 
 
 def _names(text: str) -> set[str]:
@@ -528,7 +534,7 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
         if before[:1].isupper() and index > 0:
             continue  # part of a longer name
         if before.lower() in {"the", "a", "an"} or after[:1].isupper() or \
-                after.lower() in _MODIFIED or raw.endswith(("'", "’")):
+                after.lower().rstrip(".") in _MODIFIED or raw.endswith(("'", "’")):
             continue
         if (index == 0 or before.lower() in _BEFORE_MODIFIER) and after[:1].islower() and \
                 after.endswith("s") and \

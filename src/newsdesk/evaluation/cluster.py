@@ -37,10 +37,11 @@ import logging
 import os
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,16 @@ def _default_cache() -> str:
 
 
 # -- reading a labelled stream -----------------------------------------------------------
+
+
+class Titled(Protocol):
+    """What the models read of a document: its title and text."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 @dataclass
@@ -187,17 +198,14 @@ class FeatureSource:
             digest.update(hashlib.sha256(text.encode()).digest())
         return self.cache / f"{kind}-{digest.hexdigest()[:32]}"
 
-    def features(self, docs: list[LabelledDoc]) -> tuple[Any, list[list[Any]]]:
+    def features(self, docs: Sequence[Titled]) -> tuple[Any, list[list[Any]]]:
         """(vectors, mentions) of ``docs``, computed once per model and text."""
         import numpy as np
 
-        from newsdesk.entities import Mention
-        from newsdesk.story_features import embedding_text, entity_text
+        from newsdesk.story_features import embedding_text
 
         texts = [embedding_text(d.title, d.text) for d in docs]
-        ner_texts = [entity_text(d.title, d.text) for d in docs]
         vec_path = self._path("vectors", self.embedder.model_id, texts)
-        ent_path = self._path("entities", self.recognizer.model_id, ner_texts)
         if vec_path is not None and vec_path.with_suffix(".npy").is_file():
             vectors = np.load(vec_path.with_suffix(".npy"))
         else:
@@ -208,6 +216,16 @@ class FeatureSource:
             if vec_path is not None:
                 vec_path.parent.mkdir(parents=True, exist_ok=True)
                 np.save(vec_path.with_suffix(".npy"), vectors)
+        return vectors, self.mentions(docs)
+
+    def mentions(self, docs: Sequence[Titled]) -> list[list[Any]]:
+        """The entity mentions the recogniser finds in each of ``docs`` (in the text the
+        pipeline gives it), computed once per model and text."""
+        from newsdesk.entities import Mention
+        from newsdesk.story_features import entity_text
+
+        ner_texts = [entity_text(d.title, d.text) for d in docs]
+        ent_path = self._path("entities", self.recognizer.model_id, ner_texts)
         if ent_path is not None and ent_path.with_suffix(".json").is_file():
             raw = json.loads(ent_path.with_suffix(".json").read_text(encoding="utf-8"))
             mentions = [[Mention(*m) for m in doc] for doc in raw]
@@ -221,7 +239,7 @@ class FeatureSource:
                 ent_path.with_suffix(".json").write_text(json.dumps(
                     [[[m.text, m.label, m.start] for m in doc] for doc in mentions]),
                     encoding="utf-8")
-        return vectors, mentions
+        return mentions
 
 
 def featurize(docs: list[LabelledDoc], source: FeatureSource, frequencies: Any) -> list[Any]:

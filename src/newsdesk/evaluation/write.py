@@ -55,7 +55,10 @@ if TYPE_CHECKING:
     import numpy as np
 
     from newsdesk.backends.embedder import Embedder
-    from newsdesk.records import Document
+    from newsdesk.entities import Entity
+    from newsdesk.evaluation.audit import AuditReport
+    from newsdesk.evaluation.audit_text import CaseEvidence
+    from newsdesk.records import Article, Document
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +195,19 @@ def story_documents(story: Story) -> list[Document]:
     return docs
 
 
+def story_entities(stories: list[Story], cache: str = "") -> list[list[list[Entity]]]:
+    """The named entities of every document of every story, as the pipeline finds them
+    (the same recogniser on the same part of each document), cached under ``cache``."""
+    from newsdesk.entities import normalise
+    from newsdesk.evaluation.cluster import FeatureSource
+    from newsdesk.records import utcnow
+
+    documents = [story_documents(story) for story in stories]
+    found = iter(FeatureSource(cache).mentions([d for docs in documents for d in docs]))
+    return [[normalise(next(found), d.published_at or utcnow()) for d in docs]
+            for docs in documents]
+
+
 # -- embeddings, cached ----------------------------------------------------------------
 
 
@@ -279,6 +295,10 @@ class StoryResult:
     seconds: float = 0.0
     llm: dict[str, Any] = field(default_factory=dict)
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: the sentence audit's findings on the article as it would be published (whole,
+    #: not cut to the budget), each as :meth:`Finding.to_dict` gives it
+    findings: list[dict[str, str]] = field(default_factory=list)
+    audited: int = 0  # sentences the audit read (headline included)
 
 
 class Scorer:
@@ -328,23 +348,36 @@ def copied_words(sentences: list[str], sources: list[str], n: int = 4) -> int:
 
 
 def write_story(story: Story, writer: Any, verifier: Any, embedder: Embedder,
-                budget: int, *, scorer: Scorer, number: int = 1) -> StoryResult:
-    """Write, verify and score one story. As before publication, every sentence the
+                budget: int, *, scorer: Scorer, number: int = 1,
+                corpus: CaseEvidence | None = None,
+                entities: list[list[Entity]] | None = None) -> StoryResult:
+    """Write, verify and score one story, given what the write stage gives the writer
+    and the verifier: each document's people and places (``entities``, the recogniser's
+    entities of each of the story's documents in order) and the documents' texts, title
+    included, as the verifier's evidence. As before publication, every sentence the
     verifier cannot support is dropped; the pipeline's floor on body sentences is not
-    applied, since the budget here, not the sources, sets the length."""
+    applied, since the budget here, not the sources, sets the length. The sentence
+    audit (:mod:`newsdesk.evaluation.audit`) reads the whole article as it would be
+    published; ``corpus`` is its evidence of how the set's sources write names."""
     from newsdesk.backends.writer import WriteRequest
+    from newsdesk.writing.references import named_in
 
     result = StoryResult(id=story.id, status="written")
     started = time.perf_counter()
+    documents = story_documents(story)
+    found = dict(zip((d.id or 0 for d in documents), entities or [], strict=False))
     # The word budget, not the pipeline's cap on sentences, sets the length here.
-    article = writer.write(WriteRequest(story_id=number, documents=story_documents(story),
-                                        embedder=embedder, max_sentences=SENTENCE_CAP))
+    article = writer.write(WriteRequest(
+        story_id=number, documents=documents, embedder=embedder, max_sentences=SENTENCE_CAP,
+        people={d: [e.name for e in found[d] if e.kind == "person"] for d in found},
+        places={d: [e.name for e in found[d] if e.kind == "place"] for d in found}))
     if article is None:
         result.status = "no_article"
     else:
         result.headline = article.headline.text
         checked = article.body_sentences()
-        verdicts = verifier.verify(checked, embedder)
+        verdicts = verifier.verify(checked, embedder,
+                                   {d.id: named_in(d) for d in documents if d.id is not None})
         supported = {id(s) for s, v in zip(checked, verdicts, strict=True)
                      if v.status == "supported"}
         result.checked = len(checked)
@@ -360,11 +393,29 @@ def write_story(story: Story, writer: Any, verifier: Any, embedder: Embedder,
                            if any(id(x) in supported for x in s.sentences)]
         result.llm = article.verification.get("llm", {})
     result.seconds = time.perf_counter() - started
+    if article is not None:
+        report = audit_published(article, supported, documents, corpus)
+        result.findings = [f.to_dict() for f in report.findings]
+        result.audited = report.sentences
     result.copied_words = copied_words(result.article,
                                        [str(d.get("text") or "") for d in story.documents])
     result.scores = {"article": scorer.score(result.article, story.references),
                      "extract": scorer.score(result.extract, story.references)}
     return result
+
+
+def audit_published(article: Article, supported: set[int], documents: list[Document],
+                    corpus: CaseEvidence | None) -> AuditReport:
+    """The sentence audit of ``article`` as the write stage would publish it: only the
+    sentences whose ids are in ``supported``, laid out as the stage lays them out
+    (:func:`newsdesk.stages.write.keep_body`). Changes ``article``."""
+    from newsdesk.evaluation.audit import audit_article, from_record
+    from newsdesk.stages.write import keep_body
+
+    keep_body(article, lambda s: id(s) in supported)
+    texts = {d.id: d.text for d in documents if d.id is not None}
+    titles = {d.id: d.title for d in documents if d.id is not None}
+    return audit_article(from_record(article, texts, titles=titles), corpus)
 
 
 def bootstrap_interval(values: list[float], resamples: int = 1000,
@@ -415,6 +466,7 @@ def evaluate(stories: list[Story], budget: int, writer_options: dict[str, Any] |
     from newsdesk.backends.embedder import Embedder
     from newsdesk.backends.verifier import Verifier
     from newsdesk.builtin.write_grounded import GroundedWriter
+    from newsdesk.evaluation.audit_text import case_evidence
     from newsdesk.settings import load_settings
 
     settings = load_settings()
@@ -441,12 +493,16 @@ def evaluate(stories: list[Story], budget: int, writer_options: dict[str, Any] |
                            **{**writer_options_from_settings(settings), **(llm_options or {})})
     else:
         writer = GroundedWriter(**options)
+    # How the set's sources write names, for the audit's lower-cased name class (as the
+    # feeds evaluation reads every stored document).
+    corpus = case_evidence(str(d.get("text") or "") for s in stories for d in s.documents)
     results = []
     started = time.perf_counter()
+    entities = story_entities(stories, cache)
     step = max(1, len(stories) // 10)
     for number, story in enumerate(stories, 1):
         results.append(write_story(story, writer, verifier, embedder, budget, scorer=scorer,
-                                   number=number))
+                                   number=number, corpus=corpus, entities=entities[number - 1]))
         if number % step == 0:
             log.info("written %d/%d stories", number, len(stories))
     seconds = time.perf_counter() - started
@@ -502,6 +558,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             sum(len(_words(" ".join(r.article))) for r in results), 1), 4),
         **facts,
     }
+    report["audit"] = audit_totals(results)
     if args.writer == "llm":
         report["llm"] = llm_totals(results)
     if reference and reference["budget"] == budget and not args.limit:
@@ -514,9 +571,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                          "extract": " ".join(r.extract),
                                          "headline": r.headline, "sections": r.headings,
                                          "status": r.status, "scores": r.scores,
-                                         "llm": r.llm}, ensure_ascii=False) + "\n")
+                                         "findings": r.findings, "llm": r.llm},
+                                        ensure_ascii=False) + "\n")
     print_report(report)
     return report
+
+
+def audit_totals(results: list[StoryResult]) -> dict[str, Any]:
+    """The sentence audit over every written story: findings per defect class, and in
+    how many articles."""
+    from newsdesk.evaluation.audit import DEFECTS
+
+    written = [r for r in results if r.audited]
+    return {"articles": len(written), "sentences": sum(r.audited for r in written),
+            "articles_with_findings": sum(1 for r in written if r.findings),
+            "counts": {d: sum(1 for r in written for f in r.findings if f["defect"] == d)
+                       for d in DEFECTS},
+            "articles_per_class": {d: sum(1 for r in written
+                                          if any(f["defect"] == d for f in r.findings))
+                                   for d in DEFECTS}}
 
 
 def llm_totals(results: list[StoryResult]) -> dict[str, Any]:
@@ -555,5 +628,14 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"{report['stories_per_s']:.2f} stories/s, {report['seconds_per_story']:.1f} s per "
           f"story (writer {report['writer']}: write + verify; "
           f"{report['embeddings_computed']} embeddings computed, the rest cached)")
+    audit = report.get("audit")
+    if audit:
+        print(f"sentence audit of {audit['articles']} articles as published ("
+              f"{audit['sentences']} sentences with headlines, whole articles): "
+              f"{sum(audit['counts'].values())} findings in "
+              f"{audit['articles_with_findings']} articles")
+        for defect, count in audit["counts"].items():
+            print(f"  {defect:<26} {count:>4} in {audit['articles_per_class'][defect]:>4} "
+                  f"articles")
     if "llm" in report:
         print("model: " + ", ".join(f"{k} {v}" for k, v in report["llm"].items()))

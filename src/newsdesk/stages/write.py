@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -59,11 +60,7 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
 
     dropped = [s for s in sentences if not ok(s)]
     article.dropped = dropped
-    article.keep_body(ok)
-    if not article.lead and article.sections:
-        article.lead = [article.sections[0].sentences.pop(0)]
-        article.sections = [s for s in article.sections if s.sentences]
-    break_runs(article)
+    keep_body(article, ok)
     body = len(article.lead) + sum(len(s.sentences) for s in article.sections)
     # What the writer recorded (the LLM writer's report under "llm") is kept.
     article.verification = {
@@ -77,6 +74,17 @@ def verify_article(article: Article, verifier: Verifier, ctx: Context,
             written_body and body < MIN_BODY_SENTENCES):
         return None
     return article
+
+
+def keep_body(article: Article, keep: Callable[[Sentence], bool]) -> None:
+    """Keep the body sentences ``keep`` accepts, as a published article has them: the
+    first kept section sentence becomes the lead when no lead sentence is left, and a
+    run the gaps made too long is broken (:func:`break_runs`)."""
+    article.keep_body(keep)
+    if not article.lead and article.sections:
+        article.lead = [article.sections[0].sentences.pop(0)]
+        article.sections = [s for s in article.sections if s.sentences]
+    break_runs(article)
 
 
 def break_runs(article: Article) -> None:
