@@ -47,6 +47,26 @@ def test_split_frame(text: str, core: str, form: str) -> None:
     assert (framed.core, framed.form) == (core, form)
 
 
+@pytest.mark.parametrize(("text", "core", "form"), [
+    ("According to another report, police closed the pier.", "police closed the pier.",
+     "prefix"),
+    ("Police closed the pier, one report said.", "Police closed the pier.", "suffix"),
+    # the source's own credit, not a frame newsdesk puts around an unnamed report
+    ("According to Harbour News, police closed the pier.",
+     "According to Harbour News, police closed the pier.", ""),
+])
+def test_split_frame_of_a_report_without_an_outlet(text: str, core: str, form: str) -> None:
+    framed = split_frame(text, "")
+    assert (framed.core, framed.form) == (core, form)
+
+
+def test_the_word_after_an_unnamed_reports_frame_is_not_a_lowered_name() -> None:
+    sources = ["Police in riot gear closed in before dawn. Officers left at noon.",
+               "Kelvport Police in riot gear stood by. The police were calm."]
+    text = "According to another report, police in riot gear closed in before dawn."
+    assert rules.lowercased_names(text, case_evidence(sources), "") == []
+
+
 def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
     text = "Publisher A.G. Brenner met Sen. Holloway. They spoke for an hour."
     assert split_sentences(text) == ["Publisher A.G. Brenner met Sen. Holloway.",
@@ -75,6 +95,8 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
      "Residents said the council approved it without a debate.", "middle of a source"),
     ("The council approved the plan.",
      "The council approved the plan in a late-night vote.", "goes on"),
+    ("The council approved the plan.",
+     "The council approved the plan after a late-night vote.", "goes on"),
     ("The mayor met Gov.", "", "abbreviation"),
     ("Police are investigating claims that U.S.", "", "abbreviation"),
     ("Brenner which was posted on Tuesday, the mayor wrote that he was bullied.",
@@ -117,6 +139,9 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("Fares rose by 4% in June.", "Ferry use fell in the U.S. Fares rose by 4% in June."),
     ("Fares rose by 4% in June.", "Riders were angry.\nFares rose by 4% in June."),
     ("Fares rose by 4% in June.", "Riders were angry. And fares rose by 4% in June."),
+    # the page stops mid-sentence: the main clause before its clause of time is whole
+    ("A lawyer for the mayor briefed the council on the talks.",
+     "A lawyer for the mayor briefed the council on the talks even after the mayor agreed to"),
     ("The mayor: a profile of Kelvport's leader.", ""),
     ("NATO and EU ministers met in Kelvport.", ""),
     ("A DNA test confirmed the ferry captain's identity.", ""),
@@ -124,9 +149,21 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("Councillor Ada Moss told The Ledger that fares were never justified.", ""),
     ("The mayor criticized The Ledger for its coverage of the vote.", ""),
     ("“Fares were never justified The board knew it,” the mayor said.", ""),
+    ("Which route is chosen, in turn, decides where the ferries will dock in 2026.", ""),
 ])
 def test_whole_sentences_are_not_fragments(text: str, source: str) -> None:
     assert fragment(text, outlet="The Ledger", source=source) == []
+
+
+def test_a_credit_the_source_wrote_itself_is_not_a_frame() -> None:
+    """With no outlet known, newsdesk credits "one report": "According to Harbour News,
+    which ..." is then the source's own sentence, while the same words after newsdesk's
+    frame are a piece of one."""
+    own = ("According to Harbour News, which has a crew at the pier, police said they "
+           "came to help passengers.")
+    assert fragment(own, outlet="") == []
+    piece = "According to one report, which has a crew at the pier, police came."
+    assert any("relative pronoun" in r for r in fragment(piece, outlet=""))
 
 
 def test_headlines_need_no_full_stop() -> None:
@@ -371,6 +408,18 @@ def test_a_text_the_reader_was_not_shown_is_flagged() -> None:
         assert not any("text" in r for r in antecedent(sentence(text), [earlier], [])), text
 
 
+def test_page_furniture_before_a_name_is_no_given_name() -> None:
+    """A word the sources write in lower case more often than capitalised ("related",
+    "get") is no given name, and a function word is no surname."""
+    sources = ["Related Netflix Drops Its Price. Netflix said the show was related to "
+               "the strike and related to pay. Get The Newsletter. Get the app and get a "
+               "refund. Rand Okafor said Okafor would stay."]
+    names = case_evidence(sources).full_names
+    assert names.get("Okafor") == {"Rand Okafor"}
+    assert "Netflix" not in names and "The" not in names
+    assert {"related", "get"} <= case_evidence(sources).common_words
+
+
 def test_first_mention_by_surname_only() -> None:
     target = sentence("Okafor said fares were too high.", HILL_DOC)
     reasons = antecedent(target, [sentence("Fares rose in June.", doc="2")], [HILL_DOC])
@@ -399,6 +448,14 @@ def test_first_mention_by_surname_only() -> None:
     assert antecedent(storm, [], [region]) == []
     says = sentence("Okafor says fares are too high.", HILL_DOC)
     assert antecedent(says, [], [HILL_DOC]) != []
+    # a full name given earlier in the sentence introduces the person, though the
+    # sources' pairs name another "Okafor" in full
+    brother = sentence("Councillor Ada Moss met Ben Okafor, and Okafor said fares would rise.",
+                       HILL_DOC)
+    assert antecedent(brother, [], [HILL_DOC]) == []
+    family = sentence("The Okafor family met the mayor, and Okafor said fares would rise.",
+                      HILL_DOC)
+    assert antecedent(family, [], [HILL_DOC]) != []
 
 
 # -- verbatim runs -------------------------------------------------------------------------
@@ -426,7 +483,8 @@ def test_three_copied_sentences_in_a_row_are_a_run() -> None:
 SOURCES = ["North Vellia fired a missile on Monday. North Vellia said it was a test.",
            "The Iranian Gen. Farid Karimi was killed. Eastern European countries protested.",
            "The State Department said it was monitoring. The State Department's envoy left.",
-           "Rand Okafor said the talks would go on. Okafor spoke in Kelvport."]
+           "Rand Okafor said the talks would go on. Okafor spoke in Kelvport.",
+           "Ada Moss Wednesday said she would run. Ada Moss Thursday filed her papers."]
 
 
 @pytest.mark.parametrize(("heading", "expected"), [
@@ -436,6 +494,7 @@ SOURCES = ["North Vellia fired a missile on Monday. North Vellia said it was a t
     ("What State Department said", "missing article"),
     ("What President said", "title"),
     ("The latest on “talks", "unbalanced"),
+    ("What Rand Okafor and North said", "cut from a longer name"),
 ])
 def test_malformed_headings_are_found(heading: str, expected: str) -> None:
     reasons = heading_problems(heading, SOURCES)
@@ -445,6 +504,7 @@ def test_malformed_headings_are_found(heading: str, expected: str) -> None:
 @pytest.mark.parametrize("heading", [
     "More on North Vellia", "What Rand Okafor said", "What the State Department said",
     "Okafor: what we know", "The latest on Kelvport", "Background", "What happened",
+    "What Rand Okafor and Ada Moss said",
 ])
 def test_sound_headings_pass(heading: str) -> None:
     assert heading_problems(heading, SOURCES) == []

@@ -12,7 +12,7 @@ from newsdesk.builtin.verify_alignment import AlignmentVerifier
 from newsdesk.published_form import form_problems
 from newsdesk.records import Citation, Sentence
 from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
-from newsdesk.writing.references import ReferenceTracker
+from newsdesk.writing.references import ReferenceTracker, person_names
 
 SOURCE = ("Former prosecutor Lori Vance won the mayor's race on Tuesday. Vance, who had never "
           "held office, beat Toni Prewitt, the county board president.")
@@ -215,3 +215,12 @@ def test_an_abbreviation_its_source_spells_out_is_spelled_out_where_first_used()
     # an abbreviation its source does not spell out is left as it is
     assert ReferenceTracker([]).resolve("The FBI said the ferry was inspected in May.",
                                         source) == "The FBI said the ferry was inspected in May."
+
+
+def test_a_place_or_an_office_taken_for_a_person_is_no_person() -> None:
+    """A recogniser's "person" that ends on a place's feature or an office ("the Java
+    Sea", "Richland County Sheriff Leon Lott") is not used as one: no section heading
+    says what "Java Sea" said."""
+    assert person_names(["Ada Moss", "Kelvport Sea", "County Sheriff", "Rand Okafor",
+                         "Harbour Police", "Stephen King"]) == [
+        "Ada Moss", "Rand Okafor", "Stephen King"]

@@ -19,6 +19,7 @@ from newsdesk.segment import is_complete, split_sentences
     # a person's initials before the surname
     "In a letter to publisher A.G. Sorensby, the editor said she would resign.",
     "The rivalry dates back to George H.W. Callow's first term.",
+    'On Oct. 3, 1995, a jury acquitted Orenthal James "O.J." Marrow of both murders.',
     # state abbreviations and party labels in brackets
     "Sen. Ilsa Warrick (D-Mass.) and Sen. Ray Dorne (R-Colo.) wrote to the agency.",
     "The inquiry was requested by Chairman Bo Tenley (D., Miss.), aides said.",

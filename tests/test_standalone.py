@@ -43,6 +43,9 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("As a result, 40 ferries stayed in port on Monday.", "needs_context"),
     ("And [he] had just taken everything that people thought of the flag.", "needs_context"),
     ("Eight more had criminal records, the harbour board said on Tuesday.", "needs_context"),
+    ("Which means the line only has to sell 4 million tickets to break even this year.",
+     "needs_context"),
+    ("Which is why the harbour board cut fares on Monday.", "needs_context"),
     # "here": the matter or the place of a text the reader does not have
     ("There is almost certainly much less here than meets the eye.", "needs_context"),
     ("The mayor's plan was put on show here on Sunday by the harbour board.",
@@ -65,6 +68,7 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
     "All of the 40 ferries were back in service by Friday.",
     "The same fares as last year apply on the river routes.",
     "Thanks to a surge in riders, the ferry line made a profit in 2025.",
+    "Which route is chosen, in turn, decides where the ferries will dock in 2026.",
 ])
 def test_sentences_that_stand_alone(sentence: str) -> None:
     assert standalone_problem(sentence) is None

@@ -263,6 +263,15 @@ def test_wire_datelines_are_removed() -> None:
     assert strip_dateline("CAIRO—The envoy met Morsi.") == "The envoy met Morsi."
     assert strip_dateline("SYCAMORE, Ill. --A judge ruled.") == "A judge ruled."
     assert strip_dateline("(CNN) - Sanders ended his campaign.") == "Sanders ended his campaign."
+    assert strip_dateline("KELVPORT, New Vellia - The envoy met the mayor.") == \
+        "The envoy met the mayor."
+    assert strip_dateline("Kelvport, VA - Monday, a judge heard the case.") == \
+        "Monday, a judge heard the case."
+    assert strip_dateline("Kelvport, Vellia (Wire) The man was freed on Friday.") == \
+        "The man was freed on Friday."
+    # a senator's state in brackets is no dateline
+    assert strip_dateline("Sen. Ada Moss (NY) Monday said fares would fall.") == \
+        "Sen. Ada Moss (NY) Monday said fares would fall."
     # capitals followed by a hyphenated word or an aside are no dateline
     assert strip_dateline("US-led forces struck.") == "US-led forces struck."
     assert strip_dateline("NASA — the agency — said.") == "NASA — the agency — said."
@@ -334,6 +343,8 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("But they said the plan would be dropped within a week.") == "needs_context"
     assert rejection("PUBLISHED FEBRUARY 23, 2021: Councillors are forging ahead with a vote "
                      "on the fare plan.") == "label"
+    assert rejection("A typical teen: Until the storm she had never missed a ferry to "
+                     "school.") == "label"
     # the outlet telling its readers about its own coverage
     assert rejection("The Ledger will provide up-to-date results and live analysis of the "
                      "vote.") == "boilerplate"
@@ -350,6 +361,18 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
                      "Monday.") is None
     assert rejection("The fare dispute was the subject of the documentary The Long Queue "
                      "last year.") is None
+    # a page's label or dateline glued to the first word, its break or dash lost
+    assert rejection("Analysis The letter published by the Ledger gives an insight into "
+                     "the mayor's plans.") == "run_together"
+    assert rejection("Kelvport, New Vellia The man convicted in the ferry case was "
+                     "released on Friday.") == "run_together"
+    assert rejection("In The Ledger's poll, the mayor leads by nine points on the fare "
+                     "plan.") is None
+    # a page's fields or a gallery's caption, not a sentence
+    assert rejection("Image 2 of 4 Ada Moss plays a ferry captain in the new film.") == \
+        "boilerplate"
+    assert rejection("Ferry Tale, The DRAMA: Vellia, 2010 Release Date: 2010-02-12 Running "
+                     "Length: 1:45 Cast: Ada Moss, Rand Okafor") == "boilerplate"
     # an author's answer to the sentence before, with nothing of its own to check, would
     # read as the newsroom's judgement once its "But" is gone
     assert rejection("But there's less here than meets the eye.") == "counterpoint"
@@ -582,6 +605,21 @@ def test_compressed_sentences_still_pass_verification(embedder) -> None:
         (s.text, v.missing) for s, v in zip(sentences, verdicts, strict=True)]
 
 
+def test_a_headline_cut_from_the_lead_keeps_who_said_it(embedder) -> None:
+    """Sources without titles: the headline is the lead cut to length, and a cut that
+    would drop the sentence's credit would state a claim as the newsroom's own."""
+    from newsdesk.builtin.write_grounded import Candidate
+
+    text = ("The ticket system of the Kelvport ferry line was broken into by hackers as far "
+            "back as July, according to people briefed on the investigation.")
+    doc = Document(id=1, url="", canonical_url="", title="", text=text, content_hash="1")
+    lead = Candidate(doc=doc, index=0, text=text, outlet="", written=text)
+    lead.vector = embedder.embed_batch([text])[0]
+    headline, _credit = GroundedWriter()._headline_from_text(lead, [lead], embedder, {1: 1})
+    assert has_own_attribution(headline.text), headline.text
+    assert headline.text == text.rstrip(".")
+
+
 def test_picture_captions_are_not_used(embedder) -> None:
     caption = "Members of the union remain outside the port gates into the evening of Nov. 16."
     texts = [
@@ -597,6 +635,15 @@ def test_picture_captions_are_not_used(embedder) -> None:
             for i, t in enumerate(texts, 1)]
     article = write(docs, embedder)
     assert all(s.citation.source_text != caption for s in article.body_sentences())
+
+
+
+def test_a_photo_gallerys_captions_are_not_used() -> None:
+    from newsdesk.writing.candidates import gallery_captions
+
+    text = ("Photo: Ada Moss Close Image 1 of 4\nRand Okafor plays the ferry captain in "
+            "“Tide.”\nThe film opens in Kelvport on Friday. Critics liked it.")
+    assert gallery_captions(text) == {"Rand Okafor plays the ferry captain in “Tide.”"}
 
 
 def test_a_run_the_verifier_opens_up_is_broken_again() -> None:

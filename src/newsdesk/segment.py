@@ -45,8 +45,9 @@ a.m p.m u.s u.k u.n e.u d.c n.y l.a h.r h.w a.g j.r
 """.split())
 _TITLE_END = re.compile(r"(?:^|[\s(“\"‘'-])(" + "|".join(sorted(TITLES, key=len, reverse=True))
                         + r")\.$", re.IGNORECASE)
-# "H.R.", "A.G.", "J." at the end of a piece: a person's initials
-_INITIALS_END = re.compile(r"(?:^|[\s(“\"‘'])((?:[A-Z]\.){1,3})$")
+# "H.R.", "A.G.", "J." at the end of a piece: a person's initials (in quotation marks
+# too: 'Orenthal James "O.J." Simpson')
+_INITIALS_END = re.compile(r"(?:^|[\s(“\"‘'])((?:[A-Z]\.){1,3})[”\"’']?$")
 # Initials that are also places or bodies and can end a sentence ("... in the U.S.")
 _PLACE_INITIALS = frozenset({"U.S.", "U.K.", "U.N.", "E.U.", "D.C.", "L.A.", "N.Y.", "S.C.",
                              "N.C.", "N.J.", "N.H.", "N.M.", "N.D.", "S.D.", "R.I.", "W.V.",

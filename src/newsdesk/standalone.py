@@ -51,6 +51,11 @@ DANGLING = frozenset({
     "Similarly", "Instead", "Otherwise", "Here", "Later", "Afterward", "Afterwards",
     "Or",  # "Or after two lawmakers survived ...": the rest of an earlier sentence
 })
+# "Which means Spiegel only has to sell ...", "Which is why ...": a relative clause that
+# goes on from the sentence before it (not "Which explanation is right affects ...",
+# where "which" asks which one)
+_WHICH_GOES_ON = re.compile(r"^Which\b(?!\s+[a-z]+\s+(?:is|was|are|were|has|have|had|will|"
+                            r"would|can|could|did|does|do)\b)")
 # "One, an executive order ...", "Second, ...": one item of a list announced before
 _ENUMERATION = re.compile(r"^(?:One|Two|Three|First|Second|Third|Fourth|Next|Finally|Lastly)"
                           r"\s*,\s")
@@ -270,6 +275,7 @@ def standalone_problem(text: str) -> str | None:
     if (_QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence)
             or _ENUMERATION.match(sentence) or _SAME.match(sentence)
             or _ARGUES_FROM_BEFORE.match(sentence) or _MORE.match(sentence)
+            or _WHICH_GOES_ON.match(sentence)
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
     outside = unquoted(sentence)

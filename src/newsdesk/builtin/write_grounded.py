@@ -60,6 +60,7 @@ from newsdesk.writing.candidates import (
     CREDIT,
     clause_head,
     drop_parentheticals,
+    gallery_captions,
     has_own_attribution,
     introduces_embed,
     is_quote,
@@ -68,7 +69,12 @@ from newsdesk.writing.candidates import (
 )
 from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
 from newsdesk.writing.headlines import headline_options, plain_title
-from newsdesk.writing.references import ReferenceTracker, description_from_elsewhere, named_in
+from newsdesk.writing.references import (
+    ReferenceTracker,
+    description_from_elsewhere,
+    named_in,
+    person_names,
+)
 from newsdesk.writing.similarity import bigrams, centroid_similarity, lexrank, tfidf_matrix
 
 __all__ = ["ROLE_HEADINGS", "Candidate", "GroundedWriter", "role_of"]
@@ -208,7 +214,7 @@ class GroundedWriter(Writer):
         self._score(candidates, vectors, news, request.embedder)
         weights = self._mark_concepts(candidates, news)
         has_updates = not all(c.latest for c in candidates)
-        people = [n for d in news for n in request.people.get(d.id or 0, [])]
+        people = person_names(n for d in news for n in request.people.get(d.id or 0, []))
         named = dict.fromkeys(n for d in news for n in request.places.get(d.id or 0, []))
         places = [p for p in named if whole_place(p, [d.text for d in news])]
         tracker = ReferenceTracker(people)
@@ -580,12 +586,16 @@ class GroundedWriter(Writer):
                             embedder: Embedder, numbers_of: dict[int | None, int]
                             ) -> tuple[Sentence, str]:
         """The lead cut to headline length; failing that, another early, central
-        sentence. A cut is kept only while it stays close in meaning to its sentence."""
+        sentence. A cut is kept only while it stays close in meaning to its sentence, and
+        never cuts away who said it."""
         early = sorted((c for c in candidates if c.rank <= 2 and not is_quote(c.text)),
                        key=lambda c: -c.score)[:5]
         pool = [lead, *(c for c in early if c is not lead)]
+        # a cut that drops the sentence's credit ("..., a judiciary spokesman said")
+        # would state a claim as the newsroom's own
         options = [(c, h) for c in pool for h in headline_options(c.written)
-                   if 5 <= len(h.split()) <= HEADLINE_WORDS]
+                   if 5 <= len(h.split()) <= HEADLINE_WORDS
+                   and (has_own_attribution(h) or not has_own_attribution(c.written))]
         if options:
             vectors = embedder.embed_batch([h for _, h in options])
             for (cand, text), vec in zip(options, vectors, strict=True):
@@ -615,7 +625,7 @@ class GroundedWriter(Writer):
             # A caption is a paragraph that ends with a picture credit; the credit is
             # a sentence of its own after splitting, so the paragraph is what tells.
             captions = {s for line in doc.text.split("\n") if CREDIT.search(line.strip())
-                        for s in split_sentences(line)}
+                        for s in split_sentences(line)} | gallery_captions(doc.text)
             rank = 0
             sentences = split_sentences(doc.text)
             for index, text in enumerate(sentences[:per_doc]):

@@ -12,6 +12,10 @@ _TEMPLATES = ((re.compile(r"^The latest on (?P<x>.+)$"), True),
                False),
               (re.compile(r"^What (?P<x>.+) said$"), True),
               (re.compile(r"^More on (?P<x>.+)$"), True))
+_WHEN = frozenset("""
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+June July August September October November December
+""".split())
 _HEADING_OPENERS = {"what", "more", "the", "how", "why", "who", "where", "when"}
 _ADJECTIVE = re.compile(r"(?:ian|ean|ese|ish|can|ic|ern)$")
 _VERBISH = re.compile(rf"^(?:{SPEECH}|has|have|had|is|was|were|are|will|would|could|"
@@ -22,7 +26,8 @@ def _slots(heading: str) -> list[tuple[str, bool]]:
     for pattern, in_phrase in _TEMPLATES:
         match = pattern.match(heading)
         if match:
-            return [(match.group("x").strip(), in_phrase)]
+            # "What Ada Moss and Rand Okafor said": two names, each judged alone
+            return [(name.strip(), in_phrase) for name in match.group("x").split(" and ")]
     runs: list[list[str]] = []
     previous_capital = False
     for index, token in enumerate(heading.split()):
@@ -48,12 +53,15 @@ def _uses(name: str, sources: list[str]) -> list[tuple[str, str]]:
 
 
 def _follows(after: str) -> str:
-    """How a mention continues: 'punct', 'possessive', 'verb', 'capital' or 'noun'."""
+    """How a mention continues: 'punct', 'possessive', 'verb', 'time' (a day or a
+    month), 'capital' or 'noun'."""
     if not after or re.match(r"\s*[.,;:!?()\[\]\"”—–-]", after) or re.match(r"\s*$", after):
         return "punct"
     if re.match(r"['’]s\b", after):
         return "possessive"
     word = after.split(maxsplit=1)[0].strip(".,;:\"”") if after.split() else ""
+    if word in _WHEN:
+        return "time"  # "Obama Wednesday said": the name ends before the day
     if word[:1].isupper():
         return "capital"
     return "verb" if _VERBISH.match(word) else "noun"

@@ -17,7 +17,6 @@ from newsdesk.evaluation.audit_text import (
     TITLE_ABBREVIATIONS,
     TITLE_WORDS,
     CaseEvidence,
-    Framed,
     content_words,
     locate,
     norm,
@@ -83,16 +82,18 @@ def _abbreviation_end(body: str) -> str | None:
     return None
 
 
+# "Which explanation is right affects ...": "which" asks which one, it does not go on
+# from an earlier sentence
+_ASKS_WHICH = re.compile(r"Which\s+[a-z]+\s+(?:is|was|are|were|has|had|will|would|can|"
+                         r"could)\b")
+
+
 def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = False
              ) -> list[str]:
     """Why ``text`` is not a whole sentence (see ``fragment`` in the audit's rules)."""
     reasons: list[str] = []
     text = text.strip()
     framed = split_frame(text, outlet)
-    if framed.form and not outlet and locate(_TERMINAL.sub("", text).rstrip(), source):
-        # "According to Skynews, which has a crew there, police said ...": with no
-        # outlet known, a frame that stands in the source is the source's own words
-        framed = Framed(text, "", "")
     core = framed.core.strip()
     if not headline and not _TERMINAL.search(text):
         reasons.append("ends without terminal punctuation")
@@ -124,7 +125,7 @@ def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = 
     elif framed.form == "suffix" and core[:1].islower():
         reasons.append("the sentence before the frame starts lower-case")
     opener = core.split()[0].lower().strip(",") if core.split() else ""
-    if opener in {"which", "who", "whom", "whose"}:
+    if opener in {"which", "who", "whom", "whose"} and not _ASKS_WHICH.match(core):
         reasons.append(f"opens with the relative pronoun {opener!r}: a piece of a sentence")
     elif framed.form == "prefix" and opener in {"and", "or", "but", "nor"}:
         reasons.append(f"the frame is followed by {opener!r}: a piece of a sentence")
@@ -159,6 +160,10 @@ _CONNECTIVES = {"and", "but", "so", "yet", "still", "also", "meanwhile", "howeve
                 "still,", "instead,"}
 
 
+_CLAUSE_OF_TIME = re.compile(r"\s*,?\s*(?:even\s+)?(?:after|before|while|when|until|since|"
+                             r"following|as)\b")
+
+
 def _piece_of_source(body: str, source: str, cut: str | None) -> list[str]:
     """Where the core stands in its source: does it start or stop in mid-sentence?"""
     found = locate(body, source)
@@ -166,7 +171,11 @@ def _piece_of_source(body: str, source: str, cut: str | None) -> list[str]:
         return []
     reasons = []
     after = source[found.end():]
-    if not cut and re.match(r"(?:[ \t]+[a-z0-9]|[A-Za-z0-9])", after):
+    rest = after.split("\n", 1)[0]
+    # a page that stops mid-sentence ("... with federal investigators even after Manafort
+    # agreed to"): its main clause, without the clause of time it was cut in, is whole
+    cut_off_clause = not re.search(r"[.!?]", rest) and _CLAUSE_OF_TIME.match(rest)
+    if not cut and not cut_off_clause and re.match(r"(?:[ \t]+[a-z0-9]|[A-Za-z0-9])", after):
         reasons.append(f"stops where the source sentence goes on: "
                        f"'...{' '.join(after.split()[:4])}'")
     before = source[:found.start()]
@@ -191,7 +200,8 @@ def lowercased_names(text: str, evidence: CaseEvidence, outlet: str = "",
                      source_sentence: str = "") -> list[str]:
     """Names that ``text`` lower-cases although the sources write them capitalised.
     Words the cited ``source_sentence`` itself writes that way are left alone."""
-    core = split_frame(text, outlet).core
+    framed = split_frame(text, outlet)
+    core = framed.core
     own = f" {plain(source_sentence)} " if source_sentence else ""
     spaced = core.split()
     tokens = [t.strip("\"“”(),;:!?") for t in spaced]
@@ -199,6 +209,11 @@ def lowercased_names(text: str, evidence: CaseEvidence, outlet: str = "",
     for index, raw in enumerate(tokens):
         bare = re.sub(r"['’]s?$", "", raw.rstrip("."))
         if not bare or not bare.isalpha() or not bare.islower():
+            continue
+        if index == 0 and framed.form == "prefix" and bare in evidence.lower:
+            # "According to X, police in riot gear ...": the frame lower-cases the
+            # sentence's first word, which is fine for a word the sources also write
+            # lower-case ("the Los Angeles Police in ..." says nothing about it)
             continue
         # the next word counts only when nothing but a space stands between them
         joined = index + 1 < len(tokens) and spaced[index] == raw
@@ -517,7 +532,10 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
         name = re.sub(r"['’]s?$", "", raw.rstrip("."))
         if name in introduced:
             continue
-        full = evidence.full_names.get(name)
+        # (the corpus knows better than one story's sources which words are words: a
+        # "full name" whose first word is one is a glued label, "Related Netflix")
+        full = {f for f in evidence.full_names.get(name, ())
+                if f.split()[0].lower() not in case.common_words}
         if not full or not name[:1].isupper() or not name.isalpha():
             continue
         if name.endswith("s") and name[:-1].lower() in case.mid_capitalised:
@@ -528,7 +546,11 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
         titled = re.search(rf"\b(?:{'|'.join(sorted(PERSON_TITLES | TITLE_ABBREVIATIONS))})"
                            rf"\.?\s+{re.escape(name)}\b", context + f" {before} {name}",
                            re.IGNORECASE)
-        if any(f in context for f in full) or titled:
+        # a full name given before, even one the sources' pairs did not settle on
+        # ("director Bryan Singer ... Singer's lawyer")
+        given = any(m.group(1).lower() not in STOPWORDS | case.common_words for m in
+                    re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(name)}\b", context))
+        if any(f in context for f in full) or titled or given:
             introduced.add(name)
             continue
         if before[:1].isupper() and index > 0:

@@ -8,6 +8,7 @@ that the audit measures them rather than repeating them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -156,16 +157,23 @@ class Framed:
     form: str   # "", "prefix" ("According to X, ...") or "suffix" ("..., X reported.")
 
 
+# How newsdesk credits a report whose outlet has no name ("According to one report, ...",
+# "..., another report said.")
+_UNNAMED = r"(?:one|another) report"
+
+
 def split_frame(text: str, outlet: str = "") -> Framed:
     """Set the outlet's attribution frame apart from the words it frames.
 
-    Known frames, with X the cited outlet (any name when the outlet is not known):
-    "According to X, ...", "X reported that ...", "As X reported, ...",
-    "..., X reported.", "..., X reports." and "..., according to X." (the last only
-    with a known outlet: a source sentence may end that way itself).
+    Known frames, with X the cited outlet: "According to X, ...", "X reported that
+    ...", "As X reported, ...", "..., X reported.", "..., X reports." and "...,
+    according to X.". A report without an outlet is credited as "one report" or
+    "another report" ("According to one report, ...", "..., another report said."): with
+    no outlet given, only those are frames ("According to San Diego police, ..." is
+    the source's own credit).
     """
     text = text.strip()
-    name = re.escape(outlet) if outlet else r"[A-Z][^,]{0,60}?"
+    name = re.escape(outlet) if outlet else _UNNAMED
     prefixes = [rf"^According to {name},\s+", rf"^As {name} reported,\s+",
                 rf"^{name} (?:reported|reports) that\s+"]
     for pattern in prefixes:
@@ -175,6 +183,8 @@ def split_frame(text: str, outlet: str = "") -> Framed:
     suffixes = [rf",\s+{name} (?:reported|reports)\.$"]
     if outlet:
         suffixes.append(rf",\s+according to {name}\.$")
+    else:
+        suffixes.append(rf",\s+{_UNNAMED} said\.$")
     for pattern in suffixes:
         match = re.search(pattern, text)
         if match and match.start() > 0:
@@ -246,6 +256,9 @@ class CaseEvidence:
     capital_pairs: set[tuple[str, str]]
     full_names: dict[str, set[str]]      # surname -> "First Surname" forms
     text: str = ""
+    #: words (lower-cased) written lower-case more often than capitalised in
+    #: mid-sentence: words, not given names ("related", "fortunately")
+    common_words: frozenset[str] = frozenset()
 
 
 def _base(token: str) -> str:
@@ -257,12 +270,17 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
 
     A full name is a pair of capitalised words with only a space between them whose
     first word the sources never use alone or after "the" (it always comes before
-    another capitalised word, as a given name does) and is no title or function word:
-    "Rand Paul", not "Senate Republicans" ("the Senate voted") or "Facebook WhatsApp".
+    another capitalised word, as a given name does), write lower-case no more often
+    than capitalised, and is no title or function word: "Rand Paul", not "Senate
+    Republicans" ("the Senate voted"), "Facebook WhatsApp" or "Related Netflix"
+    ("related" is a word); nor is a function word a surname ("Get The").
     """
     texts = list(texts)
     mid: set[str] = set()
     lower: set[str] = set()
+    # how often each word is written lower-case and capitalised mid-sentence
+    lowered: Counter[str] = Counter()
+    raised: Counter[str] = Counter()
     pairs: set[tuple[str, str]] = set()
     alone: set[str] = set()  # capitalised words seen alone or after "the"
     candidates: list[tuple[str, str]] = []
@@ -277,8 +295,10 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
                 initial = index == 0 or lead_in[-1:] in set(":;—–-(\"“")
                 if token.islower():
                     lower.add(token)
+                    lowered[token] += 1
                 elif token[0].isupper() and not initial:
                     mid.add(token.lower())
+                    raised[token.lower()] += 1
                 nxt = tokens[index + 1] if index + 1 < len(tokens) else None
                 gap = sentence[match.end():nxt.start()] if nxt else "."
                 following = _base(nxt.group(0).rstrip(".")) if nxt else ""
@@ -296,10 +316,15 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
                         and not token.isupper() and len(following) > 1
                         and first not in STOPWORDS and first not in TITLE_WORDS
                         and first not in TITLE_ABBREVIATIONS and first not in PLACE_FIRST_WORDS
-                        and following.lower() not in TITLE_WORDS):
+                        and following.lower() not in TITLE_WORDS
+                        and following.lower() not in STOPWORDS):
                     candidates.append((token, following))
     names: dict[str, set[str]] = {}
     for first, surname in candidates:
-        if first not in alone:
+        # a word the sources write lower-case more often than capitalised is a word,
+        # not a given name: page furniture glued to a name ("Related Netflix", "Get
+        # Kanye") or a sentence's opening word before one ("Fortunately Kieran")
+        if first not in alone and lowered[first.lower()] <= raised[first.lower()]:
             names.setdefault(surname, set()).add(f"{first} {surname}")
-    return CaseEvidence(mid, lower, pairs, names, "\n".join(texts))
+    common = frozenset(w for w, n in lowered.items() if n > raised[w])
+    return CaseEvidence(mid, lower, pairs, names, "\n".join(texts), common)

@@ -14,7 +14,9 @@ parentheticals outside quotations are removed.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
+from newsdesk.segment import split_sentences
 from newsdesk.standalone import (
     clause_ends,
     opens_qualification,
@@ -109,28 +111,33 @@ _CONTRAST = re.compile(r"^(?:But|Yet|However|Still|Nonetheless|Nevertheless|Inst
                        r"After\s+all)\b,?\s+")
 _PARENTHETICAL = re.compile(r"\s*\(([^()“”\"]{1,80})\)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-# "HALDEN, Nov 19 (Allied Wire) — ", "SYCAMORE, Ill. --", "CAIRO—", "(CNN) - ": place names
+# "HALDEN, Nov 19 (Allied Wire) — ", "SYCAMORE, Ill. --", "CAIRO—", "(CNN) - ",
+# "CHRISTCHURCH, New Zealand - ": place names
 # in capitals (two letters or more, so "A US-led" is no dateline), a dash that is spaced,
 # doubled or long (so "US-led" is none either), and a capital after it ("NASA — the
 # agency — said" keeps its subject).
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*(?:,\s*[A-Z][A-Za-z.]{1,12})?"
+    r"^(?:[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*(?:,\s*[A-Z][A-Za-z.]{1,12}"
+    r"(?:\s[A-Z][A-Za-z.]{1,12})?)?"
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{2,40}\))?"
     r"|\([A-Z][\w .]{1,30}\))\s*(?:\s[-–—]{1,2}|--|[—–])\s*(?=[A-Z0-9“\"‘'])")
 # "New York (CNN Business)Facebook announced ...", "Seoul, South Korea (CNN)North Korea
-# ...": a place and the outlet in brackets, glued to the first word of the report.
+# ...": a place and the outlet in brackets, glued to the first word of the report (or
+# a space before it when that is an article: "Sycamore, Illinois (CNN) The man ...").
 _GLUED_DATELINE = re.compile(
-    r"^[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,4}\s?\([A-Z][\w .&]{1,30}\)(?=[A-Z“\"‘'])")
-# "Washington - The White House ...", "New York -- Bari Weiss ...": a place in title case
-# and a spaced dash open the report
-_PLACE_DASH = re.compile(r"^[A-Z][a-z]+(?:,? [A-Z][a-z.]+){0,2}(?: \([^()]{2,30}\))? (?:-|--|—|–) "
-                         r"(?=[A-Z“\"])")
+    r"^[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,4}\s?\([A-Z][\w .&]{1,30}\)"
+    r"(?:(?=[A-Z“\"‘'])|\s(?=(?:The|A|An)\s))")
+# "Washington - The White House ...", "New York -- Bari Weiss ...", "Charlottesville, VA -
+# Monday, ...": a place in title case (its state in capitals) and a spaced dash open the
+# report
+_PLACE_DASH = re.compile(r"^[A-Z][a-z]+(?:,? (?:[A-Z][a-z.]+|[A-Z]{2}\.?)){0,2}"
+                         r"(?: \([^()]{2,30}\))? (?:-|--|—|–) (?=[A-Z“\"])")
 # "RESEARCHERS AROUND THE world ...": a lead-in set in capitals, as magazines do
 _CAPITALS_LEAD_IN = re.compile(r"^(?:[A-Z]{2,}[’']?[A-Z]*\s+){3}")
 # "Why it matters: ", "The big picture: ": a label of two to four words, all but the first
 # in lower case (so "Nancy Pelosi: ..." keeps its speaker), or one of the one-word labels
 # news sites set before a paragraph ("Details: ...", "Background: ...")
-_LABEL = re.compile(r"^(?:[A-Z][a-z’']+(?: [a-z’']+){1,3}|Details|Background|Context|Update|"
+_LABEL = re.compile(r"^(?:[A-Z][a-z’']*(?: [a-z’']+){1,3}|Details|Background|Context|Update|"
                     r"Updated|Flashback|Catch-up|Recap|Correction|Clarification|Related|"
                     r"Editor[’']s\s+note|Note|"
                     # in capitals, with a date: "PUBLISHED FEBRUARY 23, 2021: ...", "UPDATE: ..."
@@ -146,6 +153,10 @@ _GLUED_INITIAL = re.compile(r"\b[A-Z]\.[A-Z][a-z]")
 # a new sentence.
 _RUN_ON = re.compile(r"(?<=[\w’'%] )(?P<prev>[A-Za-z][\w’'-]*)\s+(?P<article>The|A|An)\s+"
                      r"(?P<next>[A-Za-z])[a-z]")
+# One to four capitalised words, then "The" and a lower-case word: a page's label or
+# dateline that lost its line break or dash before the sentence's first word
+_GLUED_OPENER = re.compile(r"^(?P<words>[A-Z][\w’'.-]*(?:,?\s+[A-Z][\w’'.-]*){0,3})\s+The\s+"
+                           r"[a-z]")
 _BEFORE_A_TITLE = frozenset(
     "to of by from with for at on in and or but nor than as like about into onto over "
     "under against between via per is was are were be been being become became after "
@@ -157,8 +168,22 @@ _BEFORE_A_TITLE = frozenset(
     "paper magazine network outlet site website blog game name".split())
 
 
+def gallery_captions(text: str) -> set[str]:
+    """The sentences of lines a photo gallery's counter comes before ("... Image 1 of 4"
+    and, on the next line, "Will Smith plays Nicky ..."): captions, not the report."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return {s for before, line in pairwise(lines)
+            if _GALLERY.search(before) for s in split_sentences(line)}
+
+
 def runs_on(sentence: str) -> bool:
-    """Whether ``sentence`` is two run together without a stop (see ``_RUN_ON``)."""
+    """Whether ``sentence`` is two run together without a stop (see ``_RUN_ON``), or
+    opens with a label or a place glued to it ("Analysis The letter ...", "Sycamore,
+    Illinois The man ...")."""
+    glued = _GLUED_OPENER.match(sentence)
+    if glued and not any(w.strip(",").lower() in _BEFORE_A_TITLE
+                         for w in glued.group("words").split()):
+        return True
     for match in _RUN_ON.finditer(_QUOTED.sub(" ", sentence)):
         prev = match.group("prev")
         if match.group("article") == "The" and match.group("next").islower():
@@ -170,6 +195,13 @@ def runs_on(sentence: str) -> bool:
                 and not prev.endswith(("ed", "ing", "s"))):
             return True
     return False
+# "Image 2 of 4 Will Smith plays ...", "Hide Caption 11 of 43 Photos: ...": a photo
+# gallery's counter before its caption
+_GALLERY = re.compile(r"\b(?:Image|Photo|Picture|Slide)s?\s+\d+\s+of\s+/?\s*\d+\b|"
+                      r"\bHide Caption\b")
+# "Release Date: 2010-02-12 Running Length: 1:45 MPAA Classification: R": a page's
+# fields, three or more of them
+_FIELD = re.compile(r"(?:^|[\s,])[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}:\s")
 _MIXED_QUOTES = re.compile(r"(?=.*[“”])(?=.*\")")
 OWN_ATTRIBUTION = re.compile(r"\b(said|says|say|told|according to|reported|announced|wrote|"
                              r"argued|noted|claimed|warned|insisted|tweeted)\b", re.IGNORECASE)
@@ -254,7 +286,8 @@ def rejection(sentence: str) -> str | None:
         return "length"
     if _BOILERPLATE.search(sentence) or CREDIT.search(sentence) or _CAPTION.search(sentence) \
             or _CAPTION_DATE.search(sentence) or _BIO.search(sentence) \
-            or _OWN_COVERAGE.search(sentence):
+            or _OWN_COVERAGE.search(sentence) or len(_FIELD.findall(sentence)) >= 3 \
+            or _GALLERY.search(sentence):
         return "boilerplate"
     if looks_like_instruction(sentence):
         return "instruction"  # text addressed to a language model is not news

@@ -109,6 +109,22 @@ However Meanwhile But And Also Still Yet Then Now Later Earlier Instead Indeed T
 A An In On At For From With By After Before During While When As If Although Since Former
 """.split())
 _NAME_WORD = re.compile(r"[A-ZÀ-Þ][\w.-]*")
+# Last words of what a recogniser sometimes takes for a person: a place's feature ("the
+# Java Sea") or an office ("Richland County Sheriff Leon Lott" -> "County Sheriff")
+_NOT_SURNAMES = frozenset("""
+Sea Ocean River Lake Bay Gulf Strait Island Islands Mountain Mountains Valley Canyon Desert
+Coast Peninsula Street Avenue Road Square Park County City State Province District Airport
+Station Bridge Hall Center Centre
+Sheriff Governor Senator President Mayor Secretary Minister Director Commissioner Chairman
+Chairwoman Speaker Leader Attorney Officer Detective Ambassador Spokesman Spokeswoman
+Premier Chief Department Police Office
+""".split())
+
+
+def person_names(names: Iterable[str]) -> list[str]:
+    """The names among ``names`` (a recogniser's people) that can be a person's: not
+    one that ends on a place's feature or an office ("Java Sea", "County Sheriff")."""
+    return [n for n in names if n.split() and n.split()[-1] not in _NOT_SURNAMES]
 
 
 def bare_mentions(surname: str, text: str) -> list[tuple[re.Match[str], str]]:
