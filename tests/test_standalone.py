@@ -46,6 +46,12 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("Which means the line only has to sell 4 million tickets to break even this year.",
      "needs_context"),
     ("Which is why the harbour board cut fares on Monday.", "needs_context"),
+    ("After climbing two days later down to the spot where the boat sank, he said he "
+     "was hit by falling rocks.", "needs_context"),
+    ("As much as 70 percent of ferry tickets are typically bought on the day, she said.",
+     "needs_context"),
+    ("Family members saw the video of the thief on the pier, she said Tuesday.",
+     "needs_context"),
     # "here": the matter or the place of a text the reader does not have
     ("There is almost certainly much less here than meets the eye.", "needs_context"),
     ("The mayor's plan was put on show here on Sunday by the harbour board.",
@@ -69,6 +75,7 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
     "The same fares as last year apply on the river routes.",
     "Thanks to a surge in riders, the ferry line made a profit in 2025.",
     "Which route is chosen, in turn, decides where the ferries will dock in 2026.",
+    "As much as 70 percent of ferry tickets are bought on the day, Mayor Ada Moss said.",
 ])
 def test_sentences_that_stand_alone(sentence: str) -> None:
     assert standalone_problem(sentence) is None

@@ -641,9 +641,11 @@ def test_picture_captions_are_not_used(embedder) -> None:
 def test_a_photo_gallerys_captions_are_not_used() -> None:
     from newsdesk.writing.candidates import gallery_captions
 
-    text = ("Photo: Ada Moss Close Image 1 of 4\nRand Okafor plays the ferry captain in "
-            "“Tide.”\nThe film opens in Kelvport on Friday. Critics liked it.")
-    assert gallery_captions(text) == {"Rand Okafor plays the ferry captain in “Tide.”"}
+    caption = "Rand Okafor plays the ferry captain in “Tide.”"
+    text = (f"Photo: Ada Moss / Kelvport Films Image 1 of 4 {caption} {caption} Photo: Ada "
+            f"Moss Image 2 of 4 Ada Moss is the mayor.\nThe film opens in Kelvport on "
+            f"Friday. Critics liked it.")
+    assert gallery_captions(text) == {caption}
 
 
 def test_a_run_the_verifier_opens_up_is_broken_again() -> None:

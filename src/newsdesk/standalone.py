@@ -99,6 +99,13 @@ _QUANTIFIER_AFTER_BREAK = re.compile(
 # then a pronoun subject
 _PHRASE_THEN_PRONOUN = re.compile(r"^[^,“”\"]{2,60},\s+(?:he|she|they|it|his|her|their|its|"
                                   r"this|these|those|we|i)\b", re.IGNORECASE)
+# "After abseiling down to the spot where her body was found, he said ...": a longer
+# opening phrase with no name in it, so the pronoun after it has none to point at
+_NAMELESS_PHRASE_THEN_PRONOUN = re.compile(r"^(?![“\"])[A-Z][^,A-Z]{2,120},\s+(?:he|she|they)\s")
+# "... as much as 70 percent of tickets are bought that day, she said.": a claim
+# credited to someone the article does not name
+_PRONOUN_CREDIT = re.compile(r",\s+(?:he|she|they)\s+(?:said|says|added|told\s+\w+|wrote|"
+                             r"explained|noted|argued|continued)(?:\s+[a-z]+)?\s*[.!?]?$")
 #: A quotation this long (in words) is someone's words, not a phrase in scare quotes.
 QUOTE_WORDS = 5
 
@@ -276,6 +283,8 @@ def standalone_problem(text: str) -> str | None:
             or _ENUMERATION.match(sentence) or _SAME.match(sentence)
             or _ARGUES_FROM_BEFORE.match(sentence) or _MORE.match(sentence)
             or _WHICH_GOES_ON.match(sentence)
+            or _NAMELESS_PHRASE_THEN_PRONOUN.match(sentence)
+            or _PRONOUN_CREDIT.search(unquoted(sentence).rstrip("”\"’' "))
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
     outside = unquoted(sentence)

@@ -14,7 +14,6 @@ parentheticals outside quotations are removed.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from newsdesk.segment import split_sentences
 from newsdesk.standalone import (
@@ -169,11 +168,12 @@ _BEFORE_A_TITLE = frozenset(
 
 
 def gallery_captions(text: str) -> set[str]:
-    """The sentences of lines a photo gallery's counter comes before ("... Image 1 of 4"
-    and, on the next line, "Will Smith plays Nicky ..."): captions, not the report."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return {s for before, line in pairwise(lines)
-            if _GALLERY.search(before) for s in split_sentences(line)}
+    """Sentences a photo gallery repeats: a gallery gives each caption after its counter
+    ("... Image 1 of 4 Will Smith plays Nicky ...") and then again on its own ("Will
+    Smith plays Nicky ..."); the second copy is a caption, not the report."""
+    sentences = split_sentences(text)
+    gallery = [s for s in sentences if _GALLERY.search(s)]
+    return {s for s in sentences if not _GALLERY.search(s) and any(s in g for g in gallery)}
 
 
 def runs_on(sentence: str) -> bool:
