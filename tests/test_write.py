@@ -289,6 +289,15 @@ def test_written_article_passes_its_own_verification(demo_documents, embedder,
     assert supported / len(verdicts) >= 0.9
 
 
+def test_invisible_characters_are_not_published() -> None:
+    from newsdesk.writing.candidates import light_form
+
+    assert light_form("Councillor Ada Moss \u200b \u200bapplauded the fare deal.") == \
+        "Councillor Ada Moss applauded the fare deal."
+    assert light_form("The co\u00adoperative\ufeff runs the ferries.") == \
+        "The cooperative runs the ferries."
+
+
 def test_safe_compression_drops_only_asides_outside_quotes() -> None:
     assert compress("But the expected eviction had not happened by Sunday.") == \
         "The expected eviction had not happened by Sunday."

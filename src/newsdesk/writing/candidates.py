@@ -262,10 +262,22 @@ def strip_tickers(sentence: str) -> str:
     return _TICKER.sub("", sentence)
 
 
+# characters a page leaves in its text that show as nothing, or as a gap, when
+# published: zero-width spaces and joiners, a byte-order mark, a soft hyphen
+_INVISIBLE = re.compile(r"\s*[\u00ad\u200b-\u200d\u2060\ufeff]+\s*")
+
+
+def drop_invisible(sentence: str) -> str:
+    """``sentence`` without invisible characters, the spaces around them made one
+    ("State Sen. Diane Savino \u200b \u200bapplauded" -> "... Savino applauded")."""
+    return _INVISIBLE.sub(lambda m: " " if any(c.isspace() for c in m.group(0)) else "",
+                          sentence).strip()
+
+
 def light_form(sentence: str) -> str:
-    """The sentence without its dateline, leading connective and quote-widget tickers:
-    the form a writer starts from."""
-    return strip_opener(strip_dateline(strip_tickers(sentence)))
+    """The sentence without its dateline, leading connective, quote-widget tickers and
+    invisible characters: the form a writer starts from."""
+    return strip_opener(strip_dateline(strip_tickers(drop_invisible(sentence))))
 
 
 def compress(sentence: str) -> str:
