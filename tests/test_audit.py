@@ -420,6 +420,17 @@ def test_page_furniture_before_a_name_is_no_given_name() -> None:
     assert {"related", "get"} <= case_evidence(sources).common_words
 
 
+
+def test_a_place_is_no_surname() -> None:
+    """"Royal Kelvport" in the sources does not make "in Kelvport" a bare surname: the
+    sources put the word after "in", as places are."""
+    sources = ["Royal Kelvport shareholders voted on Monday. The meeting was held in "
+               "Kelvport, where the harbour board met."]
+    target = sentence("Shareholders met at a hotel in Kelvport on Monday.",
+                      sources[0])
+    assert antecedent(target, [], sources) == []
+
+
 def test_first_mention_by_surname_only() -> None:
     target = sentence("Okafor said fares were too high.", HILL_DOC)
     reasons = antecedent(target, [sentence("Fares rose in June.", doc="2")], [HILL_DOC])

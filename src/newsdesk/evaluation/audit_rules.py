@@ -536,8 +536,8 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
         # "full name" whose first word is one is a glued label, "Related Netflix")
         full = {f for f in evidence.full_names.get(name, ())
                 if f.split()[0].lower() not in case.common_words}
-        if not full or not name[:1].isupper() or not name.isalpha():
-            continue
+        if not full or not name[:1].isupper() or not name.isalpha() or name in case.places:
+            continue  # (a place the sources are "in" is no surname: "Royal London")
         if name.endswith("s") and name[:-1].lower() in case.mid_capitalised:
             continue  # "Republicans", "Democrats": a group, not a surname
         before = tokens[index - 1] if index else ""

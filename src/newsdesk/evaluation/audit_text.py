@@ -259,6 +259,12 @@ class CaseEvidence:
     #: words (lower-cased) written lower-case more often than capitalised in
     #: mid-sentence: words, not given names ("related", "fortunately")
     common_words: frozenset[str] = frozenset()
+    #: capitalised words the sources put after "in", "at" or "from" ("in London",
+    #: "at Boston"): places, not surnames
+    places: frozenset[str] = frozenset()
+
+
+_BEFORE_PLACE = frozenset({"in", "at", "from"})
 
 
 def _base(token: str) -> str:
@@ -281,6 +287,7 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
     # how often each word is written lower-case and capitalised mid-sentence
     lowered: Counter[str] = Counter()
     raised: Counter[str] = Counter()
+    placed: set[str] = set()
     pairs: set[tuple[str, str]] = set()
     alone: set[str] = set()  # capitalised words seen alone or after "the"
     candidates: list[tuple[str, str]] = []
@@ -306,6 +313,8 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
                 previous = tokens[index - 1].group(0).lower() if index else ""
                 if token[:1].isupper() and (not joined or previous == "the"):
                     alone.add(token)
+                if token[:1].isupper() and previous in _BEFORE_PLACE and not joined:
+                    placed.add(token)
                 if token[:1].isupper() and gap == " " and following and (
                         not initial or (token.isupper() and len(token) > 1)):
                     pairs.add((token.lower(), following))
@@ -327,4 +336,5 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
         if first not in alone and lowered[first.lower()] <= raised[first.lower()]:
             names.setdefault(surname, set()).add(f"{first} {surname}")
     common = frozenset(w for w, n in lowered.items() if n > raised[w])
-    return CaseEvidence(mid, lower, pairs, names, "\n".join(texts), common)
+    return CaseEvidence(mid, lower, pairs, names, "\n".join(texts), common,
+                        frozenset(placed))
