@@ -624,10 +624,10 @@ class GroundedWriter(Writer):
                       or newest - doc.published_at <= LATEST_WINDOW)
             # A caption is a paragraph that ends with a picture credit; the credit is
             # a sentence of its own after splitting, so the paragraph is what tells.
-            captions = {s for line in doc.text.split("\n") if CREDIT.search(line.strip())
-                        for s in split_sentences(line)} | gallery_captions(doc.text)
-            rank = 0
             sentences = split_sentences(doc.text)
+            captions = {s for line in doc.text.split("\n") if CREDIT.search(line.strip())
+                        for s in split_sentences(line)} | gallery_captions(sentences)
+            rank = 0
             for index, text in enumerate(sentences[:per_doc]):
                 if text in captions or introduces_embed(sentences, index):
                     continue

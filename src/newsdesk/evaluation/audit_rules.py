@@ -548,7 +548,8 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
                            re.IGNORECASE)
         # a full name given before, even one the sources' pairs did not settle on
         # ("director Bryan Singer ... Singer's lawyer")
-        given = any(m.group(1).lower() not in STOPWORDS | case.common_words for m in
+        given = any(m.group(1).lower() not in STOPWORDS and
+                    m.group(1).lower() not in case.common_words for m in
                     re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(name)}\b", context))
         if any(f in context for f in full) or titled or given:
             introduced.add(name)

@@ -282,8 +282,6 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
     ("related" is a word); nor is a function word a surname ("Get The").
     """
     texts = list(texts)
-    mid: set[str] = set()
-    lower: set[str] = set()
     # how often each word is written lower-case and capitalised mid-sentence
     lowered: Counter[str] = Counter()
     raised: Counter[str] = Counter()
@@ -301,10 +299,8 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
                 lead_in = sentence[:match.start()].rstrip()
                 initial = index == 0 or lead_in[-1:] in set(":;—–-(\"“")
                 if token.islower():
-                    lower.add(token)
                     lowered[token] += 1
                 elif token[0].isupper() and not initial:
-                    mid.add(token.lower())
                     raised[token.lower()] += 1
                 nxt = tokens[index + 1] if index + 1 < len(tokens) else None
                 gap = sentence[match.end():nxt.start()] if nxt else "."
@@ -336,5 +332,5 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
         if first not in alone and lowered[first.lower()] <= raised[first.lower()]:
             names.setdefault(surname, set()).add(f"{first} {surname}")
     common = frozenset(w for w, n in lowered.items() if n > raised[w])
-    return CaseEvidence(mid, lower, pairs, names, "\n".join(texts), common,
+    return CaseEvidence(set(raised), set(lowered), pairs, names, "\n".join(texts), common,
                         frozenset(placed))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.segment import split_sentences
 from newsdesk.standalone import (
     clause_ends,
     opens_qualification,
@@ -167,13 +166,13 @@ _BEFORE_A_TITLE = frozenset(
     "paper magazine network outlet site website blog game name".split())
 
 
-def gallery_captions(text: str) -> set[str]:
-    """Sentences a photo gallery repeats: a gallery gives each caption after its counter
-    ("... Image 1 of 4 Will Smith plays Nicky ...") and then again on its own ("Will
-    Smith plays Nicky ..."); the second copy is a caption, not the report."""
-    sentences = split_sentences(text)
-    gallery = [s for s in sentences if _GALLERY.search(s)]
-    return {s for s in sentences if not _GALLERY.search(s) and any(s in g for g in gallery)}
+def gallery_captions(sentences: list[str]) -> set[str]:
+    """Sentences (of one text, as :func:`newsdesk.segment.split_sentences` gives them)
+    that a photo gallery repeats: a gallery gives each caption after its counter ("...
+    Image 1 of 4 Will Smith plays Nicky ...") and then again on its own ("Will Smith
+    plays Nicky ..."); the second copy is a caption, not the report."""
+    gallery = {s for s in sentences if _GALLERY.search(s)}
+    return {s for s in sentences if s not in gallery and any(s in g for g in gallery)}
 
 
 def runs_on(sentence: str) -> bool:
