@@ -163,7 +163,7 @@ def test_the_writer_is_given_the_people_the_pipeline_gives_it(demo_set: Path) ->
     """As in the write stage, the recogniser's people and places of each document reach
     the writer, so that a person's first mention is by full name."""
     stories = write_eval.read_stories(demo_set)
-    found = write_eval.story_entities(stories)
+    found = write_eval.story_entities([write_eval.story_documents(s) for s in stories])
     assert [len(docs) for docs in found] == [len(s.documents) for s in stories]
     people = {e.name for docs in found for entities in docs for e in entities
               if e.kind == "person"}

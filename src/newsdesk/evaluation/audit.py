@@ -98,7 +98,7 @@ unattributed_one_sided: the headline or the summary is taken from one outlet who
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -327,6 +327,20 @@ def from_record(article: Article, texts: dict[int, str],
                   for s in article.sections],
         sources=list(dict.fromkeys(t for t in texts.values() if t)),
         headline_credit=article.headline_credit)
+
+
+def class_totals(defects_per_article: Iterable[Iterable[str]]
+                 ) -> tuple[dict[str, int], dict[str, int]]:
+    """Over many audited articles, each given as the defect classes of its findings:
+    (findings per class, articles with a finding of that class), every class of
+    :data:`DEFECTS` present."""
+    counts: Counter[str] = Counter()
+    articles: Counter[str] = Counter()
+    for defects in defects_per_article:
+        found = Counter(defects)
+        counts.update(found)
+        articles.update(found.keys())
+    return {d: counts[d] for d in DEFECTS}, {d: articles[d] for d in DEFECTS}
 
 
 def findings_by_sentence(report: AuditReport) -> dict[tuple[str, str], list[Finding]]:

@@ -201,7 +201,7 @@ def _article_row(article: Article, site: FeedSite, view: StoreView, *,
 def score(site: FeedSite, base: str, view: StoreView, budget: int) -> dict[str, Any]:
     """Every figure of the report (the audit included), plus per-article details under
     ``articles`` for the dump."""
-    from newsdesk.evaluation.audit import DEFECTS
+    from newsdesk.evaluation.audit import class_totals
     from newsdesk.evaluation.audit_text import case_evidence
     from newsdesk.evaluation.write import Scorer, truncate_words
 
@@ -223,8 +223,8 @@ def score(site: FeedSite, base: str, view: StoreView, budget: int) -> dict[str, 
     rows = [_article_row(article, site, view, label_of_doc=label_of_doc, scorer=scorer,
                          corpus=corpus, budget=budget) for article in view.articles]
     covered = {row["gold"] for row in rows if row["gold"]}
-    findings_by_class: Counter[str] = Counter(
-        f.defect for row in rows for f in row["audit"].findings)
+    counts, per_class = class_totals([f.defect for f in row["audit"].findings]
+                                     for row in rows)
     sentences_audited = sum(row["audit"].sentences for row in rows)
     verbatim = sum(row["audit"].verbatim_sentences for row in rows)
 
@@ -262,9 +262,7 @@ def score(site: FeedSite, base: str, view: StoreView, budget: int) -> dict[str, 
         "audit": {"articles": len(rows), "sentences": sentences_audited,
                   "verbatim_sentences": verbatim,
                   "articles_with_findings": sum(1 for row in rows if row["audit"].findings),
-                  "counts": {d: findings_by_class.get(d, 0) for d in DEFECTS},
-                  "articles_per_class": {d: sum(1 for row in rows if d in row["audit"].counts())
-                                         for d in DEFECTS}},
+                  "counts": counts, "articles_per_class": per_class},
         "articles": rows,
     }
 

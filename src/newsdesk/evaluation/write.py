@@ -195,14 +195,15 @@ def story_documents(story: Story) -> list[Document]:
     return docs
 
 
-def story_entities(stories: list[Story], cache: str = "") -> list[list[list[Entity]]]:
-    """The named entities of every document of every story, as the pipeline finds them
-    (the same recogniser on the same part of each document), cached under ``cache``."""
+def story_entities(documents: list[list[Document]], cache: str = ""
+                   ) -> list[list[list[Entity]]]:
+    """The named entities of every document of every story (``documents``, as
+    :func:`story_documents` gives each story's), as the pipeline finds them (the same
+    recogniser on the same part of each document), cached under ``cache``."""
     from newsdesk.entities import normalise
     from newsdesk.evaluation.cluster import FeatureSource
     from newsdesk.records import utcnow
 
-    documents = [story_documents(story) for story in stories]
     found = iter(FeatureSource(cache).mentions([d for docs in documents for d in docs]))
     return [[normalise(next(found), d.published_at or utcnow()) for d in docs]
             for docs in documents]
@@ -350,11 +351,13 @@ def copied_words(sentences: list[str], sources: list[str], n: int = 4) -> int:
 def write_story(story: Story, writer: Any, verifier: Any, embedder: Embedder,
                 budget: int, *, scorer: Scorer, number: int = 1,
                 corpus: CaseEvidence | None = None,
+                documents: list[Document] | None = None,
                 entities: list[list[Entity]] | None = None) -> StoryResult:
     """Write, verify and score one story, given what the write stage gives the writer
     and the verifier: each document's people and places (``entities``, the recogniser's
-    entities of each of the story's documents in order) and the documents' texts, title
-    included, as the verifier's evidence. As before publication, every sentence the
+    entities of each of ``documents``, the story's documents as :func:`story_documents`
+    gives them, in order) and the documents' texts, title included, as the verifier's
+    evidence. As before publication, every sentence the
     verifier cannot support is dropped; the pipeline's floor on body sentences is not
     applied, since the budget here, not the sources, sets the length. The sentence
     audit (:mod:`newsdesk.evaluation.audit`) reads the whole article as it would be
@@ -364,7 +367,8 @@ def write_story(story: Story, writer: Any, verifier: Any, embedder: Embedder,
 
     result = StoryResult(id=story.id, status="written")
     started = time.perf_counter()
-    documents = story_documents(story)
+    if documents is None:
+        documents = story_documents(story)
     found = dict(zip((d.id or 0 for d in documents), entities or [], strict=False))
     # The word budget, not the pipeline's cap on sentences, sets the length here.
     article = writer.write(WriteRequest(
@@ -498,11 +502,14 @@ def evaluate(stories: list[Story], budget: int, writer_options: dict[str, Any] |
     corpus = case_evidence(str(d.get("text") or "") for s in stories for d in s.documents)
     results = []
     started = time.perf_counter()
-    entities = story_entities(stories, cache)
+    documents = [story_documents(story) for story in stories]
+    entities = story_entities(documents, cache)
     step = max(1, len(stories) // 10)
     for number, story in enumerate(stories, 1):
         results.append(write_story(story, writer, verifier, embedder, budget, scorer=scorer,
-                                   number=number, corpus=corpus, entities=entities[number - 1]))
+                                   number=number, corpus=corpus,
+                                   documents=documents[number - 1],
+                                   entities=entities[number - 1]))
         if number % step == 0:
             log.info("written %d/%d stories", number, len(stories))
     seconds = time.perf_counter() - started
@@ -580,16 +587,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def audit_totals(results: list[StoryResult]) -> dict[str, Any]:
     """The sentence audit over every written story: findings per defect class, and in
     how many articles."""
-    from newsdesk.evaluation.audit import DEFECTS
+    from newsdesk.evaluation.audit import class_totals
 
     written = [r for r in results if r.audited]
+    counts, per_class = class_totals([f["defect"] for f in r.findings] for r in written)
     return {"articles": len(written), "sentences": sum(r.audited for r in written),
             "articles_with_findings": sum(1 for r in written if r.findings),
-            "counts": {d: sum(1 for r in written for f in r.findings if f["defect"] == d)
-                       for d in DEFECTS},
-            "articles_per_class": {d: sum(1 for r in written
-                                          if any(f["defect"] == d for f in r.findings))
-                                   for d in DEFECTS}}
+            "counts": counts, "articles_per_class": per_class}
 
 
 def llm_totals(results: list[StoryResult]) -> dict[str, Any]:
