@@ -482,10 +482,22 @@ def test_three_copied_sentences_in_a_row_are_a_run() -> None:
               sentence("Riders protested at the pier on Friday, The Ledger reported.", doc)]
     assert verbatim_runs(framed) == [[0, 1, 2]]
     mixed = [copied[0], sentence("Fuel costs doubled this year.", "Fuel costs doubled this "
-                                 "year.", doc="2"), copied[2]]
+                                 "year.", doc="2", outlet="The Courier"), copied[2]]
     assert verbatim_runs(mixed) == []
     reworded = [copied[0], copied[1], sentence("Riders held a protest on Friday.", doc)]
     assert verbatim_runs(reworded) == []
+
+
+def test_two_pages_of_one_outlet_are_one_source_for_a_run() -> None:
+    first = "Fares rose by 4% in June. The council blamed fuel costs."
+    second = "Riders protested at the pier on Friday. The mayor promised a review."
+    pages = [sentence("Fares rose by 4% in June.", first, doc="1"),
+             sentence("The council blamed fuel costs.", first, doc="1"),
+             sentence("Riders protested at the pier on Friday.", second, doc="2")]
+    assert verbatim_runs(pages) == [[0, 1, 2]]
+    # reports without an outlet's name are told apart by page
+    unnamed = [sentence(s.text, s.source_text, doc=s.source_id, outlet="") for s in pages]
+    assert verbatim_runs(unnamed) == []
 
 
 # -- headings ------------------------------------------------------------------------------

@@ -680,6 +680,41 @@ def test_a_run_the_verifier_opens_up_is_broken_again() -> None:
     assert [s.heading for s in article.sections] == ["What happened", "Reactions"]
 
 
+def test_two_pages_of_one_outlet_are_one_source_for_a_run() -> None:
+    from newsdesk.records import Article, Citation, Sentence
+    from newsdesk.stages.write import break_runs
+
+    def said(doc: int, n: int, outlet: str) -> Sentence:
+        return Sentence(text=f"Sentence {n} of report {doc}.", citation=Citation(
+            doc_id=doc, sentence_index=n, source_text="x", outlet=outlet))
+
+    # reports 1 and 2 are both The Ledger's; 3 and 4 name no outlet
+    article = Article(story_id=1, headline=said(1, 0, "The Ledger"),
+                      summary=said(1, 0, "The Ledger"),
+                      lead=[said(2, 1, "The Ledger"), said(1, 2, "The Ledger"),
+                            said(3, 1, ""), said(4, 1, ""), said(3, 2, "")],
+                      slug="s", meta_description="", keywords=[], sources=[],
+                      writer="grounded", sections=[])
+    break_runs(article)
+    assert [s.citation.doc_id for s in article.lead] == [2, 3, 4, 3]
+
+
+def test_the_writer_reads_no_outlet_three_times_in_a_row(demo_documents, embedder) -> None:
+    from dataclasses import replace
+
+    docs = demo_documents["port-strike"]
+    assert len(docs) >= 3
+    # every report but one from one outlet, on pages of its own
+    same = [replace(d, site_name="The Ledger") for d in docs[:-1]] + [docs[-1]]
+    article = write(same, embedder)
+    reading = [article.summary, *article.lead,
+               *(s for section in article.sections for s in section.sentences)]
+    outlets = [s.citation.outlet for s in reading]
+    assert len({s.citation.doc_id for s in reading if s.citation.outlet == "The Ledger"}) >= 2
+    for i in range(len(outlets) - 2):
+        assert len(set(outlets[i:i + 3])) > 1, outlets
+
+
 @pytest.mark.parametrize("title", [
     "Live updates: Harbour chiefs to testify before the council on ferry fares",
     "Analysis: What the ferry fare rise means for Kelvport",

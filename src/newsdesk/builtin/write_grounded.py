@@ -87,7 +87,7 @@ CORROBORATED = 0.65   # cosine above which another source's sentence reports the
 COMPRESSED_SIMILARITY = 0.85  # a shortened sentence must stay this close to its source
 HEADLINE_SIMILARITY = 0.80    # and a headline cut from a sentence, this close
 HEADLINE_WORDS = 20   # longest headline taken from a sentence
-MAX_RUN = 2           # consecutive sentences from one source, at most
+MAX_RUN = 2           # consecutive sentences from one source (run_source), at most
 FRESH_BONUS = 0.1     # added to a summary candidate's score when it is from the newest reports
 OTHER_OUTLET_BONUS = 0.1  # and when it comes from another outlet than the lead
 OVERSELECT = 3        # candidates chosen per sentence the article has room for
@@ -101,6 +101,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ROLE_ORDER = ("latest", "details", "earlier", "background", "reactions")
 LATEST_WINDOW = timedelta(hours=30)  # sources this close to the newest one are "the latest"
 NEWEST_WINDOW = timedelta(hours=12)  # the lead and headline come from reports this recent
+
+
+def run_source(outlet: str, document: object) -> object:
+    """What counts as one source for :data:`MAX_RUN`: the outlet when the report names
+    one (two pages of one outlet are one voice), else the document itself."""
+    return outlet.casefold() if outlet else ("document", document)
 
 
 @dataclass(eq=False)
@@ -125,6 +131,11 @@ class Candidate:
     def length(self) -> int:
         """Words of the written form."""
         return len((self.written or self.text).split())
+
+    @property
+    def source(self) -> object:
+        """The source it counts as for :data:`MAX_RUN` (:func:`run_source`)."""
+        return run_source(self.outlet, id(self.doc))
 
 
 def is_background(text: str, story_year: int | None) -> bool:
@@ -461,7 +472,7 @@ class GroundedWriter(Writer):
         preceding = {(id(c.doc), c.index + 1): c for c in candidates}
         def lengthens_run(cand: Candidate) -> bool:
             tail = read[-MAX_RUN:]
-            return len(tail) == MAX_RUN and all(c.doc is cand.doc for c in tail)
+            return len(tail) == MAX_RUN and all(c.source == cand.source for c in tail)
 
         for role, members in planned:
             kept = [lead] if role == "lead" else []
@@ -484,7 +495,7 @@ class GroundedWriter(Writer):
             for cand in members:
                 tail = reading[-MAX_RUN:]
                 if cand is not lead and len(tail) == MAX_RUN and \
-                        all(c.doc is cand.doc for c in tail):
+                        all(c.source == cand.source for c in tail):
                     continue
                 kept.append(cand)
                 reading.append(cand)

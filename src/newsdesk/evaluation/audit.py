@@ -78,7 +78,8 @@ no_antecedent: a reference the article has not introduced.
     name ("Senate Republicans" gives no surname "Republicans").
 
 verbatim_run: 3 or more consecutive sentences of the summary and body (reading order)
-  whose cores each appear word for word in the same source document.
+  whose cores each appear word for word in their sources, all from one outlet (or one
+  document, where the outlet is not named).
 
 malformed_heading: a section heading built from a broken span. Its name slot (the X of
   "More on X", "X: what we know", "What X said", ...; other headings: their capitalised
@@ -211,12 +212,21 @@ def is_verbatim(sentence: AuditSentence) -> bool:
     return len(core.split()) >= 4 and f" {core} " in f" {norm(sentence.source_text)} "
 
 
+def same_source(one: AuditSentence, other: AuditSentence) -> bool:
+    """Whether two sentences come from one source: one outlet (two pages of an outlet
+    are one voice), or one document where the outlet is not named."""
+    if one.outlet and other.outlet:
+        return one.outlet.casefold() == other.outlet.casefold()
+    return not one.outlet and not other.outlet and one.source_id == other.source_id
+
+
 def verbatim_runs(sentences: list[AuditSentence], length: int = 3) -> list[list[int]]:
-    """Index runs of ``length`` or more consecutive verbatim sentences from one source."""
+    """Index runs of ``length`` or more consecutive verbatim sentences from one source
+    (:func:`same_source`)."""
     runs: list[list[int]] = []
     current: list[int] = []
     for index, sentence in enumerate(sentences):
-        same = current and sentences[current[-1]].source_id == sentence.source_id
+        same = current and same_source(sentences[current[-1]], sentence)
         if is_verbatim(sentence) and (same or not current):
             current.append(index)
             continue

@@ -15,7 +15,7 @@ from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.verifier import Verifier
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.builtin.store_text_vectors import StoredEmbedder
-from newsdesk.builtin.write_grounded import MAX_RUN
+from newsdesk.builtin.write_grounded import MAX_RUN, run_source
 from newsdesk.builtin.write_llm import verifier_from_settings, writer_from_settings
 from newsdesk.errors import StoreError
 from newsdesk.outlets import outlet_name, source_key
@@ -90,16 +90,20 @@ def keep_body(article: Article, keep: Callable[[Sentence], bool]) -> None:
 def break_runs(article: Article) -> None:
     """Leave out every body sentence that would be the third (more than
     :data:`~newsdesk.builtin.write_grounded.MAX_RUN`) in a row from one source, reading
-    summary, lead and sections in order. The writer keeps to the rule; a sentence the
-    verifier drops from between two other sources' sentences can make a run again."""
-    reading = [article.summary.citation.doc_id]
+    summary, lead and sections in order; one source is one outlet, or one document when
+    it names none (:func:`~newsdesk.builtin.write_grounded.run_source`). The writer keeps
+    to the rule; a sentence the verifier drops from between two other sources' sentences
+    can make a run again."""
+    def source(sentence: Sentence) -> object:
+        return run_source(sentence.citation.outlet, sentence.citation.doc_id)
+
+    reading = [source(article.summary)]
 
     def keep(sentence: Sentence) -> bool:
-        doc = sentence.citation.doc_id
         tail = reading[-MAX_RUN:]
-        if len(tail) == MAX_RUN and all(d == doc for d in tail):
+        if len(tail) == MAX_RUN and all(s == source(sentence) for s in tail):
             return False
-        reading.append(doc)
+        reading.append(source(sentence))
         return True
 
     article.keep_body(keep)
