@@ -139,6 +139,7 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("Fares rose by 4% in June.", "Ferry use fell in the U.S. Fares rose by 4% in June."),
     ("Fares rose by 4% in June.", "Riders were angry.\nFares rose by 4% in June."),
     ("Fares rose by 4% in June.", "Riders were angry. And fares rose by 4% in June."),
+    ("Fares rose by 4% in June.", "Riders were angry.And fares rose by 4% in June."),
     # the page stops mid-sentence: the main clause before its clause of time is whole
     ("A lawyer for the mayor briefed the council on the talks.",
      "A lawyer for the mayor briefed the council on the talks even after the mayor agreed to"),
@@ -467,6 +468,10 @@ def test_first_mention_by_surname_only() -> None:
     family = sentence("The Okafor family met the mayor, and Okafor said fares would rise.",
                       HILL_DOC)
     assert antecedent(family, [], [HILL_DOC]) != []
+    # with a middle initial
+    initial = sentence("Okafor said fares rose in June.", HILL_DOC)
+    assert antecedent(initial, [sentence("Councillor Rand T. Okafor spoke on Monday.",
+                                         doc="2")], [HILL_DOC]) == []
 
 
 # -- verbatim runs -------------------------------------------------------------------------

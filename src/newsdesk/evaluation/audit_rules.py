@@ -155,6 +155,8 @@ def _glued_dateline(match: re.Match[str], source: str) -> bool:
                 or re.search(rf"(?<![A-Za-z]){re.escape(second)}\b", source))
 
 
+# a sentence's opener glued to the stop before it: "trilogy.And"
+_GLUED_OPENER = re.compile(r"[a-z][.!?][\"”]?([A-Z][a-z]+,?)$")
 _CONNECTIVES = {"and", "but", "so", "yet", "still", "also", "meanwhile", "however", "now",
                 "then", "instead", "plus", "and,", "but,", "meanwhile,", "however,",
                 "still,", "instead,"}
@@ -187,6 +189,9 @@ def _piece_of_source(body: str, source: str, cut: str | None) -> list[str]:
             pass  # a new paragraph
         elif previous.lower() in _CONNECTIVES and re.search(r"[.!?\"”]\s+\S+\s*$", before):
             pass  # a dropped opener ("And", "But") before a whole sentence
+        elif (glued := _GLUED_OPENER.search(previous)) and \
+                glued.group(1).lower() in _CONNECTIVES:
+            pass  # the same, glued to the sentence before ("... trilogy.And Jackson ...")
         elif previous[-1:].isalnum():
             reasons.append(f"starts in the middle of a source sentence, after "
                            f"'{' '.join(before.split()[-3:])}'")
@@ -547,10 +552,12 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
                            rf"\.?\s+{re.escape(name)}\b", context + f" {before} {name}",
                            re.IGNORECASE)
         # a full name given before, even one the sources' pairs did not settle on
-        # ("director Bryan Singer ... Singer's lawyer")
+        # ("director Bryan Singer ... Singer's lawyer"), a middle initial or not
+        # ("Sheriff Jeffrey R. Gahler ... Gahler said")
         given = any(m.group(1).lower() not in STOPWORDS and
                     m.group(1).lower() not in case.common_words for m in
-                    re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(name)}\b", context))
+                    re.finditer(rf"\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?{re.escape(name)}\b",
+                                context))
         if any(f in context for f in full) or titled or given:
             introduced.add(name)
             continue
