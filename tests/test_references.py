@@ -12,7 +12,7 @@ from newsdesk.builtin.verify_alignment import AlignmentVerifier
 from newsdesk.published_form import form_problems
 from newsdesk.records import Citation, Sentence
 from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
-from newsdesk.writing.references import ReferenceTracker, person_names
+from newsdesk.writing.references import ReferenceTracker, names_in_text, person_names
 
 SOURCE = ("Former prosecutor Lori Vance won the mayor's race on Tuesday. Vance, who had never "
           "held office, beat Toni Prewitt, the county board president.")
@@ -53,6 +53,33 @@ def test_a_description_set_beside_a_name_needs_no_antecedent() -> None:
 def test_a_surname_whose_full_name_no_source_gives_is_left_out() -> None:
     tracker = ReferenceTracker(["Lori Vance"])
     assert tracker.resolve("Vance thanked her supporters.", "Vance thanked them.") is None
+
+
+def test_people_named_further_down_than_the_recogniser_reads() -> None:
+    # the recogniser reads a page's opening only; the pier master is named later
+    page = ("The ferry ran aground on Monday. Pier master Okon T. Abara told reporters the "
+            "crew was safe. Everyone was safe, Abara said. "
+            "“It was a long night,” adds Wu, a deckhand. The crew included deckhand Lin Wu.")
+    assert names_in_text(page) == ["Okon T. Abara", "Lin Wu"]
+    page = page.replace("Okon T. Abara", "Okon Abara")
+    assert names_in_text(page) == ["Okon Abara", "Lin Wu"]
+    # already known by its full name: not found again
+    assert names_in_text(page, ["Okon Abara"]) == ["Lin Wu"]
+    # a surname never used alone, a sentence's first word, a group, a place
+    assert names_in_text("Riders met Ada Moss on Monday. Unlike Moss, they stayed. "
+                         "Kelvport Police said no one was hurt. Police said so. Officials "
+                         "in South Vellia said Vellia was calm.") == []
+    # a two-letter surname is a surname, but not inside a hyphenated name
+    korea = ReferenceTracker(["Kim Jong Un"])
+    assert korea.resolve("Kim Jong-Un crossed the border.", "Kim Jong-Un crossed it.") == \
+        "Kim Jong-Un crossed the border."
+    assert korea.resolve("Un crossed the border.", "Kim Jong Un crossed it.") == \
+        "Kim Jong Un crossed the border."
+    tracker = ReferenceTracker(names_in_text(page))
+    assert tracker.resolve("Everyone was safe, Abara said.", page) == \
+        "Everyone was safe, Okon Abara said."
+    assert tracker.resolve("“It was a long night,” adds Wu.", page) == \
+        "“It was a long night,” adds Lin Wu."
 
 
 def test_a_title_introduces_a_person() -> None:

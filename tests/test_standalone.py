@@ -52,6 +52,13 @@ from newsdesk.standalone import speaker_names, standalone_problem
      "needs_context"),
     ("Family members saw the video of the thief on the pier, she said Tuesday.",
      "needs_context"),
+    ("Asked about a report that she had offered Mayor Moss a \"safe exit\", she replied: "
+     "\"I did nothing of the kind.\"", "needs_context"),
+    ("Speaking to reporters at the Kelvport pier on Monday, he said the ferries would run.",
+     "needs_context"),
+    ("Yes, that grey hull seen in a flash at the start was the ferry the film is about.",
+     "needs_context"),
+    ("No, the harbour board did not vote on the fares on Monday.", "needs_context"),
     # "here": the matter or the place of a text the reader does not have
     ("There is almost certainly much less here than meets the eye.", "needs_context"),
     ("The mayor's plan was put on show here on Sunday by the harbour board.",
@@ -75,6 +82,9 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
     "The same fares as last year apply on the river routes.",
     "Thanks to a surge in riders, the ferry line made a profit in 2025.",
     "Which route is chosen, in turn, decides where the ferries will dock in 2026.",
+    "During Mayor Moss's visit to the pier, the harbour board cut fares by a fifth.",
+    "Speaking to reporters on Monday, Mayor Ada Moss said the ferries would run.",
+    "No ferry left Kelvport on Monday.",
     "As much as 70 percent of ferry tickets are bought on the day, Mayor Ada Moss said.",
 ])
 def test_sentences_that_stand_alone(sentence: str) -> None:

@@ -102,6 +102,17 @@ _PHRASE_THEN_PRONOUN = re.compile(r"^[^,“”\"]{2,60},\s+(?:he|she|they|it|his
 # "After abseiling down to the spot where her body was found, he said ...": a longer
 # opening phrase with no name in it, so the pronoun after it has none to point at
 _NAMELESS_PHRASE_THEN_PRONOUN = re.compile(r"^(?![“\"])[A-Z][^,A-Z]{2,120},\s+(?:he|she|they)\s")
+# "Asked about the report, she replied ...", "Speaking to reporters, he said ...": a
+# participle's subject is the main clause's, so the pronoun after it points outside the
+# sentence whatever names the phrase holds
+_PARTICIPLE_THEN_PRONOUN = re.compile(
+    r"^(?:When\s+|Once\s+|If\s+)?(?:Asked|Pressed|Questioned|Told|Shown|Interviewed|"
+    r"(?!During\b|According\b|Including\b|Regarding\b|Concerning\b|Following\b|"
+    r"Considering\b|Notwithstanding\b)[A-Z][a-z]+ing)\b[^;]{0,200}?[,”\"]\s*,?\s*"
+    r"(?:he|she|they)\s")
+# "Yes, that furry face was ...", "No, the plan was not ...": an answer to something said
+# before
+_REPLY = re.compile(r"^(?:Yes|No|Yeah|Yep|Nope|Sure|Well|Oh|Okay|OK|Right)\s*[,!.]\s")
 # "... as much as 70 percent of tickets are bought that day, she said.": a claim
 # credited to someone the article does not name
 _PRONOUN_CREDIT = re.compile(r",\s+(?:he|she|they)\s+(?:said|says|added|told\s+\w+|wrote|"
@@ -284,6 +295,7 @@ def standalone_problem(text: str) -> str | None:
             or _ARGUES_FROM_BEFORE.match(sentence) or _MORE.match(sentence)
             or _WHICH_GOES_ON.match(sentence)
             or _NAMELESS_PHRASE_THEN_PRONOUN.match(sentence)
+            or _PARTICIPLE_THEN_PRONOUN.match(sentence) or _REPLY.match(sentence)
             or _PRONOUN_CREDIT.search(unquoted(sentence).rstrip("”\"’' "))
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"

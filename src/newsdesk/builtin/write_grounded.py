@@ -73,6 +73,7 @@ from newsdesk.writing.references import (
     ReferenceTracker,
     description_from_elsewhere,
     named_in,
+    names_in_text,
     person_names,
 )
 from newsdesk.writing.similarity import bigrams, centroid_similarity, lexrank, tfidf_matrix
@@ -226,6 +227,9 @@ class GroundedWriter(Writer):
         weights = self._mark_concepts(candidates, news)
         has_updates = not all(c.latest for c in candidates)
         people = person_names(n for d in news for n in request.people.get(d.id or 0, []))
+        # and those named further down than the recogniser reads
+        for doc in news:
+            people += names_in_text(named_in(doc), people)
         named = dict.fromkeys(n for d in news for n in request.places.get(d.id or 0, []))
         places = [p for p in named if whole_place(p, [d.text for d in news])]
         tracker = ReferenceTracker(people)

@@ -127,12 +127,76 @@ def person_names(names: Iterable[str]) -> list[str]:
     return [n for n in names if n.split() and n.split()[-1] not in _NOT_SURNAMES]
 
 
+# A given name and a surname in running text ("Sheriff Jeffrey Gahler told ...",
+# "paleontologist Xing Xu", "Brett Morgen's film"), and a surname on its own as a speaker
+# or a subject ("..., Gahler said.", "adds Xu.", "Morgen was given ...").
+_GIVEN_AND_SURNAME = re.compile(r"\b(?P<given>[A-Z][a-z]+)\s+(?:(?P<initial>[A-Z]\.)\s+)?"
+                                r"(?P<surname>[A-Z][a-z]+"
+                                r"(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z]|-)")
+_SAYING = r"(?:said|says|told|adds|added|explained|noted|wrote|writes|recalled|continued)"
+# how a surname alone reads as a person: "Gahler said", "Morgen was given", "adds Xu."
+_AS_PERSON_AFTER = re.compile(rf"[’']?s?\s+(?:{_SAYING}|was|is|has|had|did|does|will|would)\b")
+_AS_PERSON_BEFORE = re.compile(rf"\b{_SAYING}\s+$")
+# Capitalised words a text uses alone that are groups or bodies, not someone's surname
+_GROUP_WORDS = frozenset("""
+Democrats Republicans Police Officials Authorities Prosecutors Investigators Researchers
+Scientists Officers Lawmakers Senators Residents Witnesses Analysts Critics Experts Doctors
+Agents Troops Forces Militants Rebels Protesters Students Workers Americans Congress Senate
+House Court Government Administration Ministry Department Company Church Army Navy
+University College School Hospital Crew Rescue
+""".split())
+_DIRECTIONS = frozenset("""
+North South East West Central Northern Southern Eastern Western Upper Lower Greater New
+Las Los San Santa Saint St Cape Mount Lake Fort Port
+""".split())
+_PRONOUNS = frozenset("He She It They We I You His Her Its Their".split())
+_MONTHS_AND_DAYS = frozenset("""
+January February March April May June July August September October November December
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+""".split())
+
+
+def names_in_text(text: str, known: Iterable[str] = ()) -> list[str]:
+    """People a text names in full and then by surname alone, as news writes them
+    ("Sheriff Jeffrey Gahler told reporters ..." then "..., Gahler said."), for the
+    surnames none of the ``known`` full names (a recogniser's people) ends with. The
+    recogniser reads only a document's opening; a sentence from further down still
+    needs its person introduced."""
+    known_surnames = {_surname_key(" ".join(n.split())) for n in known if len(n.split()) >= 2}
+    found: dict[str, str] = {}
+    for match in _GIVEN_AND_SURNAME.finditer(text):
+        given, surname = match.group("given"), match.group("surname")
+        if surname in known_surnames or surname in found or surname in _GROUP_WORDS or \
+                surname in _NOT_SURNAMES or surname in TITLE_WORDS or \
+                given in _NOT_FIRST_NAMES or given in TITLE_WORDS or \
+                given in _MONTHS_AND_DAYS or surname in _MONTHS_AND_DAYS or \
+                given in _NOT_SURNAMES or len(surname) < 2:
+            continue
+        if given in _DIRECTIONS or surname in _PRONOUNS or surname.endswith("ans") or \
+                re.search(rf"\b{given.lower()}\b", text):
+            continue  # "South Korea", "He", "Koreans"; "Because Maria": a word
+        before = text[:match.start()].rstrip()
+        previous = before.split()[-1] if before.split() else ""
+        if not previous or previous.endswith((".", "!", "?", ":", "”", '"')):
+            continue  # "Unlike Caihong, ...": a sentence's first word may be any word
+        if previous[:1].isupper() and previous.rstrip(",") not in TITLE_WORDS and \
+                not previous.endswith(","):
+            continue  # "Burgas Regional History": part of a longer name
+        if any(_AS_PERSON_AFTER.match(text, m.end()) or
+               _AS_PERSON_BEFORE.search(text[:m.start()])
+               for m, _previous in bare_mentions(surname, text)):
+            found[surname] = " ".join(filter(None, (given, match.group("initial"), surname)))
+    return list(found.values())
+
+
 def bare_mentions(surname: str, text: str) -> list[tuple[re.Match[str], str]]:
     """Where ``surname`` stands as a name of its own in ``text``, each with the word
     before it: not inside a longer name ("Ashgrove" in "Ashgrove Rovers", "Bay" in
     "Kestrel Bay", "Lightfoot" in "Lori Lightfoot")."""
     found = []
     for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        if text[match.start() - 1:match.start()] == "-" or text[match.end():match.end() + 1] == "-":
+            continue  # "Un" in "Kim Jong-Un": part of a hyphenated name
         after = text[match.end():].lstrip(" ’'s")
         if text[match.end():match.end() + 1] == " " and after[:1].isupper():
             continue  # "Ashgrove Rovers"
@@ -190,7 +254,7 @@ def surname_table(people: Iterable[str]) -> tuple[dict[str, str], dict[str, set[
             continue
         surname = _surname_key(full)
         # "U.S", "FBI": an abbreviation the recogniser took for a surname
-        if len(surname) < 3 or "." in surname or not any(ch.islower() for ch in surname):
+        if len(surname) < 2 or "." in surname or not any(ch.islower() for ch in surname):
             continue
         known = table.get(surname)
         if known is None or _same_person(known, full):
