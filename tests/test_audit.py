@@ -140,6 +140,7 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("Fares rose by 4% in June.", "Riders were angry.\nFares rose by 4% in June."),
     ("Fares rose by 4% in June.", "Riders were angry. And fares rose by 4% in June."),
     ("Fares rose by 4% in June.", "Riders were angry.And fares rose by 4% in June."),
+    ("Fares rose by 4% in June.", "And fares rose by 4% in June. Riders were angry."),
     # the page stops mid-sentence: the main clause before its clause of time is whole
     ("A lawyer for the mayor briefed the council on the talks.",
      "A lawyer for the mayor briefed the council on the talks even after the mayor agreed to"),
@@ -598,3 +599,37 @@ def test_an_article_is_audited_in_reading_order() -> None:
     assert ("malformed_heading", "heading 1") in found
     assert ("verbatim_run", "summary") not in found  # two copied, then another source
     assert report.sentences == 4
+
+
+# -- a sentence without a finite verb --------------------------------------------------------
+
+
+@pytest.mark.parametrize("core", [
+    "Kelvport Pictures Ada Moss as 'The Harbour Master.'",
+    "Ines Carrow and her former PhD supervisor Bo Tenley.",
+    "Crawls of supported ferry timetable sites.",
+    "KLV, now known as Kelvport Radio, beginning in the early 1990s.",
+    "(Nifty harbour scene, though, and points for the music.)",
+])
+def test_a_caption_or_a_piece_of_a_sentence_has_no_finite_verb(core: str) -> None:
+    from newsdesk.evaluation.audit_grammar import without_finite_verb
+
+    assert without_finite_verb([core]) == [True]
+    framed = sentence(f"According to The Ledger, {core}", core)
+    report = audit_article(AuditArticle(headline=sentence("Ferry fares rise"),
+                                        summary=framed, lead=[], sections=[]))
+    assert [f.defect for f in report.findings if "finite verb" in f.reason] == ["fragment"]
+
+
+@pytest.mark.parametrize("core", [
+    "Thousands of riders crammed into the ferry terminal ahead of Monday's vote.",
+    "Surprised by the message, Moss, 48, called Carrow.",
+    "Court documents obtained by The Ledger detail the harbour deal.",
+    "Other ferry lines, meanwhile, continue to face staff shortages.",
+    "The ferry will run again on Monday.",
+    "Fares rose by 4% in June, the harbour board said.",
+])
+def test_a_sentence_has_a_finite_verb(core: str) -> None:
+    from newsdesk.evaluation.audit_grammar import without_finite_verb
+
+    assert without_finite_verb([core]) == [False]

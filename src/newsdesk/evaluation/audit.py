@@ -29,7 +29,12 @@ fragment: not a whole sentence.
   - the sentence starts lower-case, or the core does after a suffix frame; the core
     opens with a relative pronoun (which, who, whose) or, after "According to X,", with
     and/or/but;
-  - quotation marks or parentheses are unbalanced (a quotation cut between sentences).
+  - quotation marks or parentheses are unbalanced (a quotation cut between sentences);
+  - the core (not the headline's) has no finite verb: a caption, a page's furniture or a
+    piece of an appositive ("Universal Pictures Benicio Del Toro as 'The Wolfman.'",
+    "CKY, now known as CTV Winnipeg, beginning in the early 1990s."). The one rule
+    that reads with a model: spaCy's small English tagger and parser
+    (newsdesk.evaluation.audit_grammar).
 
 lowercased_name: a proper name lower-cased, mostly behind the frame. Evidence comes from
   the sources (the harness gives every stored document; by default the article's own
@@ -104,6 +109,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.evaluation import audit_rules as rules
+from newsdesk.evaluation.audit_grammar import without_finite_verb
 from newsdesk.evaluation.audit_headings import heading_problems
 from newsdesk.evaluation.audit_text import (
     CaseEvidence,
@@ -270,11 +276,17 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
 
     earlier: list[AuditSentence] = []
     introduced: set[str] = set()
-    for where, sentence in article.placed():
+    placed = list(article.placed())
+    verbless = dict(zip((i for i, (where, _) in enumerate(placed) if where != "headline"),
+                        without_finite_verb([split_frame(s.text, s.outlet).core
+                                             for where, s in placed if where != "headline"]),
+                        strict=True))
+    for index, (where, sentence) in enumerate(placed):
         headline = where == "headline"
         add("fragment", where, sentence.text, rules.fragment(
             sentence.text, outlet=sentence.outlet, source=sentence.source_text,
-            headline=headline))
+            headline=headline) + (["no finite verb: a caption, a label or a piece of a "
+                                   "sentence, not a sentence"] if verbless.get(index) else []))
         add("lowercased_name", where, sentence.text,
             rules.lowercased_names(sentence.text, case, sentence.outlet,
                                    sentence.source_sentence))

@@ -187,8 +187,9 @@ def _piece_of_source(body: str, source: str, cut: str | None) -> list[str]:
             reasons.append(f"starts after the abbreviation {previous!r} in the source")
         elif re.search(r"\n\s*$", before):
             pass  # a new paragraph
-        elif previous.lower() in _CONNECTIVES and re.search(r"[.!?\"”]\s+\S+\s*$", before):
-            pass  # a dropped opener ("And", "But") before a whole sentence
+        elif previous.lower() in _CONNECTIVES and re.search(r"(?:^|[.!?\"”]\s+)\S+\s*$",
+                                                           before):
+            pass  # a dropped opener ("And", "But") before a whole sentence, or a page
         elif (glued := _GLUED_OPENER.search(previous)) and \
                 glued.group(1).lower() in _CONNECTIVES:
             pass  # the same, glued to the sentence before ("... trilogy.And Jackson ...")
