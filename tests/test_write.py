@@ -333,6 +333,9 @@ def test_the_line_before_an_embedded_post_is_not_used(embedder) -> None:
 
 
 def test_page_furniture_and_cut_off_text_are_not_used() -> None:
+    assert rejection("For breaking news and analysis from Kelvport, follow The Ledger "
+                     "Harbour on Facebook.") == "boilerplate"
+    assert rejection("The mayor will follow the vote on Facebook and in the council.") is None
     assert rejection("Members of Occupy remain on site at City Hall into the evening. "
                      "(David M Warren / Staff Photographer)") == "boilerplate"
     assert rejection("FILE - In this May 3, 2017 file photo, a man walks past the court.") \
@@ -713,6 +716,52 @@ def test_the_writer_reads_no_outlet_three_times_in_a_row(demo_documents, embedde
     assert len({s.citation.doc_id for s in reading if s.citation.outlet == "The Ledger"}) >= 2
     for i in range(len(outlets) - 2):
         assert len(set(outlets[i:i + 3])) > 1, outlets
+
+
+def test_a_caption_is_not_published_as_a_sentence(demo_documents, embedder,
+                                                  monkeypatch) -> None:
+    """A photo caption at the top of every report: a whole "sentence" of its source,
+    central to the story, and no clause. The writer reads what it chose and writes the
+    article again without it."""
+    from dataclasses import replace
+
+    import newsdesk.builtin.write_grounded as grounded
+
+    caption = ("Striking dockworkers at Port Calder on Monday, the first day of the "
+               "72-hour strike over pay and automated cranes.")
+    docs = demo_documents["port-strike"]
+    docs = [replace(d, text=f"{caption}\n{d.text}") for d in docs]
+
+    def given(article) -> list[str]:
+        return [article.summary.text, *(s.text for s in article.lead),
+                *(s.text for section in article.sections for s in section.sentences)]
+
+    article = write(docs, embedder)
+    assert not [t for t in given(article) if "Striking dockworkers" in t]
+    assert all(grounded.are_sentences([s.citation.source_text for s in
+                                       [article.summary, *article.lead]]))
+    # the same story, every text taken for a sentence: the caption is chosen
+    monkeypatch.setattr(grounded, "are_sentences", lambda texts: [True] * len(texts))
+    assert [t for t in given(write(docs, embedder)) if "Striking dockworkers" in t]
+
+
+def test_what_is_a_sentence() -> None:
+    from newsdesk.writing.grammar import are_sentences
+
+    clauses = ["Thousands of riders crammed into the ferry terminal ahead of the vote.",
+               "Surprised by the message, Moss, 48, called Carrow.",
+               "Hurdles to a final deal on the fares remain.",
+               "Other ferry lines, meanwhile, continue to face staff shortages.",
+               "The ferry will run again on Monday.",
+               "Fares rose by 4% in June, the harbour board said."]
+    pieces = ["Kelvport Pictures Ada Moss as 'The Harbour Master.'",
+              "Ines Carrow and her former PhD supervisor Bo Tenley.",
+              "Crawls of supported ferry timetable sites.",
+              "KLV, now known as Kelvport Radio, beginning in the early 1990s.",
+              "Select a ferry route to see its timetable.",
+              "For breaking news from Kelvport, features and analysis, follow the Ledger.",
+              "Timetable for the main stages of the Kelvport regatta, for six time zones."]
+    assert are_sentences(clauses + pieces) == [True] * len(clauses) + [False] * len(pieces)
 
 
 @pytest.mark.parametrize("title", [

@@ -67,6 +67,7 @@ from newsdesk.writing.candidates import (
     light_form,
     rejection,
 )
+from newsdesk.writing.grammar import are_sentences
 from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
 from newsdesk.writing.headlines import headline_options, plain_title
 from newsdesk.writing.references import (
@@ -93,6 +94,7 @@ FRESH_BONUS = 0.1     # added to a summary candidate's score when it is from the
 OTHER_OUTLET_BONUS = 0.1  # and when it comes from another outlet than the lead
 OVERSELECT = 3        # candidates chosen per sentence the article has room for
 COMPOSE_ROUNDS = 4    # times the body is refilled after sentences that do not fit
+GRAMMAR_ROUNDS = 3    # times an article is written again without a non-sentence it chose
 _BACKGROUND_WORDS = ("last year", "last month", "previously", "earlier this year",
                      "for decades", "for years", "years ago", "was founded", "dating back",
                      "the first since", "for the first time in", "for the first time since")
@@ -210,13 +212,42 @@ class GroundedWriter(Writer):
     options: Options
 
     def write(self, request: WriteRequest) -> Article | None:
-        """See :meth:`Writer.write`."""
+        """See :meth:`Writer.write`. Every sentence the article gives (summary, lead,
+        sections) must read as a clause (:func:`newsdesk.writing.grammar.are_sentences`):
+        a source "sentence" that is a caption or page furniture is left out and the
+        article written again without it, up to :data:`GRAMMAR_ROUNDS` times; what is
+        still not a sentence after that is dropped (the summary: no article)."""
+        excluded: set[tuple[int, int]] = set()
+        for _round in range(GRAMMAR_ROUNDS):
+            result = self._write(request, excluded)
+            if result is None:
+                return None
+            article, written = result
+            given = [article.summary, *article.lead,
+                     *(s for section in article.sections for s in section.sentences)]
+            keys = [(s.citation.doc_id, s.citation.sentence_index) for s in given]
+            clauses = are_sentences([written.get(k, s.citation.source_text)
+                                     for k, s in zip(keys, given, strict=True)])
+            bad = {k for k, clause in zip(keys, clauses, strict=True) if not clause}
+            if not bad:
+                return article
+            excluded |= bad
+        if (article.summary.citation.doc_id, article.summary.citation.sentence_index) in bad:
+            return None
+        article.keep_body(lambda s: (s.citation.doc_id, s.citation.sentence_index) not in bad)
+        return article
+
+    def _write(self, request: WriteRequest, excluded: set[tuple[int, int]]
+               ) -> tuple[Article, dict[tuple[int, int], str]] | None:
+        """The article, from every candidate sentence but the ``excluded`` ones (document
+        id, sentence index), and each of its sentences as written, without the frame
+        (by document id and sentence index)."""
         docs = [d for d in request.documents if d.id is not None]
         news = [d for d in docs if not is_opinion(d)]
         if not news:
             return None
         numbers_of = {d.id: i for i, d in enumerate(docs, 1)}
-        candidates = self._candidates(news, request.sentences_per_doc)
+        candidates = self._candidates(news, request.sentences_per_doc, excluded)
         if not candidates:
             return None
         vectors = request.embedder.embed_batch([c.text for c in candidates])
@@ -324,13 +355,15 @@ class GroundedWriter(Writer):
                              title=d.title, url=d.canonical_url, published_at=iso(d.published_at),
                              also_carried_by=request.duplicates.get(d.id, []))
                    for d in docs if d.id is not None]
+        written = {(c.doc.id or 0, c.index): c.written
+                   for c in [summary, *(c for _, members in layout for c in members)]}
         return Article(
             story_id=request.story_id, headline=headline, summary=summary_sentence,
             lead=lead_sentences, sections=sections, slug=slugify(headline.text),
             meta_description=_clip(summary_sentence.text, 155), keywords=self._keywords(news),
             sources=sources, writer=self.name, headline_credit=credit,
             kind="brief" if not sections else "article",
-        )
+        ), written
 
     # -- choosing what the article says ---------------------------------------------------
 
@@ -630,7 +663,8 @@ class GroundedWriter(Writer):
 
     # -- candidates and scores -------------------------------------------------------------
 
-    def _candidates(self, docs: list[Document], per_doc: int) -> list[Candidate]:
+    def _candidates(self, docs: list[Document], per_doc: int,
+                    excluded: set[tuple[int, int]] | None = None) -> list[Candidate]:
         newest = max((d.published_at for d in docs if d.published_at), default=None)
         found = []
         for doc in docs:
@@ -644,7 +678,8 @@ class GroundedWriter(Writer):
                         for s in split_sentences(line)} | gallery_captions(sentences)
             rank = 0
             for index, text in enumerate(sentences[:per_doc]):
-                if text in captions or introduces_embed(sentences, index):
+                if text in captions or introduces_embed(sentences, index) or \
+                        (doc.id or 0, index) in (excluded or ()):
                     continue
                 head = ""
                 problem = rejection(text)

@@ -36,6 +36,8 @@ _BOILERPLATE = re.compile(
     r"wayback machine|internet archive|archive-it|web collections|crawl data|"
     r"try again later|is not available right now|interactive transcript|reprints|"
     r"non-commercial use|opens? (in )?a new (window|tab)|see all results|"
+    r"\b(?:follow|like|find|join)\s+(?:(?-i:[A-Z][\w.&]*)\s+){0,3}on\s+(?:facebook|twitter|"
+    r"instagram|linkedin|tiktok|youtube)\b|"
     r"^\d+ of \d+\b)", re.IGNORECASE)
 # The outlet telling readers about its own coverage: "The Times will provide up-to-date
 # results and live political analysis.", "We will update this story.", "Check back for

