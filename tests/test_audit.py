@@ -626,6 +626,8 @@ def test_a_caption_or_a_piece_of_a_sentence_has_no_finite_verb(core: str) -> Non
     "Surprised by the message, Moss, 48, called Carrow.",
     "Court documents obtained by The Ledger detail the harbour deal.",
     "Other ferry lines, meanwhile, continue to face staff shortages.",
+    "The dispute centres on pay.",
+    "Mayor Ada Moss boards the ferry for a trip to Halden.",
     "The ferry will run again on Monday.",
     "Fares rose by 4% in June, the harbour board said.",
 ])

@@ -752,6 +752,8 @@ def test_what_is_a_sentence() -> None:
                "Surprised by the message, Moss, 48, called Carrow.",
                "Hurdles to a final deal on the fares remain.",
                "Other ferry lines, meanwhile, continue to face staff shortages.",
+               "The dispute centres on pay.",
+               "Mayor Ada Moss boards the ferry for a trip to Halden.",
                "The ferry will run again on Monday.",
                "Fares rose by 4% in June, the harbour board said."]
     pieces = ["Kelvport Pictures Ada Moss as 'The Harbour Master.'",
@@ -759,6 +761,7 @@ def test_what_is_a_sentence() -> None:
               "Crawls of supported ferry timetable sites.",
               "KLV, now known as Kelvport Radio, beginning in the early 1990s.",
               "Select a ferry route to see its timetable.",
+              "Dockworkers on strike at Port Calder on Monday.",
               "For breaking news from Kelvport, features and analysis, follow the Ledger.",
               "Timetable for the main stages of the Kelvport regatta, for six time zones."]
     assert are_sentences(clauses + pieces) == [True] * len(clauses) + [False] * len(pieces)

