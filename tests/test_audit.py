@@ -211,6 +211,8 @@ def test_lowercase_words_are_not_names(text: str) -> None:
      "second-person"),
     ("According to The Ledger, “the ferries will run on time from now on.”", "",
      "quotation with no speaker"),
+    ("According to The Ledger, riders will get “a ferry that runs on time from now on, "
+     "every day of the week.”", "", "quotation with no speaker"),
     ("According to The Ledger, the plan is dead.",
      "The plan is dead, Holloway said on Tuesday.", "Holloway said"),
     ("According to The Ledger, the plan is dead.",
@@ -236,6 +238,10 @@ def test_uncredited_words_are_found(text: str, source: str, expected: str) -> No
      "The measure has 12 co-sponsors."),
     ("According to The Ledger, US fares rose.", ""),
     ("The so-called “ferry tax” was dropped.", ""),
+    ("According to The Ledger, Kelvport University has also issued a statement about the "
+     "case: “The university does not comment on the specifics of litigation.”", ""),
+    ("According to The Ledger, Councillor Ada Moss applauded the vote and called for “the "
+     "harbour board to do the same, so that no rider is left out in the cold.”", ""),
 ])
 def test_credited_or_own_reporting_is_not_flagged(text: str, source: str) -> None:
     assert rules.uncredited_quote(text, outlet="The Ledger", source_sentence=source) == []
@@ -268,6 +274,15 @@ def test_a_pronoun_without_its_sentence_is_flagged() -> None:
     assert antecedent(target, earlier, [PRICES]) != []
     program = sentence("It is a program that the mayor tried to end.", PROGRAM)
     assert antecedent(program, earlier, [PROGRAM]) != []
+
+
+def test_a_pronoun_after_a_titled_name_in_its_own_sentence_passes() -> None:
+    source = "Mr. Okafor died last week, his lawyer said. He was 92."
+    named = sentence("Mr. Okafor died last week, his lawyer said.", source)
+    assert antecedent(named, [], [source]) == []
+    unnamed = sentence("After a long illness last week, his lawyer said he had died.",
+                       "After a long illness last week, his lawyer said he had died.")
+    assert antecedent(unnamed, [], [unnamed.source_text]) != []
 
 
 def test_a_pronoun_after_its_antecedent_passes() -> None:

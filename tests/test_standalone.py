@@ -18,6 +18,7 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("On Tuesday, the Supreme Court will hear arguments on which my future hangs.",
      "first_person"),
     ("I'm afraid that might be the case for the whole region.", "first_person"),
+    ("Me riding the ferry sober has gone awful.", "first_person"),
     ("We will not live in fear of the new rules, the letter said.", "first_person"),
     ("You'd be surprised at how many people are taking the train now.", "second_person"),
     ("Congrats to Ines Carrow, who just got the hardest job on the harbour board.",
@@ -85,6 +86,7 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
     "During Mayor Moss's visit to the pier, the harbour board cut fares by a fifth.",
     "Speaking to reporters on Monday, Mayor Ada Moss said the ferries would run.",
     "No ferry left Kelvport on Monday.",
+    "The Me Too movement reached the harbour board in 2018.",
     "As much as 70 percent of ferry tickets are bought on the day, Mayor Ada Moss said.",
 ])
 def test_sentences_that_stand_alone(sentence: str) -> None:

@@ -26,7 +26,7 @@ from newsdesk.segment import is_complete
 _QUOTED = re.compile(r"[“\"][^“”\"]*[”\"]")
 _FIRST_PERSON = re.compile(
     r"\b(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|me|my|mine|myself|we|we[’']re|we[’']ve|we[’']d|"
-    r"we[’']ll|our|ours|ourselves)\b|\bWe\b|\bOur\b|\bMy\b|\bus\b")
+    r"we[’']ll|our|ours|ourselves)\b|\bWe\b|\bOur\b|\bMy\b|\bMe\b(?!\s+Too\b)|\bus\b")
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves|you[’'](?:re|ve|d|ll))\b",
                             re.IGNORECASE)
 # "Congrats to Sundar Pichai, who ...", "Shame on the board.": the author speaking to

@@ -343,6 +343,9 @@ _PRONOUN = re.compile(rf"^{_INTRO}(?:(?P<p>he|she|they|it|this|that|these|those|
                       r"much|several|others|some)(?=\s+(?:of\s+(?:them|these|those|it|this|"
                       r"that)\b|were|was|are|"
                       r"is|have|had|has|will|would|could|said|say)\b))", re.IGNORECASE)
+# A title and a surname: "Mr. Katriuk", "Sen. Paul", "Mayor Moss".
+_TITLED_NAME = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TITLES | TITLE_ABBREVIATIONS))})"
+                          rf"\.?\s+(?-i:[A-Z][a-z]+)\b", re.IGNORECASE)
 # A quotation credited to a pronoun: its speaker needs an antecedent too.
 _PRONOUN_SPEAKER = re.compile(rf"(?:[,”\"]|[.!?][”\"])\s+(?P<p>he|she|they)\s+(?:also\s+)?"
                               rf"{SPEECH}\b")
@@ -471,6 +474,10 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
         ok = _continues(sentence, previous, antecedent) or (
             opening.re is _PRONOUN_SPEAKER and _names_own_speaker(core[:opening.start(group)],
                                                                    pronoun))
+        if not ok and opening.re is _PRONOUN and pronoun in {"he", "she", "his", "her"}:
+            # a clause that names its person by title before the pronoun ("Mr. Katriuk
+            # died last week, his lawyer said")
+            ok = _TITLED_NAME.search(core[:opening.start(group)]) is not None
         if not ok and previous is not None and pronoun in _PERSONAL:
             context = antecedent if antecedent is not None else prior_text
             ok = _carried(context, split_frame(previous.text, previous.outlet).core)
