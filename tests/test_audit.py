@@ -77,6 +77,10 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
 
 
 @pytest.mark.parametrize(("text", "source", "expected"), [
+    ("The 53-year-old was the harbour master and longtime pilot at, now known asKelvport "
+     "Ferries, beginning in the early, The Ledger reported.", "", "words lost"),
+    ("According to The Ledger, Ada Moss was charged. (Kelvport Police Service) The "
+     "53-year-old was the harbour master.", "", "photo credit"),
     ("In a letter to Coast Times publisher A.G, The Ledger reported.",
      "In a letter to Coast Times publisher A.G. Brenner, the mayor objected.", "A.G"),
     ("New HaldenFerrylink announced Thursday that fares would rise.",
@@ -152,6 +156,10 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("The mayor criticized The Ledger for its coverage of the vote.", ""),
     ("“Fares were never justified The board knew it,” the mayor said.", ""),
     ("Which route is chosen, in turn, decides where the ferries will dock in 2026.", ""),
+    ("Officials at the Kelvport Harbour Authority (KHA) said fares would rise.", ""),
+    ("Sen. Ada Moss (D-Kelvport) said on Monday that fares would rise.", ""),
+    ("Councillor Ada Moss described the new pier as a \"wonderful discovery\".", ""),
+    ("More riders filed claims as the strike wages on, the harbour board said.", ""),
 ])
 def test_whole_sentences_are_not_fragments(text: str, source: str) -> None:
     assert fragment(text, outlet="The Ledger", source=source) == []

@@ -333,6 +333,17 @@ def test_the_line_before_an_embedded_post_is_not_used(embedder) -> None:
 
 
 def test_page_furniture_and_cut_off_text_are_not_used() -> None:
+    # a page whose links were stripped with their words, a credit run into the text
+    assert rejection("The 53-year-old was the harbour master and longtime pilot at, now "
+                     "known asKelvport Ferries, beginning in the early.") == "words_lost"
+    assert rejection("Ada Moss was charged in the thefts. (Kelvport Police Service) The "
+                     "53-year-old was the harbour master.") == "words_lost"
+    assert rejection("Officials at the Kelvport Harbour Authority (KHA) said fares would "
+                     "rise on Monday.") is None
+    assert rejection("Councillor Ada Moss described the new pier as a \"wonderful "
+                     "discovery\".") is None
+    assert rejection("More riders filed claims as the strike wages on, the harbour board "
+                     "said on Monday.") is None
     assert rejection("For breaking news and analysis from Kelvport, follow The Ledger "
                      "Harbour on Facebook.") == "boilerplate"
     assert rejection("The mayor will follow the vote on Facebook and in the council.") is None

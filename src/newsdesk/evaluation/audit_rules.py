@@ -88,6 +88,18 @@ _ASKS_WHICH = re.compile(r"Which\s+[a-z]+\s+(?:is|was|are|were|has|had|will|woul
                          r"could)\b")
 
 
+# A page's links stripped with their words: a preposition or article left before a comma
+# or the stop, or glued to the next word ("anchor at, now known asWinnipeg, ... in the
+# early.")
+_GLUED_WORD = r"(?:at|in|of|on|to|for|from|with|by|as|the|an|a)"
+_STRANDED_WORD = r"(?:at|of|from|with|the|an|a)"  # not a particle ("wages on, ...")
+_GAP = re.compile(rf"(?<![\w’'-])(?:{_STRANDED_WORD}(?:\s*[,;]\s|\s*\.$)|"
+                  rf"{_GLUED_WORD}(?=[A-Z][a-z]))")
+# "(Kelvport Police Service) The man ...": a picture's credit inside the text
+_INLINE_CREDIT = re.compile(r"\((?:[A-Z][\w.&’'-]*\s*){1,5}\)\s+(?:The|A|An|He|She|It|They|"
+                            r"We|In|On|At)\s")
+
+
 def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = False
              ) -> list[str]:
     """Why ``text`` is not a whole sentence (see ``fragment`` in the audit's rules)."""
@@ -120,6 +132,12 @@ def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = 
     lost = _STOP_LOST.search(_QUOTED.sub(" ", core))
     if lost:
         reasons.append(f"two sentences run together, the stop lost: {lost.group(0)!r}")
+    gap = _GAP.search(_QUOTED.sub(" QUOTE ", core))
+    if gap:
+        reasons.append(f"words lost from the page (a stripped link): {gap.group(0)!r}")
+    credit = _INLINE_CREDIT.search(core)
+    if credit:
+        reasons.append(f"a photo credit run into the sentence: {credit.group(0)!r}")
     if text[:1].islower():
         reasons.append("starts lower-case")
     elif framed.form == "suffix" and core[:1].islower():

@@ -153,6 +153,16 @@ _GLUED_INITIAL = re.compile(r"\b[A-Z]\.[A-Z][a-z]")
 # a new sentence.
 _RUN_ON = re.compile(r"(?<=[\w’'%] )(?P<prev>[A-Za-z][\w’'-]*)\s+(?P<article>The|A|An)\s+"
                      r"(?P<next>[A-Za-z])[a-z]")
+# Words a page lost with its links: a preposition or an article straight before a comma
+# or a full stop ("anchor at, now known as ..."; not one that can end a phrasal verb,
+# "the crisis wages on, ..."), or glued to the next word's capital ("known asWinnipeg")
+_WORDS_LOST = re.compile(r"\b(?:at|of|from|with|the|an)\s*[,;]\s|"
+                         r"\b(?:at|of|from|with|the|an)\s*\.$|"
+                         r"(?<![\w’'])(?:at|in|of|on|to|for|from|with|by|as|and|the)"
+                         r"(?=[A-Z][a-z])")
+# A photo credit in brackets run into the next sentence: "(Kelvport Police) The man ..."
+_CREDIT_RUN_ON = re.compile(r"\((?:[A-Z][\w.&’'-]*\s*){1,5}\)\s+(?:The|A|An|He|She|They|It|In"
+                            r"|On)\s")
 # One to four capitalised words, then "The" and a lower-case word: a page's label or
 # dateline that lost its line break or dash before the sentence's first word
 _GLUED_OPENER = re.compile(r"^(?P<words>[A-Z][\w’'.-]*(?:,?\s+[A-Z][\w’'.-]*){0,3})\s+The\s+"
@@ -313,6 +323,11 @@ def rejection(sentence: str) -> str | None:
     label = _LABEL.match(body)
     if label and not _SAID.search(label.group(0)) and not _STATES.search(label.group(0)):
         return "label"  # "Why it matters: ...": page furniture before the sentence
+    if _WORDS_LOST.search(_QUOTED.sub(" QUOTE ", sentence)) or _CREDIT_RUN_ON.search(sentence):
+        # "... anchor at, now known asWinnipeg, beginning in the early.": a page whose
+        # links were stripped with their words; "... (Kelvport Police) The man ...": a
+        # photo credit run into the next sentence
+        return "words_lost"
     if _GLUED_INITIAL.search(sentence) or runs_on(sentence):
         # "Donald J.Trump", "... canceling DACA The Supreme Court ...": the source's
         # typing, not a sentence
