@@ -74,12 +74,14 @@ _answers: dict[str, bool] = {}
 def are_sentences(texts: Sequence[str]) -> list[bool]:
     """For each text, whether it reads as a clause (has a finite verb), not a caption or
     a piece of one."""
-    missing = [t for t in dict.fromkeys(texts) if t not in _answers]
+    with _answers_lock:
+        known = {t: _answers[t] for t in texts if t in _answers}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
     if missing:
         read = tagger_and_parser().pipe(missing, batch_size=32)
-        for text, doc in zip(missing, read, strict=True):
-            with _answers_lock:
-                if len(_answers) > 50_000:
-                    _answers.clear()
-                _answers[text] = _is_clause(doc)
-    return [_answers[t] for t in texts]
+        known.update((text, _is_clause(doc)) for text, doc in zip(missing, read, strict=True))
+        with _answers_lock:
+            if len(_answers) > 50_000:
+                _answers.clear()
+            _answers.update((t, known[t]) for t in missing)
+    return [known[t] for t in texts]
