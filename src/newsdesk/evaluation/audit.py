@@ -277,10 +277,10 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
     earlier: list[AuditSentence] = []
     introduced: set[str] = set()
     placed = list(article.placed())
-    verbless = dict(zip((i for i, (where, _) in enumerate(placed) if where != "headline"),
-                        without_finite_verb([split_frame(s.text, s.outlet).core
-                                             for where, s in placed if where != "headline"]),
-                        strict=True))
+    sentences = [i for i, (where, _) in enumerate(placed) if where != "headline"]
+    verbless = dict(zip(sentences, without_finite_verb(
+        [split_frame(placed[i][1].text, placed[i][1].outlet).core for i in sentences]),
+        strict=True))
     for index, (where, sentence) in enumerate(placed):
         headline = where == "headline"
         add("fragment", where, sentence.text, rules.fragment(

@@ -38,10 +38,10 @@ def _finite(doc: Any) -> bool:
     for index, token in enumerate(tokens):
         if token.tag_ in _FINITE_TAGS:
             return True
-        subject = any(child.dep_.startswith(("nsubj", "csubj")) for child in token.children)
         if token.dep_ == "ROOT" and (
                 (token.pos_ in {"VERB", "AUX"} and token.tag_ not in {"VB", "VBG"}) or
-                ((token.tag_.startswith("NN") or token.tag_ == "VB") and subject)):
+                ((token.tag_.startswith("NN") or token.tag_ == "VB") and any(
+                    child.dep_.startswith(("nsubj", "csubj")) for child in token.children))):
             return True
         if token.dep_ == "ROOT" and token.tag_ == "NNS" and 0 < index < len(tokens) - 1 and \
                 tokens[index - 1].tag_.startswith("NN") and (

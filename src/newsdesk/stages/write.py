@@ -100,10 +100,10 @@ def break_runs(article: Article) -> None:
     reading = [source(article.summary)]
 
     def keep(sentence: Sentence) -> bool:
-        tail = reading[-MAX_RUN:]
-        if len(tail) == MAX_RUN and all(s == source(sentence) for s in tail):
+        tail, own = reading[-MAX_RUN:], source(sentence)
+        if len(tail) == MAX_RUN and all(s == own for s in tail):
             return False
-        reading.append(source(sentence))
+        reading.append(own)
         return True
 
     article.keep_body(keep)
