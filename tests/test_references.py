@@ -251,3 +251,18 @@ def test_a_place_or_an_office_taken_for_a_person_is_no_person() -> None:
     assert person_names(["Ada Moss", "Kelvport Sea", "County Sheriff", "Rand Okafor",
                          "Harbour Police", "Stephen King"]) == [
         "Ada Moss", "Rand Okafor", "Stephen King"]
+
+
+def test_a_make_the_sources_count_is_no_place_for_a_heading() -> None:
+    """"opened fire on a Maserati": a thing, not a place ("More on Maserati")."""
+    texts = ["Gunmen in a grey van opened fire on a Calvane, sending it into a taxi.",
+             "The Calvane and the van were stopped at a red light on Harbour Road.",
+             "The driver of the Calvane was taken to hospital."]
+    assert not whole_place("Calvane", texts)
+    assert section_heading("details", texts, [], people=[], places=["Calvane"],
+                           taken=set()) == ROLE_HEADINGS["details"]
+    # a place that qualifies a noun after "a" is still a place
+    towns = ["A Sorel man was arrested on Monday.", "Police in Sorel said he was held.",
+             "The ferry to Sorel was cancelled."]
+    assert whole_place("Sorel", towns)
+

@@ -1016,3 +1016,18 @@ def test_a_one_sentence_brief_is_published_but_an_emptied_body_is_not(tmp_path: 
                               embedder=object()) is not None
     finally:
         ctx.store.close()
+
+
+def test_a_date_line_with_only_a_subordinate_clause_is_no_sentence() -> None:
+    from newsdesk.writing.grammar import are_sentences
+
+    pieces = ["November 1989, as the harbour wall was crumbling.",
+              "Last week, when the storm hit the Kelvport coast.",
+              "Because the ferry vote failed."]
+    clauses = ["In November 1989, as the harbour wall was crumbling, crowds gathered.",
+               "As expected, the ferry fare rise passed.",
+               "When the storm hit, the ferry stayed in port.",
+               "The vote failed because two councillors left early.",
+               "Riders cheer as the first ferry sails past the pier.",
+               "If the fares rise again, how will riders get to work?"]
+    assert are_sentences(pieces + clauses) == [False] * len(pieces) + [True] * len(clauses)

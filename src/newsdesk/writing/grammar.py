@@ -47,7 +47,44 @@ def _verb_read_as_plural(token: Any) -> bool:
         after.tag_ in {"DT", "NNP", "CD", "PRP$"})
 
 
+# Words that make a clause subordinate: "as the Berlin Wall was crumbling" needs a
+# main clause to hang from.
+_SUBORDINATORS = frozenset("""
+as when while because although though if since whereas unless until after before once
+""".split())
+
+
+def _only_subordinate(doc: Any) -> bool:
+    """A date line or a phrase with only a subordinate clause in it: "November 1989, as
+    the Berlin Wall was crumbling" (the parser makes the subordinate verb the root),
+    "Last week, when the storm hit the coast" (a noun root without a subject). The
+    small parser often misreads a long sentence, so only a sentence with a single
+    subject counts (a main clause would bring its own)."""
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    subjects = [t for t in doc if t.dep_ in _SUBJECTS or t.dep_ == "expl"]
+    if len(roots) != 1 or len(subjects) > 1 or doc.text.rstrip().endswith("?"):
+        return False
+    root = roots[0]
+    # the subordinator opens the sentence or follows its opening phrase's comma
+    # ("Civilians cheer as soldiers drive past": a main clause the parser misread)
+    marked = [c for c in root.children if c.dep_ == "mark" and c.lower_ in _SUBORDINATORS
+              and (c.i == 0 or doc[c.i - 1].text in {",", "—", "–"})]
+    if root.pos_ in {"VERB", "AUX"}:
+        return bool(marked) and bool(subjects) and marked[0].i < subjects[0].i
+    if root.pos_ not in {"NOUN", "PROPN", "NUM"}:
+        return False
+    clauses = [c for c in root.children if c.dep_ == "advcl" and any(
+        (m.dep_ == "mark" or m.tag_ == "WRB") and m.i > 0 and doc[m.i - 1].text in
+        {",", "—", "–"} for m in c.children)]
+    inside = {t.i for c in clauses for t in c.subtree}
+    finite = [t.i for t in doc if "Fin" in t.morph.get("VerbForm")]
+    return bool(clauses) and bool(finite) and all(i in inside for i in finite) and \
+        all(t.i in inside for t in subjects)
+
+
 def _is_clause(doc: Any) -> bool:
+    if _only_subordinate(doc):
+        return False
     previous = None
     for token in doc:
         form = token.morph.get("VerbForm")

@@ -53,13 +53,19 @@ _DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern
 
 def whole_place(name: str, texts: Sequence[str]) -> bool:
     """Whether ``name`` is a place heading can carry: letters only (no "U.S" cut from
-    "U.S."), not a compass word, and written in the sentences as a name of its own,
-    not as the start of a longer one ("South" in "South Korea")."""
+    "U.S."), not a compass word, written in the sentences as a name of its own, not as
+    the start of a longer one ("South" in "South Korea"), and never counted like a
+    thing ("a Maserati")."""
     words = name.split()
     if not words or name in _DIRECTIONS or not all(w.isalpha() and len(w) > 1 for w in words):
         return False
     alone = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?![.’']?\s*[A-Z])(?!\.[A-Za-z])")
-    return any(alone.search(t) for t in texts)
+    # "opened fire on a Maserati": a thing the sources count, a make or a product, is
+    # no place ("More on Maserati")
+    # (not "a Texas man": a place that qualifies a noun)
+    counted = re.compile(rf"\b[Aa]n?\s+{re.escape(name)}(?:[,.;:!?]|\s+(?:and|or|on|in|at|"
+                         rf"with|that|which|was|is|had|has)\b)")
+    return any(alone.search(t) for t in texts) and not any(counted.search(t) for t in texts)
 
 
 def with_article(name: str, texts: Sequence[str]) -> str:
