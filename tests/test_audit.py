@@ -658,3 +658,42 @@ def test_a_sentence_has_a_finite_verb(core: str) -> None:
     from newsdesk.evaluation.audit_grammar import without_finite_verb
 
     assert without_finite_verb([core]) == [False]
+
+
+@pytest.mark.parametrize("core", [
+    "November 1989, as the harbour wall was crumbling.",
+    "Last week, when the storm hit the Kelvport coast.",
+])
+def test_a_date_line_with_only_a_subordinate_clause_is_a_fragment(core: str) -> None:
+    from newsdesk.evaluation.audit_grammar import grammar_findings
+
+    assert grammar_findings([core]) != [[]]
+    framed = sentence(f"{core[:-1]}, The Ledger reported.", core)
+    report = audit_article(AuditArticle(headline=sentence("Ferry fares rise"),
+                                        summary=framed, lead=[], sections=[]))
+    assert [f.defect for f in report.findings if "subordinate" in f.reason] == ["fragment"]
+
+
+@pytest.mark.parametrize("core", [
+    "In November 1989, as the harbour wall was crumbling, crowds gathered.",
+    "When the storm hit, the ferry stayed in port.",
+    "Riders cheer as the first ferry sails past the pier.",
+    "If the fares rise again, how will riders get to work?",
+])
+def test_a_subordinate_clause_with_its_main_clause_is_a_sentence(core: str) -> None:
+    from newsdesk.evaluation.audit_grammar import grammar_findings
+
+    assert grammar_findings([core]) == [[]]
+
+
+def test_an_institution_inside_a_longer_name_gives_no_full_name() -> None:
+    from newsdesk.evaluation.audit_text import case_evidence
+
+    evidence = case_evidence([
+        "Sheriff Ada Moss told reporters the case was closed. Moss said more would follow.",
+        "The Kelvport City Police Department said the pier was shut. Police believe he fell.",
+        "Ines Carrow works at the Museum of Coastal History in Halden.",
+        "Photo: Tenley Images Harbour spokesman Col. Ed Rios spoke to the crowd.",
+    ])
+    assert evidence.full_names == {"Moss": {"Ada Moss"}, "Rios": {"Ed Rios"},
+                                   "Carrow": {"Ines Carrow"}}

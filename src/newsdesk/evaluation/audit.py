@@ -109,7 +109,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.evaluation import audit_rules as rules
-from newsdesk.evaluation.audit_grammar import without_finite_verb
+from newsdesk.evaluation.audit_grammar import grammar_findings
 from newsdesk.evaluation.audit_headings import heading_problems
 from newsdesk.evaluation.audit_text import (
     CaseEvidence,
@@ -278,15 +278,14 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
     introduced: set[str] = set()
     placed = list(article.placed())
     sentences = [i for i, (where, _) in enumerate(placed) if where != "headline"]
-    verbless = dict(zip(sentences, without_finite_verb(
+    unsentences = dict(zip(sentences, grammar_findings(
         [split_frame(placed[i][1].text, placed[i][1].outlet).core for i in sentences]),
         strict=True))
     for index, (where, sentence) in enumerate(placed):
         headline = where == "headline"
         add("fragment", where, sentence.text, rules.fragment(
             sentence.text, outlet=sentence.outlet, source=sentence.source_text,
-            headline=headline) + (["no finite verb: a caption, a label or a piece of a "
-                                   "sentence, not a sentence"] if verbless.get(index) else []))
+            headline=headline) + unsentences.get(index, []))
         add("lowercased_name", where, sentence.text,
             rules.lowercased_names(sentence.text, case, sentence.outlet,
                                    sentence.source_sentence))

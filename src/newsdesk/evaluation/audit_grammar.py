@@ -21,6 +21,14 @@ participle of that shape without its auxiliary is one); or when the root is a pl
 noun between a noun and a preposition (not "of"), a determiner or a name ("The dispute
 centres on pay", "Trump boards Air Force One": a verb the tagger took for a noun).
 Headlines are not checked: a headline is not a sentence.
+
+A finite verb is not enough when it is all subordinate: a photo list's date line "November
+1989, as the Berlin Wall was crumbling" or "Last week, when the storm hit" has a clause
+that waits for a main one. The check counts a core whose one subject belongs to a clause
+opened by a subordinating word (as, when, while, because, if, after, ...) at its start
+or after its opening phrase's comma or dash, with no main clause beside it (questions
+aside). The small parser misreads long sentences, so a core with two or more subjects
+is taken to have a main clause.
 """
 
 from __future__ import annotations
@@ -60,3 +68,50 @@ def without_finite_verb(cores: Sequence[str]) -> list[bool]:
     if not cores:
         return []
     return [not _finite(doc) for doc in tagger_and_parser().pipe(list(cores), batch_size=64)]
+
+
+_SUBORDINATING = frozenset("""
+as when while because although though if since whereas unless until after before once
+""".split())
+_OPENING_PUNCT = frozenset({",", "—", "–"})
+
+
+def _opens_clause(word: Any) -> bool:
+    """A subordinating word at the start of the core or after its opening phrase."""
+    return (word.lower_ in _SUBORDINATING or word.tag_ == "WRB") and (
+        word.i == 0 or word.doc[word.i - 1].text in _OPENING_PUNCT)
+
+
+def _subordinate_only(doc: Any) -> bool:
+    tokens = list(doc)
+    subjects = [t for t in tokens if t.dep_.startswith(("nsubj", "csubj")) or t.dep_ == "expl"]
+    roots = [t for t in tokens if t.dep_ == "ROOT"]
+    if len(subjects) != 1 or len(roots) != 1 or doc.text.rstrip().endswith("?"):
+        return False
+    subject, root = subjects[0], roots[0]
+    clause = subject.head  # the verb whose subject it is
+    opener = [w for w in clause.children if w.dep_ in {"mark", "advmod"} and _opens_clause(w)
+              and w.i < subject.i]
+    if not opener:
+        return False
+    if clause.i == root.i:
+        return True  # the parser took the subordinate verb for the root
+    # a clause hanging from a root that is a bare noun phrase ("Last week, when ...")
+    return clause.dep_ == "advcl" and clause.head.i == root.i and \
+        root.pos_ in {"NOUN", "PROPN", "NUM"}
+
+
+def grammar_findings(cores: Sequence[str]) -> list[list[str]]:
+    """For each sentence core, why it is not a sentence: no finite verb, or only a
+    subordinate clause (see the module docstring); empty when it is one."""
+    found: list[list[str]] = []
+    for doc in tagger_and_parser().pipe(list(cores), batch_size=64):
+        if not _finite(doc):
+            found.append(["no finite verb: a caption, a label or a piece of a sentence, "
+                          "not a sentence"])
+        elif _subordinate_only(doc):
+            found.append(["only a subordinate clause, with no main clause: a date line or "
+                          "a piece of a sentence"])
+        else:
+            found.append([])
+    return found

@@ -286,7 +286,10 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
     another capitalised word, as a given name does), write lower-case no more often
     than capitalised, and is no title or function word: "Rand Paul", not "Senate
     Republicans" ("the Senate voted"), "Facebook WhatsApp" or "Related Netflix"
-    ("related" is a word); nor is a function word a surname ("Get The").
+    ("related" is a word); nor is a function word a surname ("Get The"). The pair
+    must stand as a run of its own at least once, not only inside a longer one ("New
+    York Police Department", a credit line "Getty Images Pentagon ...") or after an
+    institution's "of" ("Museum of Regional History").
     """
     texts = list(texts)
     # how often each word is written lower-case and capitalised mid-sentence
@@ -296,6 +299,7 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
     pairs: set[tuple[str, str]] = set()
     alone: set[str] = set()  # capitalised words seen alone or after "the"
     candidates: list[tuple[str, str]] = []
+    whole: set[tuple[str, str]] = set()  # pairs seen at least once as a run of their own
     for text in texts:
         for sentence in (s for line in text.splitlines() for s in split_sentences(line)):
             tokens = list(_TOKEN.finditer(sentence))
@@ -323,6 +327,24 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
                     pairs.add((token.lower(), following))
                 if not joined or not token[:1].isupper():
                     continue
+                # a name stands on its own somewhere: not inside a longer run of
+                # capitals ("New York Police Department", "Getty Images Pentagon ...")
+                # nor after an institution's "of" ("Museum of Regional History")
+                before_run = tokens[index - 1] if index else None
+                after_run = tokens[index + 2] if index + 2 < len(tokens) else None
+                title = before_run is not None and \
+                    before_run.group(0).rstrip(".").lower() in (
+                        TITLE_WORDS | TITLE_ABBREVIATIONS)  # "Sheriff Jeffrey Gahler"
+                inside = (before_run is not None and not initial and not title and
+                          sentence[before_run.end():match.start()] == " " and
+                          before_run.group(0)[:1].isupper()) or (
+                    after_run is not None and nxt is not None and
+                    sentence[nxt.end():after_run.start()] == " " and
+                    after_run.group(0)[:1].isupper()) or (
+                    previous == "of" and index >= 2 and
+                    tokens[index - 2].group(0)[:1].isupper())
+                if not inside:
+                    whole.add((token, following))
                 first = token.lower()
                 if (token.isalpha() and following.isalpha() and not following.isupper()
                         and not token.isupper() and len(following) > 1
@@ -336,7 +358,8 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
         # a word the sources write lower-case more often than capitalised is a word,
         # not a given name: page furniture glued to a name ("Related Netflix", "Get
         # Kanye") or a sentence's opening word before one ("Fortunately Kieran")
-        if first not in alone and lowered[first.lower()] <= raised[first.lower()]:
+        if first not in alone and lowered[first.lower()] <= raised[first.lower()] and \
+                (first, surname) in whole:
             names.setdefault(surname, set()).add(f"{first} {surname}")
     common = frozenset(w for w, n in lowered.items() if n > raised[w])
     return CaseEvidence(set(raised), set(lowered), pairs, names, "\n".join(texts), common,
