@@ -1031,3 +1031,25 @@ def test_a_date_line_with_only_a_subordinate_clause_is_no_sentence() -> None:
                "Riders cheer as the first ferry sails past the pier.",
                "If the fares rise again, how will riders get to work?"]
     assert are_sentences(pieces + clauses) == [False] * len(pieces) + [True] * len(clauses)
+
+
+def test_a_headline_cut_from_text_comes_from_a_report_the_article_tells(embedder) -> None:
+    """Pages without titles: the headline is cut from a sentence of a report the
+    article tells, never from another page of the story that it does not (a web
+    archive's notice about broken links)."""
+    from newsdesk.builtin.write_grounded import Candidate
+
+    told = ("Kelvport's harbour board on Tuesday approved a plan to rebuild the ferry pier "
+            "that collapsed in the spring storm and to have the first sailings back at the "
+            "new pier by the end of next year.")
+    notice = "The goal is to fix all broken ferry timetable links on the web."
+    docs = [Document(id=i, url="", canonical_url="", title="", text=t, content_hash=str(i))
+            for i, t in enumerate([told, notice], 1)]
+    lead = Candidate(doc=docs[0], index=0, text=told, outlet="", written=told)
+    other = Candidate(doc=docs[1], index=0, text=notice, outlet="", written=notice)
+    for cand in (lead, other):
+        cand.vector = embedder.embed_batch([cand.text])[0]
+    other.score = 2.0
+    headline, _credit = GroundedWriter()._headline(docs, lead, [lead, other], embedder,
+                                                   {1: 1, 2: 2}, told=[docs[0]])
+    assert headline.citation.doc_id == 1, headline.text

@@ -601,7 +601,12 @@ class GroundedWriter(Writer):
         texts = [d.text for d in docs]
         titled = [d for d in docs if plain_title(d.title, texts)]
         if not titled:
-            return self._headline_from_text(lead, candidates, embedder, numbers_of)
+            # (from the reports the article tells: another page of the story may be
+            # a web archive's notice, "The goal is to fix all broken links on the web")
+            told_ids = {id(d) for d in told or docs}
+            return self._headline_from_text(
+                lead, [c for c in candidates if id(c.doc) in told_ids] or candidates,
+                embedder, numbers_of)
         titles = embedder.embed_batch([d.title.strip() for d in titled])
         reports = document_vectors(docs, embedder, known or {})
         told_ids = {id(d) for d in told or docs}
