@@ -112,6 +112,9 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
     ("PUBLISHED FEBRUARY 23, 2021: The council voted on fares, The Ledger reported.", "",
      "label"),
     ("Or after two councillors survived attacks on the pier.", "", "rest of an earlier"),
+    ("Titled “The Pier And The Port” and released Friday, relies on documents from the "
+     "board, The Ledger reported.", "titled “The Pier And The Port” and released Friday, relies "
+     "on documents from the board.", "the middle of a source sentence"),
     ("Fares will rise with the U.S.Officials also said boats would be sold.", "",
      "run together"),
     ("According to The Ledger, RIDERS AROUND THE harbour are angry about fares.", "",
@@ -339,6 +342,13 @@ def test_all_of_it_and_the_same_need_what_they_point_at() -> None:
     argued = sentence("After all, the 2030 election is around the corner.",
                       "The mayor must act. After all, the 2030 election is around the corner.")
     assert antecedent(argued, unrelated, []) != []
+    # a time the sentence before set
+    soon = sentence("Soon after, most of the city's ferry lines confirmed the closure.",
+                    "The Ledger first reported the closure on Friday. Soon after, most of "
+                    "the city's ferry lines confirmed the closure.")
+    assert antecedent(soon, unrelated, []) != []
+    assert antecedent(sentence("Hours after the vote, the council closed the pier."),
+                      unrelated, []) == []
     for text in ("The same rules as last year apply to river ferries.",
                  "All of the ferries ran late on Monday."):
         assert antecedent(sentence(text), unrelated, []) == [], text
@@ -697,3 +707,16 @@ def test_an_institution_inside_a_longer_name_gives_no_full_name() -> None:
     ])
     assert evidence.full_names == {"Moss": {"Ada Moss"}, "Rios": {"Ed Rios"},
                                    "Carrow": {"Ines Carrow"}}
+
+
+def test_a_sentence_after_an_abbreviation_that_ends_one_is_whole() -> None:
+    source = ("The pier was built in the fifth century C.E. The reliquary, which was once "
+              "part of the harbour chapel, is named for Saint Ada.")
+    text = ("The reliquary, which was once part of the harbour chapel, is named for Saint "
+            "Ada, The Ledger reported.")
+    assert not [r for r in fragment(text, outlet="The Ledger", source=source)
+                if "abbreviation" in r]
+    glued = "Brenner was posted on Tuesday, The Ledger reported."
+    assert [r for r in fragment(glued, outlet="The Ledger",
+                                source="A letter to publisher A.G. Brenner was posted on "
+                                       "Tuesday.") if "abbreviation" in r]

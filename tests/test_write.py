@@ -1053,3 +1053,15 @@ def test_a_headline_cut_from_text_comes_from_a_report_the_article_tells(embedder
     headline, _credit = GroundedWriter()._headline(docs, lead, [lead, other], embedder,
                                                    {1: 1, 2: 2}, told=[docs[0]])
     assert headline.citation.doc_id == 1, headline.text
+
+
+def test_an_excerpt_that_opens_mid_sentence_is_not_a_candidate() -> None:
+    from newsdesk.writing.candidates import rejection
+
+    assert rejection("titled “The Pier And The Port” and released Friday after a long "
+                     "inquiry, relies on documents obtained by the board.") == \
+        "starts_mid_sentence"
+    assert rejection("de Brenner said the ferry line would reopen on Monday after the "
+                     "storm.") is None
+    assert rejection("iPhone ticket sales for the ferry line fell by 5% in the quarter, "
+                     "the board said.") is None

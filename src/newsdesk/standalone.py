@@ -85,6 +85,13 @@ _ARGUES_FROM_BEFORE = re.compile(
     r"^(?:After\s+all|As\s+a\s+result|In\s+turn|By\s+contrast|In\s+contrast|"
     r"On\s+the\s+other\s+hand|Conversely|In\s+other\s+words|That\s+said|Even\s+so|"
     r"To\s+be\s+sure|For\s+that\s+reason|Because\s+of\s+(?:this|that))\b")
+# "Soon after, ...", "Hours later, ...", "The next day, ...": a time the sentence
+# before set ("Later this year" and "Hours after the vote" say their own)
+_TIME_FROM_BEFORE = re.compile(
+    r"^(?:(?:Soon|Shortly|Just|Not\s+long)\s+(?:after|afterwards?|thereafter)|Afterwards?|"
+    r"Thereafter|(?:[\w-]+\s+)?(?:[Mm]oments|[Mm]inutes|[Hh]ours|[Dd]ays|[Ww]eeks|[Mm]onths|"
+    r"[Yy]ears|minute|hour|day|week|month|year)\s+later|Later\s+that\s+(?:day|night|morning|"
+    r"evening|week)|The\s+(?:next|following)\s+(?:day|morning|night|week))\s*,")
 # "The same people who ...", "The same day, ...": the same as something said before
 _SAME = re.compile(r"^(?:The|At\s+the|On\s+the|In\s+the)\s+same\s+(?!as\b)\w+\b(?!\s+as\b)")
 # "“...,” he said.", "“...,” she told reporters": a quotation credited to a pronoun
@@ -293,6 +300,7 @@ def standalone_problem(text: str) -> str | None:
     if (_QUANTIFIER_PRONOUN.match(sentence) or _PHRASE_THEN_PRONOUN.match(sentence)
             or _ENUMERATION.match(sentence) or _SAME.match(sentence)
             or _ARGUES_FROM_BEFORE.match(sentence) or _MORE.match(sentence)
+            or _TIME_FROM_BEFORE.match(sentence)
             or _WHICH_GOES_ON.match(sentence)
             or _NAMELESS_PHRASE_THEN_PRONOUN.match(sentence)
             or _PARTICIPLE_THEN_PRONOUN.match(sentence) or _REPLY.match(sentence)

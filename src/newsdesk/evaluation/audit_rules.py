@@ -180,6 +180,16 @@ _CONNECTIVES = {"and", "but", "so", "yet", "still", "also", "meanwhile", "howeve
                 "still,", "instead,"}
 
 
+# Capitalised function words: after an abbreviation ("... in the fifth century C.E.
+# The reliquary ...") they open a new sentence, they do not go on with a name.
+_OPENS_SENTENCE = frozenset({"The", "A", "An", "This", "That", "These", "Those", "It", "He",
+                             "She", "They", "We", "I", "In", "On", "At", "But", "And", "Its",
+                             "His", "Her", "Their", "There"})
+# lower-case words that open a name ("de Blasio said ..."), not a piece of a sentence
+_NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "al", "el", "da", "di", "du",
+                             "le", "la", "bin", "ibn", "ben", "dos", "das", "del"})
+
+
 _CLAUSE_OF_TIME = re.compile(r"\s*,?\s*(?:even\s+)?(?:after|before|while|when|until|since|"
                              r"following|as)\b")
 
@@ -199,9 +209,18 @@ def _piece_of_source(body: str, source: str, cut: str | None) -> list[str]:
         reasons.append(f"stops where the source sentence goes on: "
                        f"'...{' '.join(after.split()[:4])}'")
     before = source[:found.start()]
-    if before.strip():
+    first = source[found.start():].split(maxsplit=1)[0] if source[found.start():].strip() else ""
+    opens = not before.strip() or re.search(r"(?:[.!?][\"”’)]*|\n)\s*$", before)
+    if opens and first[:1].islower() and not first[1:2].isupper() and \
+            first.lower() not in _NAME_PARTICLES and body[:1].isupper():
+        # a page that opens mid-sentence ("titled “The NRA And Russia ...” and released
+        # Friday ..., relies on documents ..."), its first letter raised
+        reasons.append(f"starts in the middle of a source sentence: the source writes "
+                       f"{first!r} in lower case")
+    elif before.strip():
         previous = before.split()[-1]
-        if previous.endswith(".") and _abbreviation_end(" ".join(before.split()[-2:])):
+        if previous.endswith(".") and _abbreviation_end(" ".join(before.split()[-2:])) and \
+                first not in _OPENS_SENTENCE:
             reasons.append(f"starts after the abbreviation {previous!r} in the source")
         elif re.search(r"\n\s*$", before):
             pass  # a new paragraph
@@ -398,7 +417,14 @@ _COUNT_MORE = re.compile(r"^(?P<c>(?:\d[\d,]*|one|two|three|four|five|six|seven|
 # source said just before
 _FROM_BEFORE = re.compile(r"^(?P<c>after\s+all|as\s+a\s+result|in\s+turn|by\s+contrast|"
                           r"in\s+contrast|on\s+the\s+other\s+hand|conversely|"
-                          r"in\s+other\s+words|that\s+said|even\s+so)\b", re.IGNORECASE)
+                          r"in\s+other\s+words|that\s+said|even\s+so|"
+                          # a time the sentence before set: "Soon after, ...", "Hours later, ..."
+                          r"(?:soon|shortly|just|not\s+long)\s+(?:after|afterwards?|thereafter)|"
+                          r"afterwards?|thereafter|(?:[\w-]+\s+)?(?:moments|minutes|hours|days|"
+                          r"weeks|months|years|minute|hour|day|week|month|year)\s+later|"
+                          r"later\s+that\s+(?:day|night|morning|evening|week)|"
+                          r"the\s+(?:next|following)\s+(?:day|morning|night|week))(?=\s*,)",
+                          re.IGNORECASE)
 _PERSONAL = {"he", "she", "his", "her"}
 # A text the reader was never shown: "the article from Lisa Rein claims ...", "The piece
 # also quotes ...", "the opening paragraph". Named where it is mentioned ("the op-ed in

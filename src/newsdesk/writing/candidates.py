@@ -297,11 +297,18 @@ def compress(sentence: str) -> str:
     return drop_parentheticals(light_form(sentence))
 
 
+# a lower-case first word ("titled ..."), not one with a capital inside ("iPhone")
+_MID_SENTENCE = re.compile(r"^[\s“\"‘'(]*[a-z](?![A-Z])")
+# a name that opens in lower case ("de Blasio said ...")
+_NAME_PARTICLE = re.compile(r"^[\s“\"‘'(]*(?:de|van|von|der|den|al|el|da|di|du|le|la|bin|ibn|"
+                            r"ben|dos|das|del)[\s-]+[A-Z]")
+
+
 def rejection(sentence: str) -> str | None:
     """Why a source sentence is not a candidate (``None``: it is one). Reasons:
     ``length``, ``boilerplate`` (an author's biography too), ``instruction``,
     ``another_text`` (about "the article" or "the piece" the reader does not have),
-    ``counterpoint`` and those of
+    ``starts_mid_sentence`` (a lower-case first word), ``counterpoint`` and those of
     :func:`newsdesk.standalone.standalone_problem`, judged on the sentence as it
     would be written (dateline and connective removed)."""
     n_words = len(sentence.split())
@@ -314,6 +321,10 @@ def rejection(sentence: str) -> str | None:
         return "boilerplate"
     if looks_like_instruction(sentence):
         return "instruction"  # text addressed to a language model is not news
+    if _MID_SENTENCE.match(sentence) and not _NAME_PARTICLE.match(sentence):
+        # "titled “The NRA And Russia ...” and released Friday ..., relies on ...": an
+        # excerpt that opens in the middle of its sentence, the subject cut away
+        return "starts_mid_sentence"
     if _CAPITALS_LEAD_IN.match(sentence):
         return "capitals"  # its case cannot be restored safely
     if _MIXED_QUOTES.match(sentence):
