@@ -677,7 +677,7 @@ def test_a_sentence_has_a_finite_verb(core: str) -> None:
 def test_a_date_line_with_only_a_subordinate_clause_is_a_fragment(core: str) -> None:
     from newsdesk.evaluation.audit_grammar import grammar_findings
 
-    assert grammar_findings([core]) != [[]]
+    assert grammar_findings([core]) != [{}]
     framed = sentence(f"{core[:-1]}, The Ledger reported.", core)
     report = audit_article(AuditArticle(headline=sentence("Ferry fares rise"),
                                         summary=framed, lead=[], sections=[]))
@@ -693,7 +693,7 @@ def test_a_date_line_with_only_a_subordinate_clause_is_a_fragment(core: str) -> 
 def test_a_subordinate_clause_with_its_main_clause_is_a_sentence(core: str) -> None:
     from newsdesk.evaluation.audit_grammar import grammar_findings
 
-    assert grammar_findings([core]) == [[]]
+    assert grammar_findings([core]) == [{}]
 
 
 def test_an_institution_inside_a_longer_name_gives_no_full_name() -> None:
@@ -720,3 +720,27 @@ def test_a_sentence_after_an_abbreviation_that_ends_one_is_whole() -> None:
     assert [r for r in fragment(glued, outlet="The Ledger",
                                 source="A letter to publisher A.G. Brenner was posted on "
                                        "Tuesday.") if "abbreviation" in r]
+
+
+def test_a_command_to_the_reader_is_someone_s_voice() -> None:
+    from newsdesk.evaluation.audit_grammar import grammar_findings
+
+    core = ("Forget the fares, and think of it as a story about how the ferry looks when "
+            "it sails.")
+    assert "uncredited_quote" in grammar_findings([core])[0]
+    assert grammar_findings(["“Forget the fares,” the mayor said.",
+                             "Riders forget the fares when the ferry sails."]) == [{}, {}]
+    report = audit_article(AuditArticle(headline=sentence("Ferry fares rise"),
+                                        summary=sentence(f"{core[:-1]}, The Ledger reported.",
+                                                         core),
+                                        lead=[], sections=[]))
+    assert [f.defect for f in report.findings] == ["uncredited_quote"]
+
+
+def test_a_pronoun_inside_the_opening_clause_needs_its_person() -> None:
+    source = "Ada Moss ran the ferry for 30 years. What she found funny, riders found funny."
+    target = sentence("What she found funny, riders found funny.", source)
+    unrelated = sentence("The council met on Monday to discuss the budget.", doc="2")
+    assert antecedent(target, [unrelated], [source]) != []
+    named = sentence("Ada Moss ran the ferry for 30 years.", source)
+    assert antecedent(target, [named], [source]) == []

@@ -43,6 +43,7 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("After all, the 2030 election is around the corner.", "needs_context"),
     ("As a result, 40 ferries stayed in port on Monday.", "needs_context"),
     ("Soon after, most of the city's ferry lines confirmed the story.", "needs_context"),
+    ("What he found funny was funny to the ferry's riders.", "needs_context"),
     ("Two days later, the harbour board voted to close the pier.", "needs_context"),
     ("The next day, the harbour board voted to close the pier.", "needs_context"),
     ("And [he] had just taken everything that people thought of the flag.", "needs_context"),

@@ -774,7 +774,9 @@ def test_what_is_a_sentence() -> None:
               "Select a ferry route to see its timetable.",
               "Dockworkers on strike at Port Calder on Monday.",
               "For breaking news from Kelvport, features and analysis, follow the Ledger.",
-              "Timetable for the main stages of the Kelvport regatta, for six time zones."]
+              "Timetable for the main stages of the Kelvport regatta, for six time zones.",
+              "Forget the fares, and think of it as a story about how the ferry looks "
+              "when it sails."]
     assert are_sentences(clauses + pieces) == [True] * len(clauses) + [False] * len(pieces)
 
 

@@ -120,6 +120,9 @@ _PARTICIPLE_THEN_PRONOUN = re.compile(
 # "Yes, that furry face was ...", "No, the plan was not ...": an answer to something said
 # before
 _REPLY = re.compile(r"^(?:Yes|No|Yeah|Yep|Nope|Sure|Well|Oh|Okay|OK|Right)\s*[,!.]\s")
+# "What he found funny was funny to his audience": a pronoun subject inside the
+# opening clause, pointing at someone named before
+_WHAT_PRONOUN = re.compile(r"^(?:What|Whatever|All|Everything)\s+(?:he|she|they)\s")
 # "... as much as 70 percent of tickets are bought that day, she said.": a claim
 # credited to someone the article does not name
 _PRONOUN_CREDIT = re.compile(r",\s+(?:he|she|they)\s+(?:said|says|added|told\s+\w+|wrote|"
@@ -304,6 +307,7 @@ def standalone_problem(text: str) -> str | None:
             or _WHICH_GOES_ON.match(sentence)
             or _NAMELESS_PHRASE_THEN_PRONOUN.match(sentence)
             or _PARTICIPLE_THEN_PRONOUN.match(sentence) or _REPLY.match(sentence)
+            or _WHAT_PRONOUN.match(sentence)
             or _PRONOUN_CREDIT.search(unquoted(sentence).rstrip("”\"’' "))
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"

@@ -285,12 +285,13 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
         headline = where == "headline"
         add("fragment", where, sentence.text, rules.fragment(
             sentence.text, outlet=sentence.outlet, source=sentence.source_text,
-            headline=headline) + unsentences.get(index, []))
+            headline=headline) + unsentences.get(index, {}).get("fragment", []))
         add("lowercased_name", where, sentence.text,
             rules.lowercased_names(sentence.text, case, sentence.outlet,
                                    sentence.source_sentence))
         add("uncredited_quote", where, sentence.text, rules.uncredited_quote(
-            sentence.text, outlet=sentence.outlet, source_sentence=sentence.source_sentence))
+            sentence.text, outlet=sentence.outlet, source_sentence=sentence.source_sentence)
+            + unsentences.get(index, {}).get("uncredited_quote", []))
         add("no_antecedent", where, sentence.text, rules.no_antecedent(
             sentence, earlier, evidence, introduced, headline=headline, case=case))
         if where in {"headline", "summary"}:

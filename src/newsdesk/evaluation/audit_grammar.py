@@ -101,17 +101,34 @@ def _subordinate_only(doc: Any) -> bool:
         root.pos_ in {"NOUN", "PROPN", "NUM"}
 
 
-def grammar_findings(cores: Sequence[str]) -> list[list[str]]:
-    """For each sentence core, why it is not a sentence: no finite verb, or only a
-    subordinate clause (see the module docstring); empty when it is one."""
-    found: list[list[str]] = []
+def _commands(doc: Any) -> bool:
+    """Whether the core opens on a bare verb with no subject: the writer telling the
+    reader what to do ("Forget the con artists, and think of it as ...")."""
+    words = [t for t in doc if not t.is_punct]
+    if not words or doc.text.lstrip()[:1] in {"“", '"', "‘", "'"}:
+        return False  # a quotation: whose words they are is another rule's question
+    verb = words[0]
+    return verb.dep_ == "ROOT" and verb.tag_ == "VB" and not any(
+        c.dep_.startswith(("nsubj", "csubj")) or c.dep_ == "expl" for c in verb.children)
+
+
+def grammar_findings(cores: Sequence[str]) -> list[dict[str, list[str]]]:
+    """For each sentence core, what its reading finds, by defect class: ``fragment``
+    (no finite verb, or only a subordinate clause: see the module docstring) and
+    ``uncredited_quote`` (a command to the reader, someone's voice with no speaker);
+    empty when it reads as a statement."""
+    found: list[dict[str, list[str]]] = []
     for doc in tagger_and_parser().pipe(list(cores), batch_size=64):
-        if not _finite(doc):
-            found.append(["no finite verb: a caption, a label or a piece of a sentence, "
-                          "not a sentence"])
+        if _commands(doc):
+            found.append({"uncredited_quote": [
+                "a command to the reader (a bare verb with no subject): a critic's or an "
+                "author's voice, with no speaker"]})
+        elif not _finite(doc):
+            found.append({"fragment": ["no finite verb: a caption, a label or a piece of "
+                                       "a sentence, not a sentence"]})
         elif _subordinate_only(doc):
-            found.append(["only a subordinate clause, with no main clause: a date line or "
-                          "a piece of a sentence"])
+            found.append({"fragment": ["only a subordinate clause, with no main clause: a "
+                                       "date line or a piece of a sentence"]})
         else:
-            found.append([])
+            found.append({})
     return found

@@ -426,6 +426,10 @@ _FROM_BEFORE = re.compile(r"^(?P<c>after\s+all|as\s+a\s+result|in\s+turn|by\s+co
                           r"the\s+(?:next|following)\s+(?:day|morning|night|week))(?=\s*,)",
                           re.IGNORECASE)
 _PERSONAL = {"he", "she", "his", "her"}
+# "What he found funny was funny to his audience": the subject of an opening free
+# relative clause is a pronoun
+_INNER_PRONOUN = re.compile(r"^(?:what|whatever|all|everything)\s+(?P<p>he|she|they)\s",
+                            re.IGNORECASE)
 # A text the reader was never shown: "the article from Lisa Rein claims ...", "The piece
 # also quotes ...", "the opening paragraph". Named where it is mentioned ("the op-ed in
 # The Washington Post", "the column by Maureen Dowd") it is introduced.
@@ -539,6 +543,13 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
                 not _continues(sentence, previous, antecedent):
             reasons.append(f"'the {noun}' points back to something the article has not "
                            f"introduced")
+    inner = _INNER_PRONOUN.match(core)
+    if inner and not _continues(sentence, previous, antecedent) and \
+            not (previous is not None and
+                 _carried(antecedent if antecedent is not None else prior_text,
+                          split_frame(previous.text, previous.outlet).core)):
+        reasons.append(f"{inner.group('p')!r} in its opening clause refers to someone the "
+                       f"article has not introduced")
     connective = _FROM_BEFORE.match(core)
     if connective and not _continues(sentence, previous, antecedent):
         reasons.append(f"opens with {connective.group('c')!r}, which argues from a "

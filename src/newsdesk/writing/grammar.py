@@ -82,8 +82,19 @@ def _only_subordinate(doc: Any) -> bool:
         all(t.i in inside for t in subjects)
 
 
+def _imperative(doc: Any) -> bool:
+    """A bare verb first, with no subject: the page telling its reader what to do
+    ("Forget the con artists, and think of it as ...", a critic's voice), even when a
+    clause inside it has a finite verb."""
+    if doc.text.lstrip()[:1] in {"“", '"', "‘", "'"}:
+        return False  # someone's words, with or without their speaker: not this rule's
+    first = next((t for t in doc if not t.is_punct), None)
+    return first is not None and first.dep_ == "ROOT" and first.tag_ == "VB" and \
+        not any(c.dep_ in _SUBJECTS or c.dep_ == "expl" for c in first.children)
+
+
 def _is_clause(doc: Any) -> bool:
-    if _only_subordinate(doc):
+    if _only_subordinate(doc) or _imperative(doc):
         return False
     previous = None
     for token in doc:
