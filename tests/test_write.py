@@ -1067,3 +1067,28 @@ def test_an_excerpt_that_opens_mid_sentence_is_not_a_candidate() -> None:
                      "storm.") is None
     assert rejection("iPhone ticket sales for the ferry line fell by 5% in the quarter, "
                      "the board said.") is None
+
+
+def test_the_summary_is_not_a_past_before_another_past(embedder) -> None:
+    """"The committee's members had already felt that ..." tells what came before a
+    moment its own report set: the line under the headline states the news, even when
+    that sentence opens the newest report."""
+    from datetime import UTC, datetime
+
+    texts = [
+        "Kelvport's harbour board voted on Tuesday to close the old ferry pier for a year. "
+        "Repairs will cost 4 million crowns.",
+        "The old ferry pier in Kelvport will close for a year, the harbour board decided "
+        "on Tuesday. The vote was 7-2.",
+        "Kelvport's harbour board had already decided to close the old ferry pier for a "
+        "year. Riders will use a temporary landing from Monday while the pier is closed.",
+    ]
+    times = [datetime(2026, 1, 1, 8, tzinfo=UTC), datetime(2026, 1, 1, 9, tzinfo=UTC),
+             datetime(2026, 1, 2, 6, tzinfo=UTC)]
+    docs = [Document(id=i, url=f"https://o{i}.example/a", canonical_url=f"https://o{i}.example/a",
+                     title="", text=t, content_hash=str(i), site_name=f"Outlet {i}",
+                     published_at=when)
+            for i, (t, when) in enumerate(zip(texts, times, strict=True), 1)]
+    article = write(docs, embedder)
+    assert "had already" not in article.summary.text
+    assert all("had already" not in s.text for s in article.lead[:1])

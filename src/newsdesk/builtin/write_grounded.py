@@ -99,6 +99,9 @@ _BACKGROUND_WORDS = ("last year", "last month", "previously", "earlier this year
                      "for decades", "for years", "years ago", "was founded", "dating back",
                      "the first since", "for the first time in", "for the first time since")
 _ADDITIVE = re.compile(r"\b(?:also|too|another|as well|likewise)\b", re.IGNORECASE)
+# "The committee's Democrats had already felt that ...": a past before another past,
+# which the sentence before told; not the first thing a reader meets
+_EARLIER_PAST = re.compile(r"\bhad\s+(?:already|long|previously|earlier)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ROLE_ORDER = ("latest", "details", "earlier", "background", "reactions")
@@ -372,7 +375,8 @@ class GroundedWriter(Writer):
         """The sentence of a one-sentence brief: the most central one that reads on its
         own as the first a reader meets (no "also", not mostly a quotation), a short one
         first. The tracker's state is advanced for it."""
-        pool = [c for c in ranked if not _ADDITIVE.search(c.written) and not quote_heavy(c.text)]
+        pool = [c for c in ranked if not _ADDITIVE.search(c.written) and
+                not _EARLIER_PAST.search(c.written) and not quote_heavy(c.text)]
         for cand in sorted(pool, key=lambda c: c.length > SUMMARY_MAX_WORDS):
             text = _resolve(tracker.copy(), cand)
             if text is not None:
@@ -393,9 +397,10 @@ class GroundedWriter(Writer):
             return _resolve(probe, cand)
 
         # The first sentences a reader meets must not lean on others: "also", "again",
-        # "another" add to something said before.
+        # "another" add to something said before, "had already" tells a past before it.
         everything = ranked
-        opening = [c for c in ranked if not _ADDITIVE.search(c.written)] or ranked
+        opening = [c for c in ranked if not _ADDITIVE.search(c.written)
+                   and not _EARLIER_PAST.search(c.written)] or ranked
         lead_pool = [c for c in lead_pool if c in opening]
         current = [c for c in current if c in opening] or current
         freshest = [c for c in freshest if c in opening]
