@@ -1,4 +1,4 @@
-"""Whether a source "sentence" is a sentence: it has a finite verb.
+"""Whether a source "sentence" is a sentence: it has a finite verb in a main clause.
 
 A page's sentence splitter hands the writer whatever stands between two full stops: a
 photo caption ("Universal Pictures Benicio Del Toro as 'The Wolfman.'"), a line of page
@@ -15,6 +15,13 @@ a root with a subject that the tagger took for a noun or an infinitive ("remain"
 still finds the subject); or a past participle right after its subject
 (a noun, a pronoun, a number or the comma closing an appositive: the tagger often reads
 "Iowans crammed into ..." or "Turner, 48, called ..." that way).
+
+Two shapes have a finite verb and are still no statement: a sentence whose only clause
+is subordinate ("November 1989, as the Berlin Wall was crumbling", "Last week, when the
+storm hit the coast": one subject, in a clause opened by "as", "when", "because" ... at
+the start or after the opening phrase's comma), and one that opens on a bare verb with
+no subject ("Forget the con artists, and think of it as ..."), the page or a critic
+telling the reader what to do; a quotation is left to the quotation rules.
 
 The writer asks about the few sentences it has chosen for an article, not every
 candidate (see :class:`newsdesk.builtin.write_grounded.GroundedWriter`); answers are
