@@ -62,6 +62,8 @@ fort port lake mount saint san santa los las
 """)
 # Words before a capitalised word that do not make the pair a full name.
 TITLE_WORDS = PERSON_TITLES | CALENDAR | {"democrat", "democratic", "republican", "gop"}
+# words that may stand right before a full name without making it part of a longer one
+_BEFORE_NAME = TITLE_WORDS | TITLE_ABBREVIATIONS
 
 SPEECH = (r"(?:said|says|say|told|tells|added|adds|wrote|writes|argued|argues|insisted|"
           r"insists|warned|warns|explained|explains|tweeted|tweets|stated|states|asked|"
@@ -333,8 +335,7 @@ def case_evidence(texts: Iterable[str]) -> CaseEvidence:
                 before_run = tokens[index - 1] if index else None
                 after_run = tokens[index + 2] if index + 2 < len(tokens) else None
                 title = before_run is not None and \
-                    before_run.group(0).rstrip(".").lower() in (
-                        TITLE_WORDS | TITLE_ABBREVIATIONS)  # "Sheriff Jeffrey Gahler"
+                    before_run.group(0).rstrip(".").lower() in _BEFORE_NAME  # "Sheriff ..."
                 inside = (before_run is not None and not initial and not title and
                           sentence[before_run.end():match.start()] == " " and
                           before_run.group(0)[:1].isupper()) or (
