@@ -112,6 +112,8 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
     ("PUBLISHED FEBRUARY 23, 2021: The council voted on fares, The Ledger reported.", "",
      "label"),
     ("Or after two councillors survived attacks on the pier.", "", "rest of an earlier"),
+    ("The report gives the first details of the attack that shut 40 ferry gates and...", "",
+     "ellipsis"),
     ("Titled “The Pier And The Port” and released Friday, relies on documents from the "
      "board, The Ledger reported.", "titled “The Pier And The Port” and released Friday, relies "
      "on documents from the board.", "the middle of a source sentence"),

@@ -1092,3 +1092,17 @@ def test_the_summary_is_not_a_past_before_another_past(embedder) -> None:
     article = write(docs, embedder)
     assert "had already" not in article.summary.text
     assert all("had already" not in s.text for s in article.lead[:1])
+
+
+def test_an_excerpt_cut_off_with_an_ellipsis_is_not_a_whole_sentence() -> None:
+    from newsdesk.segment import is_complete
+    from newsdesk.writing.candidates import clause_head
+
+    cut = ("The harbour report gives the first details of the attack that shut 40 ferry "
+           "gates and...")
+    assert not is_complete(cut)
+    assert clause_head(cut) is None  # no main clause to keep before "and"
+    teaser = ("The harbour report gives the first details of the attack, which shut 40 "
+              "ferry gates across the city…")
+    assert clause_head(teaser) == "The harbour report gives the first details of the attack."
+    assert is_complete("“We waited and waited...” the captain said.")

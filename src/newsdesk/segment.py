@@ -204,15 +204,19 @@ def _join_quotations(pieces: list[str]) -> list[str]:
 _CUT_AFTER_FUNCTION_WORD = re.compile(
     r"\b(?:and|or|of|a|an|to|for|with|by|nor|but|that)\s+(?:[A-Z]\.)+$")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
+# "... compromised 40 million accounts and...": a teaser or an excerpt cut off, marked
+# with an ellipsis (a quotation that trails off closes its quotation mark after it)
+_TRAILS_OFF = re.compile(r"(?<!\b[a-z])(?:\.\s?\.\s?\.|…)$")
 
 
 def is_complete(sentence: str) -> bool:
     """Whether ``sentence`` is a whole sentence: it starts with a capital, a digit or an
     opening quotation mark or bracket, ends with terminal punctuation, has balanced
     quotation marks and brackets, and is not cut off after a title or a person's
-    initials ("... former Massachusetts Gov.", "... succeeding H.R.")."""
+    initials ("... former Massachusetts Gov.", "... succeeding H.R.") or with an
+    ellipsis ("... 40 million accounts and...")."""
     text = sentence.strip()
-    if not text or not _TERMINAL.search(text):
+    if not text or not _TERMINAL.search(text) or _TRAILS_OFF.search(text):
         return False
     first = text.lstrip("“\"‘'([")[:1]
     if not first or not (first.isupper() or first.isdigit()):

@@ -109,6 +109,9 @@ def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = 
     core = framed.core.strip()
     if not headline and not _TERMINAL.search(text):
         reasons.append("ends without terminal punctuation")
+    elif not headline and re.search(r"(?<!\b[a-z])(?:\.\s?\.\s?\.|…)\s*$", core):
+        # (not "6:30 a.m.." given a stop: an abbreviation's point before it)
+        reasons.append("ends on an ellipsis: an excerpt cut off")
     body = _TERMINAL.sub("", core).rstrip()
     cut = _abbreviation_end(body)
     if cut and not headline:
