@@ -206,7 +206,7 @@ _CUT_AFTER_FUNCTION_WORD = re.compile(
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 # "... compromised 40 million accounts and...": a teaser or an excerpt cut off, marked
 # with an ellipsis (a quotation that trails off closes its quotation mark after it)
-_TRAILS_OFF = re.compile(r"(?<!\b[a-z])(?:\.\s?\.\s?\.|…)$")
+TRAILS_OFF = re.compile(r"\s*(?<!\b[a-z])(?:\.\s?\.\s?\.|…)$")
 
 
 def is_complete(sentence: str) -> bool:
@@ -216,7 +216,7 @@ def is_complete(sentence: str) -> bool:
     initials ("... former Massachusetts Gov.", "... succeeding H.R.") or with an
     ellipsis ("... 40 million accounts and...")."""
     text = sentence.strip()
-    if not text or not _TERMINAL.search(text) or _TRAILS_OFF.search(text):
+    if not text or not _TERMINAL.search(text) or TRAILS_OFF.search(text):
         return False
     first = text.lstrip("“\"‘'([")[:1]
     if not first or not (first.isupper() or first.isdigit()):

@@ -102,6 +102,12 @@ _ADDITIVE = re.compile(r"\b(?:also|too|another|as well|likewise)\b", re.IGNORECA
 # "The committee's Democrats had already felt that ...": a past before another past,
 # which the sentence before told; not the first thing a reader meets
 _EARLIER_PAST = re.compile(r"\bhad\s+(?:already|long|previously|earlier)\b", re.IGNORECASE)
+
+
+def leans_on_before(text: str) -> bool:
+    """Whether ``text`` adds to something said before ("also", "another") or tells a
+    past before another past ("had already"): not the first thing a reader meets."""
+    return bool(_ADDITIVE.search(text) or _EARLIER_PAST.search(text))
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ROLE_ORDER = ("latest", "details", "earlier", "background", "reactions")
@@ -375,8 +381,7 @@ class GroundedWriter(Writer):
         """The sentence of a one-sentence brief: the most central one that reads on its
         own as the first a reader meets (no "also", not mostly a quotation), a short one
         first. The tracker's state is advanced for it."""
-        pool = [c for c in ranked if not _ADDITIVE.search(c.written) and
-                not _EARLIER_PAST.search(c.written) and not quote_heavy(c.text)]
+        pool = [c for c in ranked if not leans_on_before(c.written) and not quote_heavy(c.text)]
         for cand in sorted(pool, key=lambda c: c.length > SUMMARY_MAX_WORDS):
             text = _resolve(tracker.copy(), cand)
             if text is not None:
@@ -399,8 +404,7 @@ class GroundedWriter(Writer):
         # The first sentences a reader meets must not lean on others: "also", "again",
         # "another" add to something said before, "had already" tells a past before it.
         everything = ranked
-        opening = [c for c in ranked if not _ADDITIVE.search(c.written)
-                   and not _EARLIER_PAST.search(c.written)] or ranked
+        opening = [c for c in ranked if not leans_on_before(c.written)] or ranked
         lead_pool = [c for c in lead_pool if c in opening]
         current = [c for c in current if c in opening] or current
         freshest = [c for c in freshest if c in opening]
@@ -605,16 +609,15 @@ class GroundedWriter(Writer):
         """
         texts = [d.text for d in docs]
         titled = [d for d in docs if plain_title(d.title, texts)]
+        told_ids = {id(d) for d in told or docs}
         if not titled:
             # (from the reports the article tells: another page of the story may be
             # a web archive's notice, "The goal is to fix all broken links on the web")
-            told_ids = {id(d) for d in told or docs}
             return self._headline_from_text(
                 lead, [c for c in candidates if id(c.doc) in told_ids] or candidates,
                 embedder, numbers_of)
         titles = embedder.embed_batch([d.title.strip() for d in titled])
         reports = document_vectors(docs, embedder, known or {})
-        told_ids = {id(d) for d in told or docs}
         vectors = [c.vector for c in opening or [] if c.vector is not None]
         if vectors and any(id(d) in told_ids for d in titled):
             centre = np.mean(vectors, axis=0)

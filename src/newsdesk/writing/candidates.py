@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from newsdesk.segment import TRAILS_OFF
 from newsdesk.standalone import (
     clause_ends,
     opens_qualification,
@@ -359,7 +360,7 @@ def clause_head(sentence: str) -> str | None:
     with a full stop: the words the source gives, up to the last point where a clause
     that only adds to them begins. ``None`` when there is no such point or what is left
     is not a usable sentence."""
-    text = re.sub(r"\s*(?:\.\s?\.\s?\.|…)$", "", sentence.rstrip())  # "... and..."
+    text = TRAILS_OFF.sub("", sentence.rstrip())  # "... and..."
     if not text or text[-1] in ".!?”\"’')":
         return None  # not cut off
     for end in reversed(clause_ends(text)):

@@ -59,6 +59,8 @@ def _verb_read_as_plural(token: Any) -> bool:
 _SUBORDINATORS = frozenset("""
 as when while because although though if since whereas unless until after before once
 """.split())
+# what ends a sentence's opening phrase before a subordinate clause
+_OPENING_BREAK = frozenset({",", "—", "–"})
 
 
 def _only_subordinate(doc: Any) -> bool:
@@ -75,14 +77,14 @@ def _only_subordinate(doc: Any) -> bool:
     # the subordinator opens the sentence or follows its opening phrase's comma
     # ("Civilians cheer as soldiers drive past": a main clause the parser misread)
     marked = [c for c in root.children if c.dep_ == "mark" and c.lower_ in _SUBORDINATORS
-              and (c.i == 0 or doc[c.i - 1].text in {",", "—", "–"})]
+              and (c.i == 0 or doc[c.i - 1].text in _OPENING_BREAK)]
     if root.pos_ in {"VERB", "AUX"}:
         return bool(marked) and bool(subjects) and marked[0].i < subjects[0].i
     if root.pos_ not in {"NOUN", "PROPN", "NUM"}:
         return False
     clauses = [c for c in root.children if c.dep_ == "advcl" and any(
-        (m.dep_ == "mark" or m.tag_ == "WRB") and m.i > 0 and doc[m.i - 1].text in
-        {",", "—", "–"} for m in c.children)]
+        (m.dep_ == "mark" or m.tag_ == "WRB") and m.i > 0 and
+        doc[m.i - 1].text in _OPENING_BREAK for m in c.children)]
     inside = {t.i for c in clauses for t in c.subtree}
     finite = [t.i for t in doc if "Fin" in t.morph.get("VerbForm")]
     return bool(clauses) and bool(finite) and all(i in inside for i in finite) and \
