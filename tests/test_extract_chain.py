@@ -157,6 +157,84 @@ def test_loose_extractors_need_another_to_agree(chain: ChainExtractor) -> None:
     assert ("trafilatura-balanced", "unsupported") in reasons(found)
 
 
+# -- what the chain runs, and what it leaves out ---------------------------------------
+
+
+class Counting:
+    """An extractor that counts its calls and hands them on."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.calls = inner, 0
+
+    def extract(self, html: str, url: str) -> Extracted | None:
+        self.calls += 1
+        return self.inner.extract(html, url)
+
+
+def counted(chain: ChainExtractor, *names: str) -> dict[str, Counting]:
+    """Wrap the chain's steps ``names`` in counters."""
+    found = {}
+    for step in chain.options.steps:
+        if step.name in names:
+            found[step.name] = Counting(chain._extractor(step))
+            chain._extractors[step.name] = found[step.name]  # type: ignore[assignment]
+    return found
+
+
+def test_text_bound_holds_every_text_node_and_json_ld_but_no_script() -> None:
+    from newsdesk.builtin.extract_chain import text_bound
+    from newsdesk.builtin.page_metadata import parse_html
+
+    page = ("<html><head><title>Quay</title><style>p { color: red }</style>"
+            '<script>var tracking = "a long string of code";</script>'
+            '<script type="application/ld+json">{"articleBody": "Body"}</script></head>'
+            "<body><p>One   two</p><p>three <b>four</b> five</p></body></html>")
+    visible = len("Quay One two three four five")
+    assert text_bound(parse_html(page)) == pytest.approx(
+        1.05 * (visible + len(' {"articleBody": "Body"}')))
+
+
+def steps_run(chain: ChainExtractor, step: str, pages: list[str]) -> list[tuple[str, int]]:
+    """For each page in turn: the step that gave its text, and how many times ``step`` has
+    run so far."""
+    calls = counted(chain, step)[step]
+    return [(extract(chain, page).extractor, calls.calls) for page in pages]
+
+
+def test_the_second_step_runs_only_when_the_first_text_may_be_too_little() -> None:
+    fresh = ChainExtractor()
+    # the article is most of the page: the balanced step cannot find 3x more; where the
+    # precise step finds nothing, the balanced one is the next to try
+    assert steps_run(fresh, "trafilatura-balanced", [
+        "port-talks.html", "lighthouse-table-layout.html"]) == [
+        ("trafilatura", 0), ("trafilatura-balanced", 1)]
+    # a page around a short text can hold more than 3x as much: the rule is checked
+    calls = counted(fresh, "trafilatura-balanced")["trafilatura-balanced"]
+    padded = decode_document((PAGES / "port-talks.html").read_bytes()).text.replace(
+        "</body>", "<nav>" + "".join(f"<p>Site index entry number {i}</p>" for i in range(300))
+        + "</nav></body>")
+    assert fresh.extract(padded, "https://example.org/a").text
+    assert calls.calls == 1
+
+
+def test_readability_runs_only_where_the_quick_screen_sees_a_tighter_text() -> None:
+    assert steps_run(ChainExtractor(), "readability", [
+        "port-talks.html", "dredging-slideshow.html"]) == [
+        ("trafilatura", 0), ("readability", 1)]
+    assert steps_run(ChainExtractor(screen_trim=False), "readability", [
+        "port-talks.html"]) == [("trafilatura", 1)]
+
+
+def test_quick_readability_reads_the_article_of_a_plain_page() -> None:
+    from newsdesk.builtin.extract_readability import quick_readability_text
+
+    text = quick_readability_text(decode_document(
+        (PAGES / "dredging-slideshow.html").read_bytes()).text)
+    assert text is not None
+    assert "The harbour board approved a plan on Friday" in text
+    assert quick_readability_text("<html><body></body></html>") in ("", None)
+
+
 def test_repair_markup_leaves_wellformed_pages_alone() -> None:
     html = (PAGES / "port-talks.html").read_text("utf-8")
     assert repair_markup(html) == html

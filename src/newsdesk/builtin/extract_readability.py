@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from lxml import html as lxml_html
 
@@ -56,10 +57,7 @@ class ReadabilityExtractor(Extractor):
         except Exception as exc:  # readability raises assorted lxml/parse errors on junk
             log.debug("readability failed on %s: %s", url, exc)
             return None
-        collector = ParagraphCollector()
-        collector.walk(tree)
-        collector.flush()
-        lines = [text for text, _ in collector.paragraphs]
+        lines = _paragraphs(tree)
         if lines and title and lines[0].casefold() == title.strip().casefold():
             lines = lines[1:]  # the headline is metadata, not body text
         if not lines:
@@ -67,3 +65,37 @@ class ReadabilityExtractor(Extractor):
         return Extracted(text="\n".join(lines), title=title.strip())
 
 
+
+
+def _paragraphs(tree: Any) -> list[str]:
+    """The paragraphs of a readability summary, as the paragraphs extractor reads them."""
+    collector = ParagraphCollector()
+    collector.walk(tree)
+    collector.flush()
+    return [text for text, _ in collector.paragraphs]
+
+
+def quick_readability_text(html: str) -> str | None:
+    """The article text of trafilatura's minimal fork of readability-lxml: the same
+    container scoring without the second pass, about five times cheaper than
+    :class:`ReadabilityExtractor` (5 against 26 ms a page on extraction-zyte) and
+    close to it, but not the same (it keeps less of some articles).
+
+    Used as a screen, never as the text: the extractor chain runs the real readability
+    only where this one suggests its text may be tighter (see
+    :mod:`newsdesk.builtin.extract_chain`). ``None`` when the fork is missing (it is an
+    internal module of trafilatura 2) or fails on the page: the caller then runs
+    the real thing.
+    """
+    try:
+        from trafilatura.readability_lxml import Document as ForkDocument
+    except ImportError:  # pragma: no cover - trafilatura without its fork
+        return None
+    try:
+        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+        summary = ForkDocument(tree, min_text_length=25).summary()
+        fragment = lxml_html.fragment_fromstring(summary, create_parent="div")
+    except Exception as exc:  # the fork raises what lxml raises on junk, or a TypeError
+        log.debug("quick readability failed: %r", exc)  # on another trafilatura version
+        return None
+    return "\n".join(_paragraphs(fragment))
