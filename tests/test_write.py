@@ -864,6 +864,30 @@ def test_a_summary_that_ends_on_its_own_credit_is_not_credited_twice() -> None:
     assert asked == ["who"]
 
 
+def test_a_summary_that_credits_its_own_outlet_takes_no_frame() -> None:
+    from newsdesk.attribution import WordCase, names_own_outlet
+    from newsdesk.builtin.write_grounded import summary_line
+
+    told = ("The mayor will propose $5 million in new spending on Friday, a source "
+            "familiar with the plan tells The Kelvport Ledger.")
+    assert summary_line(told, "The Kelvport Ledger", lambda: "The Kelvport Ledger",
+                        WordCase()) == told
+    assert names_own_outlet("Harbor Times has learned that two stations will close.",
+                            "Harbor Times")
+    assert names_own_outlet("Two stations will close, according to the Harbor Times.",
+                            "Harbor Times")
+    # another outlet named, or the outlet inside a quotation, is no credit of its own
+    other = "Two stations will close, a source told the Coast Herald."
+    assert not names_own_outlet(other, "Harbor Times")
+    assert summary_line(other, "Harbor Times", lambda: "Harbor Times", WordCase()) == (
+        "According to Harbor Times, two stations will close, a source told the Coast "
+        "Herald.")
+    assert not names_own_outlet("“I told the Harbor Times everything,” Ada Moss said.",
+                                "Harbor Times")
+    assert not names_own_outlet("The Harbor Times building will close.", "Harbor Times")
+    assert not names_own_outlet("Anything at all.", "")
+
+
 def test_the_line_under_the_headline_is_a_reports_opening_sentence() -> None:
     """The most central sentence of the story is a detail from the middle of one report
     ("... had been leading ...", its report's first usable sentence: the one before it

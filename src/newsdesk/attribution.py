@@ -41,6 +41,7 @@ _TRAILING = re.compile(r", (?P<who>[^,]{1,90}?) reported\.$"
                        r"|, (?P<unnamed>one report|another report) said\.$")
 # a word after a lower-case word or a comma: not the first of its sentence
 _MID_SENTENCE_WORD = re.compile(r"(?<=[a-z,;] )([A-Za-z][a-z]+)\b")
+_QUOTED_SPAN = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _QUOTE_OR_BRACKET_END = re.compile(r"[”\"’')\]]$")
 # the next word is capitalised: "Job" in "Job Openings", "Donald" in "Donald Hale"
 _NEXT_CAPITALISED = re.compile(r"(?:'s|’s)?\s+[A-Z]")
@@ -126,6 +127,22 @@ def ends_on_own_credit(text: str) -> bool:
     multiple reports.", "..., the Sun-Times reported Sunday.", "..., his lawyer told The
     Ledger late Thursday.")."""
     return bool(_OWN_TRAILING_CREDIT.search(text))
+
+
+def names_own_outlet(text: str, outlet: str) -> bool:
+    """Whether ``text`` credits ``outlet`` itself, outside quotation marks: "..., a source
+    familiar with the proposal tells CNBC.", "..., she told The Hill.", "according to
+    Reuters", "CNBC has learned ...". A frame would credit it twice ("... tells CNBC,
+    CNBC reported.")."""
+    if not outlet.strip():
+        return False
+    name = r"\s+".join(re.escape(w) for w in outlet.split())
+    plain = _QUOTED_SPAN.sub(" ", text)
+    return bool(re.search(rf"\b(?:tells?|told|according\s+to|confirmed\s+to|obtained\s+by|"
+                          rf"reviewed\s+by|seen\s+by|provided\s+to)\s+(?:the\s+)?{name}\b",
+                          plain)
+                or re.search(rf"\b{name}\s+(?:has\s+|have\s+|first\s+)?(?:learned|reported|"
+                             rf"reports|confirmed|obtained|reviewed)\b", plain))
 
 
 def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> str:

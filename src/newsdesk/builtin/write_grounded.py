@@ -47,7 +47,14 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from newsdesk.attribution import WordCase, credit_name, ends_on_own_credit, frame, word_case
+from newsdesk.attribution import (
+    WordCase,
+    credit_name,
+    ends_on_own_credit,
+    frame,
+    names_own_outlet,
+    word_case,
+)
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.writer import Writer, WriteRequest
@@ -186,9 +193,13 @@ def summary_line(text: str, outlet: str, who: Callable[[], str], case: WordCase)
 
     An outlet without a name adds nothing to a sentence that ends on its own credit (not
     "According to one report, ..., reports said."): that sentence stands as written, and
-    the outlet is credited on its first body sentence that does not credit itself."""
+    the outlet is credited on its first body sentence that does not credit itself. Nor
+    does a sentence that credits its outlet itself take a frame ("..., a source tells
+    CNBC.", not "..., a source tells CNBC, CNBC reported.")."""
     if not outlet and ends_on_own_credit(text):
         return text
+    if names_own_outlet(text, outlet):
+        return text  # "..., a source familiar with the proposal tells CNBC."
     # "..., according to Burbio, a data service ..., USA TODAY reported.", not two
     # "according to"s in one sentence
     inner_source = _ACCORDING_TO.search(text) is not None and not ends_on_own_credit(text)
