@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsdesk.segment import ABBREVIATIONS, TITLES
+from newsdesk.standalone import unquoted
 
 #: First words that may be lower-cased behind "According to X,": articles, prepositions,
 #: determiners and quantifiers, which are never names.
@@ -41,7 +42,6 @@ _TRAILING = re.compile(r", (?P<who>[^,]{1,90}?) reported\.$"
                        r"|, (?P<unnamed>one report|another report) said\.$")
 # a word after a lower-case word or a comma: not the first of its sentence
 _MID_SENTENCE_WORD = re.compile(r"(?<=[a-z,;] )([A-Za-z][a-z]+)\b")
-_QUOTED_SPAN = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _QUOTE_OR_BRACKET_END = re.compile(r"[”\"’')\]]$")
 # the next word is capitalised: "Job" in "Job Openings", "Donald" in "Donald Hale"
 _NEXT_CAPITALISED = re.compile(r"(?:'s|’s)?\s+[A-Z]")
@@ -137,7 +137,7 @@ def names_own_outlet(text: str, outlet: str) -> bool:
     if not outlet.strip():
         return False
     name = r"\s+".join(re.escape(w) for w in outlet.split())
-    plain = _QUOTED_SPAN.sub(" ", text)
+    plain = unquoted(text)
     return bool(re.search(rf"\b(?:tells?|told|according\s+to|confirmed\s+to|obtained\s+by|"
                           rf"reviewed\s+by|seen\s+by|provided\s+to)\s+(?:the\s+)?{name}\b",
                           plain)

@@ -198,12 +198,12 @@ def text_bound(tree: Any) -> float:
     return 1.05 * len(" ".join(" ".join(parts).split()))
 
 
-def _page_evidence(tree: Any | None) -> tuple[list[str], bool]:
+def _page_evidence(page: _Page) -> tuple[list[str], bool]:
     """The page's own summaries of its article, and whether it states when it was
     published (meta tags or JSON-LD; not a date guessed from its links)."""
-    if tree is None:
+    if page.tree is None:
         return [], False
-    return page_summaries(tree), bool(read_page_metadata(tree).published.strip())
+    return page_summaries(page.tree), bool(page.metadata().published.strip())
 
 
 class ChainExtractor(Extractor):
@@ -229,12 +229,12 @@ class ChainExtractor(Extractor):
         trim_containment: float = 0.95
         #: the tighter text must be at most this share of the accepted text's length
         trim_max_share: float = 0.9
-        #: run the trim step only where trafilatura's fork of readability finds a text
-        #: this much shorter than the accepted one ...
-        screen_max_share: float = 0.95
-        #: ... with this share of its 4-grams inside it (false: always run the trim step)
-        screen_containment: float = 0.9
+        #: screen the trim step (false: always run it): run it only where trafilatura's
+        #: fork of readability finds a text this much shorter than the accepted one ...
         screen_trim: bool = True
+        screen_max_share: float = 0.95
+        #: ... with this share of its 4-grams inside it
+        screen_containment: float = 0.9
 
     options: Options
 
@@ -300,7 +300,7 @@ class ChainExtractor(Extractor):
             short = size < self.options.min_chars
             if short:
                 if summaries is None:
-                    summaries, dated = _page_evidence(page.tree)
+                    summaries, dated = _page_evidence(page)
                 if not (dated and summary_vouches(got.text, summaries)):
                     rejected.append(Rejection(step.name, "too_short", short_text_detail(
                         got.text, self.options.min_chars, summaries, dated)))
@@ -329,10 +329,10 @@ class ChainExtractor(Extractor):
             chosen = index
             break
         if chosen is not None:
-            chosen = self._trim(chosen, candidate, rejected, html, found)
+            chosen = self._trim(chosen, candidate, rejected, page, found)
         return self._merge(page, chosen, found, rejected)
 
-    def _trim(self, chosen: int, candidate: Any, rejected: list[Rejection], html: str,
+    def _trim(self, chosen: int, candidate: Any, rejected: list[Rejection], page: _Page,
               found: dict[int, Extracted | None]) -> int:
         """The index of the trim step when its text is a clearly tighter version."""
         opts = self.options
@@ -344,7 +344,7 @@ class ChainExtractor(Extractor):
         if other == chosen:
             return chosen
         accepted: Extracted = candidate(chosen)
-        if other not in found and not self._may_trim(html, accepted.text):
+        if other not in found and not self._may_trim(page.html, accepted.text):
             return chosen
         tighter: Extracted | None = candidate(other)
         if tighter is None or len(tighter.text) < opts.min_chars:

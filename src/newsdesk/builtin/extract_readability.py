@@ -65,8 +65,6 @@ class ReadabilityExtractor(Extractor):
         return Extracted(text="\n".join(lines), title=title.strip())
 
 
-
-
 def _paragraphs(tree: Any) -> list[str]:
     """The paragraphs of a readability summary, as the paragraphs extractor reads them."""
     collector = ParagraphCollector()
