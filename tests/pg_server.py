@@ -120,8 +120,10 @@ def _as_postgres(command: list[str]) -> list[str]:
 class PostgresServer:
     """One PostgreSQL cluster on a Unix socket in a temporary folder."""
 
-    def __init__(self, binaries: Path | None = None) -> None:
-        """Start a server from ``binaries`` (default: :func:`server_binaries`)."""
+    def __init__(self, binaries: Path | None = None, durable: bool = False) -> None:
+        """Start a server from ``binaries`` (default: :func:`server_binaries`); with
+        ``durable``, with PostgreSQL's own durability settings (fsync, synchronous
+        commit, full page writes), as a benchmark wants them."""
         binaries = binaries or server_binaries()
         if binaries is None:
             raise RuntimeError(unavailable_reason())
@@ -143,11 +145,11 @@ class PostgresServer:
             raise RuntimeError(f"initdb failed: {made.stderr.strip()[-2000:]}")
         # fsync off: a test database need not survive a power cut, and the machine is
         # shared; max_connections covers several stores open at once in one test.
+        fast = [] if durable else ["-c", "fsync=off", "-c", "synchronous_commit=off",
+                                   "-c", "full_page_writes=off"]
         self._process = subprocess.Popen(
             _as_postgres([str(binaries / "postgres"), "-D", str(data), "-k", str(self.socket),
-                          "-c", "listen_addresses=", "-c", "fsync=off",
-                          "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                          "-c", "max_connections=200"]),
+                          "-c", "listen_addresses=", *fast, "-c", "max_connections=200"]),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while not list(self.socket.glob(".s.PGSQL.*")):
@@ -160,6 +162,12 @@ class PostgresServer:
             time.sleep(0.2)
         self.port = next(self.socket.glob(".s.PGSQL.*")).suffix.lstrip(".")
         self._wait_until_accepting(deadline)
+
+    @property
+    def pid(self) -> int:
+        """The process the server was started as (the server, or the ``runuser`` that
+        runs it as the postgres user: its parent)."""
+        return self._process.pid
 
     def url(self, database: str = "postgres") -> str:
         """The SQLAlchemy URL of ``database`` on this server."""
