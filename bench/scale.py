@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy
@@ -221,6 +221,15 @@ def run_way(way: str, workers: int, url: str, *, sqlite_file: Path | None,
                   database_mib(url, sqlite_file), False)
 
 
+def largest_corpus(demo: Path, days_apart: int) -> int:
+    """The most articles the scaled corpus can hold with copies ``days_apart`` days apart:
+    each copy goes further back in time, and the pipeline drops dates before 1900."""
+    articles, _ = scaled_corpus.demo_counts(demo)
+    first = scaled_corpus.corpus_day(demo)
+    copies = (first - date(1901, 1, 1)).days // days_apart + 1
+    return copies * articles
+
+
 def machine() -> str:
     """CPU model, cores and memory of this machine."""
     model = "unknown CPU"
@@ -265,9 +274,15 @@ def main(argv: list[str] | None = None) -> int:
         demo = demo_dir()
         defaults = load_settings(None, {}, environ={})
         window = max(defaults["dedupe.window_days"], defaults["cluster.window_days"])
+        apart = scaled_corpus.separate_cycles_days(demo, window)
+        largest = largest_corpus(demo, apart)
+        if args.articles > largest:
+            print(f"--articles {args.articles}: the scaled corpus holds at most {largest} "
+                  f"articles (copies {apart} days apart reach back to 1900, before which "
+                  "the pipeline drops dates as implausible)", file=sys.stderr)
+            return 2
         t0 = time.perf_counter()
-        corpus = scaled_corpus.build(demo, work / "corpus", args.articles,
-                                     scaled_corpus.separate_cycles_days(demo, window))
+        corpus = scaled_corpus.build(demo, work / "corpus", args.articles, apart)
         print(f"corpus: {len(corpus.copies)} copies of the demo corpus, built in "
               f"{time.perf_counter() - t0:.1f} s")
         (work / "newsdesk.toml").write_text("# the benchmark runs on the defaults\n")

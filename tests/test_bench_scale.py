@@ -4,6 +4,7 @@ and store."""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import os
@@ -68,3 +69,18 @@ def test_sqlite_and_postgresql_runs_store_the_same_newsroom(tmp_path: Path) -> N
         assert r["articles_per_second"] == pytest.approx(r["documents"] / r["seconds"])
     assert sqlite["database_peak_pss_mib"] is None
     assert postgres["database_peak_pss_mib"] > 0
+
+
+def test_a_corpus_reaching_before_1900_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    bench = load_bench()
+    assert bench.main(["--articles", "100000", "--way", "sqlite"]) == 2
+    assert "at most" in capsys.readouterr().err
+
+
+def test_ways_take_a_worker_count() -> None:
+    bench = load_bench()
+    assert bench.parse_way("sqlite") == ("sqlite", None)
+    assert bench.parse_way("postgres:3") == ("postgres", 3)
+    for bad in ("mysql", "ray:0", "ray:two"):
+        with pytest.raises(argparse.ArgumentTypeError, match=r"way|workers"):
+            bench.parse_way(bad)
