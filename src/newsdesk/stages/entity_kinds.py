@@ -152,31 +152,56 @@ def _either(words: tuple[str, ...]) -> str:
     return "|".join(words) or "(?!)"  # no word: a group that never matches
 
 
+_SAYS = ("said", "says", "told", "added", "wrote", "argued", "insisted")
+_AGAINST = ("beat", "defeated", "against", "versus", "vs")  # "beat" also finds "beating"
+_SITE_WORDS = ("plant", "factory", "site", "headquarters", "board", "squad", "players", "fans")
+_SUPPORT_WORDS = ("shares", "fans", "supporters", "players", "squad")
+
+
+def _live(name: str, text: str, vocabulary: _Vocabulary) -> tuple[bool, ...]:
+    """Which of :func:`_cue_patterns`' patterns (person, org, place, in order) can match
+    in ``text`` at all, from words each needs literally: a pattern whose name, comma,
+    possessive or cue word is not in the text matches nothing there, so it is neither
+    compiled nor run (most of a page refresh's time went to compiling patterns)."""
+    if name not in text:
+        return (False,) * 14
+    comma = f"{name}," in text
+    possessive = f"{name}'" in text or f"{name}’" in text
+    orgs, places = bool(vocabulary.org_nouns), bool(vocabulary.place_nouns)
+    return (bool(vocabulary.roles), comma, "of" in text and "the" in text,
+            any(w in text for w in _SAYS),
+            True, any(w in text for w in _AGAINST), possessive, orgs, comma and orgs,
+            "the" in text and any(w in text for w in _SITE_WORDS),
+            any(w in text for w in _SUPPORT_WORDS),
+            True, places or "old town" in text or "city centre" in text, comma and places)
+
+
 @functools.lru_cache(maxsize=4096)
-def _cue_patterns(name: str, vocabulary: _Vocabulary
-                  ) -> tuple[tuple[tuple[str, tuple[re.Pattern[str], ...]], ...],
+def _cue_patterns(name: str, vocabulary: _Vocabulary, live: tuple[bool, ...]
+                  ) -> tuple[tuple[tuple[str, tuple[re.Pattern[str] | None, ...]], ...],
                              re.Pattern[str]]:
-    """The compiled patterns :func:`_cues` looks for around ``name``, per kind, and the
-    "the <name>" pattern, with the word lists cut to ``vocabulary``. Kept: a story's
-    names come up again at every refresh of its page (too many patterns for the ``re``
-    module's own cache)."""
+    """The compiled patterns :func:`_cues` looks for around ``name``, per kind (``None``
+    for a pattern ``live`` says cannot match), and the "the <name>" pattern, with the
+    word lists cut to ``vocabulary``. Kept: a story's names come up again at every
+    refresh of its page (too many patterns for the ``re`` module's own cache)."""
     n = re.escape(name)
     poss = r"(?:'s|’s|'|’)"
     orgs, places = _either(vocabulary.org_nouns), _either(vocabulary.place_nouns)
     person = [rf"\b(?i:{_either(vocabulary.roles)})\.?\s+{n}\b", rf"\b{n},\s+\d{{1,3}},",
               rf"\b{n}\s+of\s+the\s+[^.,;]{{0,40}}?\b(?i:party|union|greens|council|club)\b",
-              rf"\b{n}\s+(?:said|says|told|added|wrote|argued|insisted)\b"
+              rf"\b{n}\s+(?:{'|'.join(_SAYS)})\b"
               rf".{{0,60}}\b(?:he|she|his|her)\b"]
     org = [rf"\b{n}\s+\d+\s*[–-]\s*\d+",
            rf"\b(?:beat|beating|defeated|against|versus|vs\.?)\s+{n}\b",
            rf"\b{n}{poss}\s+[A-Z][a-z]+\s+[A-Z][a-z]+", rf"\b(?:{orgs})\s+{n}\b",
            rf"\b{n},\s+the\s+[^.,;]{{0,40}}?\b(?:{orgs})\b",
-           rf"\bthe\s+{n}\s+(?:plant|factory|site|headquarters|board|squad|players|fans)\b",
-           rf"\b{n}\s+(?:shares|fans|supporters|players|squad)\b"]
+           rf"\bthe\s+{n}\s+(?:{'|'.join(_SITE_WORDS)})\b",
+           rf"\b{n}\s+(?:{'|'.join(_SUPPORT_WORDS)})\b"]
     place = [rf"\b(?:in|near|outside|across|around|throughout)\s+(?:the\s+)?{n}\b",
              rf"\b{n}(?:{poss})?\s+(?:{places}|old town|city centre)\b",
              rf"\b{n},\s+(?:a|the)\s+[^.,;]{{0,30}}?\b(?:{places})\b"]
-    kinds = tuple((kind, tuple(re.compile(p) for p in patterns))
+    flags = iter(live)
+    kinds = tuple((kind, tuple(re.compile(p) if next(flags) else None for p in patterns))
                   for kind, patterns in (("person", person), ("org", org), ("place", place)))
     return kinds, re.compile(rf"\b[Tt]he\s+{n}\b")
 
@@ -184,10 +209,11 @@ def _cue_patterns(name: str, vocabulary: _Vocabulary
 def _cues(name: str, text: str, vocabulary: _Vocabulary | None = None) -> Counter[str]:
     """Evidence in ``text`` of how the sources use ``name``."""
     found: Counter[str] = Counter()
-    kinds, _the = _cue_patterns(name, vocabulary or _Vocabulary.of(text))
+    vocabulary = vocabulary or _Vocabulary.of(text)
+    kinds, _the = _cue_patterns(name, vocabulary, _live(name, text, vocabulary))
     role = 0
     for kind, patterns in kinds:
-        counts = [len(p.findall(text)) for p in patterns]
+        counts = [len(p.findall(text)) if p is not None else 0 for p in patterns]
         if kind == "person":
             role = counts[0]
         found[kind] = min(MAX_CUES, sum(counts))
@@ -218,8 +244,9 @@ def settle_kind(name: str, label: str, text: str,
         scores[kind] += CUE * count
     # Nobody is "the Greywall" or "the Kestrel Bay": an article before a name rules out
     # a person.
-    the = _cue_patterns(name, vocabulary)[1]
-    scores["person"] -= CUE * min(MAX_CUES, len(the.findall(text)))
+    if name in text:
+        the = _cue_patterns(name, vocabulary, _live(name, text, vocabulary))[1]
+        scores["person"] -= CUE * min(MAX_CUES, len(the.findall(text)))
     if " " not in name and not cues["person"]:
         # One word and never used as a person: more likely a town, a club or a firm
         # than a person known by surname alone (the full name would be listed too).
