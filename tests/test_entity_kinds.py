@@ -72,3 +72,31 @@ def test_a_bare_surname_joins_the_full_name_it_stands_for() -> None:
     articles[0].entities = [ref("Hunter Biden", "person")] * 2
     articles[1].entities = [ref("Joe Biden", "person")] * 2
     assert "biden" not in surname_aliases(articles[:2])
+
+
+def test_patterns_left_out_for_a_text_would_have_found_nothing_there() -> None:
+    # Patterns whose literal words a text lacks are not compiled or run; with every
+    # pattern compiled and run, each name's evidence is the same.
+    from newsdesk.stages import entity_kinds as ek
+
+    texts = [MATCH, "Kestrel Bay, the club, said it beat Ashgrove. Lindenport, a town, "
+             "cheered. Hale, 52, said she was pleased with his work. Hale of the Greens "
+             "party spoke. The Crown Park plant closed; Crown Park shares fell.",
+             "Nothing here names anyone at all."]
+    names = ["Kestrel Bay", "Ashgrove", "Lindenport", "Hale", "Crown Park", "Ingrid Hale",
+             "Marco Hellin", "Brandvold", "Foundry Lane", "Nowhere"]
+    for text in texts:
+        vocabulary = ek._Vocabulary.of(text)
+        for name in names:
+            everything, the = ek._cue_patterns(name, vocabulary, (True,) * 14)
+            full: dict[str, list[int]] = {k: [len(p.findall(text)) for p in patterns
+                                              if p is not None]
+                                          for k, patterns in everything}
+            live = ek._live(name, text, vocabulary)
+            flat = [c for k in ("person", "org", "place") for c in full[k]]
+            # a pattern left out never had a match
+            assert all(count == 0 for count, on in zip(flat, live, strict=True) if not on)
+            if name not in text:
+                assert not any(live) and not the.findall(text)
+    assert not any(ek._live("Nowhere", MATCH, ek._Vocabulary.of(MATCH)))
+    assert ek._live("Kestrel Bay", MATCH, ek._Vocabulary.of(MATCH))[6]  # "Kestrel Bay’s"
