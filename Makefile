@@ -12,7 +12,7 @@ export CMAKE_ARGS
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv model browser postgres webchecks demo test lint bench bench-web serve audit clean
+.PHONY: help venv model browser postgres webchecks demo test lint bench bench-web bench-scale serve audit clean
 
 help:
 	@echo "make demo   - set up .venv, run the pipeline on the bundled demo sources, build the site"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench  - ingest-to-publish throughput benchmark (2,000+ articles)"
 	@echo "make audit  - pip-audit over the installed (locked) dependencies"
 	@echo "make bench-web - serving benchmark (requests/s, p99) at 10,000 and 100,000 stories"
+	@echo "make bench-scale - the pipeline on SQLite, PostgreSQL and PostgreSQL with Ray (1,140 articles)"
 
 # The virtual environment, stamped so it is rebuilt when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -132,6 +133,11 @@ audit: venv
 # Requests per second and p99 latency of the served site at 10,000 and 100,000 stories.
 bench-web: venv
 	$(BIN)/python bench/web.py --stories 10000 --stories 100000
+
+# The pipeline on SQLite (one worker), PostgreSQL (two local workers) and PostgreSQL
+# with Ray (two tasks), on the same 1,140 articles.
+bench-scale: venv postgres
+	$(BIN)/python bench/scale.py --articles 1140
 
 clean:
 	rm -rf $(VENV) $(AUDIT_VENV) $(DATA_DIR) .pytest_cache .audit-requirements.txt \

@@ -249,7 +249,7 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print one line per way."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--articles", type=int, default=1200,
                         help="at least this many articles (default 1200; see bench/README.md "
                              "for what limits the size)")
