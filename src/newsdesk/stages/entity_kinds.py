@@ -159,12 +159,13 @@ _SUPPORT_WORDS = ("shares", "fans", "supporters", "players", "squad")
 
 
 def _live(name: str, text: str, vocabulary: _Vocabulary) -> tuple[bool, ...]:
-    """Which of :func:`_cue_patterns`' patterns (person, org, place, in order) can match
-    in ``text`` at all, from words each needs literally: a pattern whose name, comma,
-    possessive or cue word is not in the text matches nothing there, so it is neither
-    compiled nor run (most of a page refresh's time went to compiling patterns)."""
+    """Which of :func:`_cue_patterns`' patterns (person, org, place, in order, then "the
+    <name>") can match in ``text`` at all, from words each needs literally: a pattern
+    whose name, comma, possessive or cue word is not in the text matches nothing there,
+    so it is neither compiled nor run (most of a page refresh's time went to compiling
+    patterns)."""
     if name not in text:
-        return (False,) * 14
+        return (False,) * 15
     comma = f"{name}," in text
     possessive = f"{name}'" in text or f"{name}’" in text
     orgs, places = bool(vocabulary.org_nouns), bool(vocabulary.place_nouns)
@@ -173,15 +174,16 @@ def _live(name: str, text: str, vocabulary: _Vocabulary) -> tuple[bool, ...]:
             True, any(w in text for w in _AGAINST), possessive, orgs, comma and orgs,
             "the" in text and any(w in text for w in _SITE_WORDS),
             any(w in text for w in _SUPPORT_WORDS),
-            True, places or "old town" in text or "city centre" in text, comma and places)
+            True, places or "old town" in text or "city centre" in text, comma and places,
+            True)
 
 
 @functools.lru_cache(maxsize=4096)
 def _cue_patterns(name: str, vocabulary: _Vocabulary, live: tuple[bool, ...]
                   ) -> tuple[tuple[tuple[str, tuple[re.Pattern[str] | None, ...]], ...],
-                             re.Pattern[str]]:
-    """The compiled patterns :func:`_cues` looks for around ``name``, per kind (``None``
-    for a pattern ``live`` says cannot match), and the "the <name>" pattern, with the
+                             re.Pattern[str] | None]:
+    """The compiled patterns :func:`_cues` looks for around ``name``, per kind, and the
+    "the <name>" pattern (``None`` for a pattern ``live`` says cannot match), with the
     word lists cut to ``vocabulary``. Kept: a story's names come up again at every
     refresh of its page (too many patterns for the ``re`` module's own cache)."""
     n = re.escape(name)
@@ -203,14 +205,14 @@ def _cue_patterns(name: str, vocabulary: _Vocabulary, live: tuple[bool, ...]
     flags = iter(live)
     kinds = tuple((kind, tuple(re.compile(p) if next(flags) else None for p in patterns))
                   for kind, patterns in (("person", person), ("org", org), ("place", place)))
-    return kinds, re.compile(rf"\b[Tt]he\s+{n}\b")
+    return kinds, re.compile(rf"\b[Tt]he\s+{n}\b") if next(flags) else None
 
 
-def _cues(name: str, text: str, vocabulary: _Vocabulary | None = None) -> Counter[str]:
-    """Evidence in ``text`` of how the sources use ``name``."""
+def _cues(name: str, text: str, vocabulary: _Vocabulary) -> tuple[Counter[str], int]:
+    """Evidence in ``text`` of how the sources use ``name``, and how often it stands
+    after "the"."""
     found: Counter[str] = Counter()
-    vocabulary = vocabulary or _Vocabulary.of(text)
-    kinds, _the = _cue_patterns(name, vocabulary, _live(name, text, vocabulary))
+    kinds, the = _cue_patterns(name, vocabulary, _live(name, text, vocabulary))
     role = 0
     for kind, patterns in kinds:
         counts = [len(p.findall(text)) if p is not None else 0 for p in patterns]
@@ -219,7 +221,7 @@ def _cues(name: str, text: str, vocabulary: _Vocabulary | None = None) -> Counte
         found[kind] = min(MAX_CUES, sum(counts))
     # A role before a name ("spokesperson Ingrid Hale") is the surest sign of a person.
     found["person"] = min(MAX_CUES, found["person"] + role)
-    return found
+    return found, len(the.findall(text)) if the is not None else 0
 
 
 def settle_kind(name: str, label: str, text: str,
@@ -239,14 +241,12 @@ def settle_kind(name: str, label: str, text: str,
     if shape:
         scores[shape] += SHAPE
         scores["person"] -= SHAPE  # "Foundry Lane" and "Moravec Coatings" are nobody
-    cues = _cues(name, text, vocabulary)
+    cues, after_the = _cues(name, text, vocabulary)
     for kind, count in cues.items():
         scores[kind] += CUE * count
     # Nobody is "the Greywall" or "the Kestrel Bay": an article before a name rules out
     # a person.
-    if name in text:
-        the = _cue_patterns(name, vocabulary, _live(name, text, vocabulary))[1]
-        scores["person"] -= CUE * min(MAX_CUES, len(the.findall(text)))
+    scores["person"] -= CUE * min(MAX_CUES, after_the)
     if " " not in name and not cues["person"]:
         # One word and never used as a person: more likely a town, a club or a firm
         # than a person known by surname alone (the full name would be listed too).
