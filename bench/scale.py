@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ import sqlalchemy
 import scaled_corpus
 from newsdesk.demo_server import demo_dir, serve_directory
 from newsdesk.settings import load_settings
+from throughput import machine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 # the tests' throwaway PostgreSQL server
@@ -187,9 +187,10 @@ def database_mib(url: str, sqlite_file: Path | None) -> float:
 
 def run_way(way: str, workers: int, url: str, *, sqlite_file: Path | None,
             sources: list[str], data: Path, env: dict[str, str], server_pid: int | None,
-            log: Path) -> Result:
+            log: Path) -> tuple[Result, list[tuple[str, ...]]]:
     """Run ``newsdesk run`` once the given way, with ``data`` as its data folder (the
-    benchmark's folder holds its ``newsdesk.toml``), and measure it."""
+    benchmark's folder holds its ``newsdesk.toml``), and measure it; with the stored
+    articles (slug and headline) to compare between ways."""
     work = data.parent
     command = [sys.executable, "-m", "newsdesk.cli.main", "--config",
                str(work / "newsdesk.toml"), "--database-url", url,
@@ -214,11 +215,11 @@ def run_way(way: str, workers: int, url: str, *, sqlite_file: Path | None,
     waited = (after.children_user + after.children_system
               - before.children_user - before.children_system)
     cpu = waited + (sum(sampler.cpu.values()) if way == "ray" else 0.0)
-    docs, stories, _ = stored(url)
-    return Result(way, workers, seconds, cpu, docs, stories, 0, 0.0,
+    docs, stories, articles = stored(url)
+    return Result(way, workers, seconds, cpu, docs, stories, len(articles), docs / seconds,
                   sampler.peak_kib / 1024,
                   sampler.other_peak_kib / 1024 if server_pid is not None else None,
-                  database_mib(url, sqlite_file), False)
+                  database_mib(url, sqlite_file), False), articles
 
 
 def largest_corpus(demo: Path, days_apart: int) -> int:
@@ -228,23 +229,6 @@ def largest_corpus(demo: Path, days_apart: int) -> int:
     first = scaled_corpus.corpus_day(demo)
     copies = (first - date(1901, 1, 1)).days // days_apart + 1
     return copies * articles
-
-
-def machine() -> str:
-    """CPU model, cores and memory of this machine."""
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        memory = next(int(line.split()[1]) for line in
-                      Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")) / 2**20
-    except (OSError, StopIteration):
-        memory = 0.0
-    return (f"{model}, {os.cpu_count()} cores, {memory:.1f} GiB RAM, "
-            f"{platform.platform()}, Python {platform.python_version()}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"PostgreSQL unavailable: {pg_server.unavailable_reason()}", file=sys.stderr)
         return 2
     print(f"newsdesk scale benchmark, {datetime.now(UTC).isoformat(timespec='seconds')}")
-    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
+    host = machine()
+    print(f"newsdesk {host['newsdesk']} ({host['revision']}); machine: {host['cpu']}, "
+          f"{host['cores']} cores, {host['ram_gib']} GiB RAM, {host['os']}, Python "
+          f"{host['python']}; load average {os.getloadavg()[0]:.1f}")
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-scale-") as tmp:
         work = Path(tmp)
@@ -304,14 +291,12 @@ def main(argv: list[str] | None = None) -> int:
                         assert server is not None
                         sqlite_file = None
                         url, server_pid = server.new_database(way), server.pid
-                    result = run_way(way, workers, url, sqlite_file=sqlite_file,
+                    result, articles = run_way(way, workers, url, sqlite_file=sqlite_file,
                                      sources=corpus.sources(base), data=work / f"data-{number}",
                                      env=env, server_pid=server_pid,
                                      log=work / f"{number}-{way}.log")
-                    _, _, articles = stored(url)
                     first = first if first is not None else articles
-                    result.articles, result.same_as_first = len(articles), articles == first
-                    result.articles_per_second = result.documents / result.seconds
+                    result.same_as_first = articles == first
                     results.append(result)
                     db_peak = (f"{result.database_peak_pss_mib:>7.0f}"
                                if result.database_peak_pss_mib is not None else f"{'-':>7}")
@@ -325,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             if server is not None:
                 server.stop()
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "articles": args.articles,
+        args.json.write_text(json.dumps({"machine": host, "articles": args.articles,
                                          "results": [asdict(r) for r in results]}, indent=2))
     return 0 if all(r.same_as_first for r in results) else 1
 
