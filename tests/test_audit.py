@@ -215,6 +215,37 @@ def test_lowercase_words_are_not_names(text: str) -> None:
 # -- uncredited quotes ---------------------------------------------------------------------
 
 
+def test_the_outlets_account_after_a_credited_quotation_needs_the_outlet() -> None:
+    described = ("“I never cut a single fare,” harbour chief Rand Okafor told reporters on "
+                 "Friday in a rambling hour-long attempt to disown a memo that showed him "
+                 "ordering the cuts.")
+    reasons = rules.uncredited_description(described, outlet="The Ledger")
+    assert reasons and "no outlet named" in reasons[0]
+    # named by the frame, or by the sentence before it from the same source
+    assert rules.uncredited_description(described[:-1] + ", The Ledger reported.",
+                                        outlet="The Ledger") == []
+    assert rules.uncredited_description(described, outlet="The Ledger",
+                                        continues_outlet=True) == []
+    # speaker, audience, time and place only: the speaker's credit is enough
+    for text in ("“We will reopen the ferry,” Mayor Ada Moss told reporters on Tuesday.",
+                 "“The work goes on,” said Moss during a briefing at the harbour on "
+                 "Thursday morning.",
+                 "The harbour chief told reporters on Friday in a long statement that he "
+                 "had never seen the memo that ordered the cuts."):
+        assert rules.uncredited_description(text, outlet="The Ledger") == [], text
+    # in a whole article: the quotation from another source than the sentence before
+    article = AuditArticle(
+        headline=AuditSentence("Harbour chief disowns fare memo", outlet="The Ledger",
+                               source_id="1"),
+        summary=AuditSentence("Harbour chief Rand Okafor said on Friday he never cut "
+                              "ferry fares, The Courier reported.", outlet="The Courier",
+                              source_id="2"),
+        lead=[AuditSentence(described, outlet="The Ledger", source_id="1")], sections=[])
+    found = [f for f in audit_article(article).findings if f.defect == "uncredited_quote"]
+    assert found and found[0].where == "lead", found
+
+
+
 @pytest.mark.parametrize(("text", "source", "expected"), [
     ("On Tuesday, the high court will hear arguments on which my future hangs.", "",
      "first-person 'my'"),
@@ -380,6 +411,27 @@ def test_a_quotation_credited_to_a_pronoun_needs_its_speaker() -> None:
     assert antecedent(target, [sentence("Fares rose in June.", doc="2")], [source]) != []
     introduced = sentence("Rand Okafor spoke to riders on Monday.", source)
     assert antecedent(target, [introduced], [source]) == []
+
+
+def test_a_quotation_credited_to_a_description_needs_its_speaker_just_before() -> None:
+    source = ("Councillor Ada Moss is among those asking for a longer ferry season. “One "
+              "summer pass would help a family for a month, but what then?” the Kelvport "
+              "Democrat said on the council floor on Wednesday.")
+    quote = source.split(". ", 1)[1]
+    target = sentence(quote, source)
+    # two sentences of other reports between the name and "the Kelvport Democrat"
+    earlier = [sentence("Councillor Ada Moss is among those asking for a longer ferry "
+                        "season.", source),
+               sentence("Fares rose in June.", doc="2"), sentence("Riders complained.",
+                                                                  doc="3")]
+    reasons = antecedent(target, earlier, [source])
+    assert reasons and "Kelvport Democrat" in reasons[0], reasons
+    assert antecedent(target, earlier[:1], [source]) == []
+    # a speaker named in the sentence itself
+    named = sentence("“We will freeze fares,” Councillor Ada Moss, the Kelvport Democrat, "
+                     "said.", "“We will freeze fares,” Councillor Ada Moss, the Kelvport "
+                     "Democrat, said.")
+    assert antecedent(named, earlier[1:], [named.source_text]) == []
 
 
 def test_a_speaker_named_in_the_same_sentence_is_introduced() -> None:

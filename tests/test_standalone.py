@@ -45,6 +45,11 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("Soon after, most of the city's ferry lines confirmed the story.", "needs_context"),
     ("What he found funny was funny to the ferry's riders.", "needs_context"),
     ("Two days later, the harbour board voted to close the pier.", "needs_context"),
+    # a quotation credited to a description of someone named before
+    ("“A single ferry pass would help someone for a week, but what then?” the Kelvport "
+     "Democrat said on the council floor Wednesday.", "needs_context"),
+    ("“We will not reopen the pier this year,” the former harbour chairman told reporters.",
+     "needs_context"),
     ("The next day, the harbour board voted to close the pier.", "needs_context"),
     ("And [he] had just taken everything that people thought of the flag.", "needs_context"),
     ("Eight more had criminal records, the harbour board said on Tuesday.", "needs_context"),
@@ -78,6 +83,8 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
 @pytest.mark.parametrize("sentence", [
     "The port closed on Monday after 1,850 dockworkers walked out over pay.",
     "“I am always prepared to walk away,” Mayor Ines Carrow told reporters.",
+    "“The pier stays shut,” the harbour board said on Tuesday.",
+    "“The pier stays shut,” the mayor of Kelvport, Ines Carrow, said on Tuesday.",
     "Officials said they would review the decision in March.",
     "Some 700,000 immigrants were brought to the country as children.",
     "US officials said the talks would resume in Geneva next week.",

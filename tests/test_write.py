@@ -1130,3 +1130,34 @@ def test_an_excerpt_cut_off_with_an_ellipsis_is_not_a_whole_sentence() -> None:
               "ferry gates across the city…")
     assert clause_head(teaser) == "The harbour report gives the first details of the attack."
     assert is_complete("“We waited and waited...” the captain said.")
+
+
+def test_a_quotation_with_the_outlets_account_after_its_speaker_names_the_outlet(
+        embedder) -> None:
+    from newsdesk.writing.candidates import outlet_words_after_quote
+
+    short = "“We will reopen the ferry,” Mayor Ada Moss told reporters on Tuesday."
+    long_ = ("“I never cut a single fare,” harbour chief Rand Okafor told reporters on "
+             "Friday in a rambling hour-long attempt to disown a memo that showed him "
+             "ordering the cuts a week earlier.")
+    assert outlet_words_after_quote(short) == 3
+    assert outlet_words_after_quote(long_) == 21
+    assert outlet_words_after_quote("The board said the ferry would reopen on Tuesday.") == 0
+    spec = [("ledger", "Harbour chief disowns ferry fare memo",
+             long_ + " The memo, dated June 3, listed cuts on four ferry routes."),
+            ("courier", "Ferry fare memo: harbour chief denies ordering cuts",
+             "The harbour board's chief denied on Friday that he had ordered ferry fare "
+             "cuts on four routes. The board will meet on Monday to discuss the memo. "
+             + short)]
+    docs = [Document(id=i, url=f"https://{n}.example/a", canonical_url=f"https://{n}.example/a",
+                     title=t, text=x, content_hash=n, site_name=n.title())
+            for i, (n, t, x) in enumerate(spec, 1)]
+    article = write(docs, embedder)
+    published = [s.text for s in article.body_sentences() if not s.headline]
+    quoted = [t for t in published if t.startswith(("“I never", "According to Ledger, “I"))]
+    assert quoted, published
+    # the outlet closes the sentence (or opens it): its account is not the newsroom's
+    assert all(t.endswith(", Ledger reported.") or t.startswith("According to Ledger")
+               for t in quoted), quoted
+    # a quotation with only its speaker, time and audience stays as it is
+    assert all(not t.endswith("Courier reported.") for t in published if t.startswith("“We"))

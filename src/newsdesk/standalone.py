@@ -98,6 +98,14 @@ _SAME = re.compile(r"^(?:The|At\s+the|On\s+the|In\s+the)\s+same\s+(?!as\b)\w+\b(
 _PRONOUN_SPEAKER = re.compile(r"^\W*(?:he|she|they|it)\s+(?:said|says|told|added|wrote|asked|"
                               r"tweeted|explained|noted|argued|continued|replied)\b",
                               re.IGNORECASE)
+# "“...,” the New York Democrat said", "“...,” the former governor told reporters": a
+# quotation credited to a description of a person named in an earlier sentence
+_DESCRIBED_SPEAKER = re.compile(
+    r"^\W*the\s+(?:[\w.’'-]+\s+){0,4}?(?:Democrat|Republican|senator|congressman|"
+    r"congresswoman|lawmaker|governor|mayor|candidate|nominee|president|billionaire|businessman|businesswoman|lawyer|"
+    r"spokesman|spokeswoman|spokesperson|official|executive|judge|minister|leader|chairman|"
+    r"chairwoman|actor|actress|singer|star)\s+(?:also\s+)?(?:said|says|told|added|wrote|"
+    r"asked|tweeted|explained|noted|argued|continued|replied)\b")
 # "The workers — many, many are taking it": the same after a dash, colon or comma
 _QUANTIFIER_AFTER_BREAK = re.compile(
     r"[—:,]\s+(?:all|some|many|most|several|none|each|few|both)\s+(?:are|were|was|is|have|"
@@ -296,7 +304,8 @@ def standalone_problem(text: str) -> str | None:
     if sentence[:1] in "“\"‘":
         # "“It is not our intent ...,” an officer said.": the quotation's words are the
         # speaker's; what needs a referent is who said them ("..., he said.")
-        if _PRONOUN_SPEAKER.search(unquoted(sentence)):
+        outside = unquoted(sentence)
+        if _PRONOUN_SPEAKER.search(outside) or _DESCRIBED_SPEAKER.search(outside):
             return "needs_context"
     elif first_word(sentence) in DANGLING or subject_word(sentence).capitalize() in DANGLING:
         return "needs_context"

@@ -65,6 +65,7 @@ from newsdesk.story_features import embedding_text
 from newsdesk.text import content_words, names, numbers, slugify, split_sentences
 from newsdesk.writing.candidates import (
     CREDIT,
+    OUTLET_TAIL_WORDS,
     clause_head,
     drop_parentheticals,
     gallery_captions,
@@ -72,6 +73,7 @@ from newsdesk.writing.candidates import (
     introduces_embed,
     is_quote,
     light_form,
+    outlet_words_after_quote,
     rejection,
 )
 from newsdesk.writing.grammar import are_sentences
@@ -332,11 +334,18 @@ class GroundedWriter(Writer):
             text = cand.written
             switched = previous is not None and previous != id(cand.doc)
             previous = id(cand.doc)
-            if ((id(cand.doc) not in credited or switched) and not has_own_attribution(text)
-                    and not text.startswith(("“", '"', "‘", "'"))):
+            # A quotation with its speaker needs no outlet, unless the words after the
+            # verb of saying describe the moment in the outlet's own terms ("...,” Conway
+            # told reporters in a bizarre hours-long effort to ..."): then the outlet
+            # closes the sentence.
+            described = outlet_words_after_quote(text) > OUTLET_TAIL_WORDS
+            if ((id(cand.doc) not in credited or switched)
+                    and (described or (not has_own_attribution(text)
+                                       and not text.startswith(("“", '"', "‘", "'"))))):
                 credited.add(id(cand.doc))
                 frames += 1
-                text = frame(text, who(cand), trailing=frames % 2 == 0, case=case)
+                text = frame(text, who(cand), trailing=described or frames % 2 == 0,
+                             case=case)
             return cite(cand, text)
 
         case = word_case(d.text for d in news)

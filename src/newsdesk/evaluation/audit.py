@@ -56,7 +56,12 @@ uncredited_quote: someone's words without their speaker. Unless the core credits
   - the cited source sentence credits its words to a speaker (a leading "Smith said
     that", "According to police,", a trailing ", officials said." or ", according to
     police.", an aside ", he said,") and the published sentence keeps the words but
-    drops the credit, so they read as the outlet's or the newsroom's.
+    drops the credit, so they read as the outlet's or the newsroom's;
+  - the core opens with a quotation credited to its speaker and goes on for more than
+    10 words after the verb of saying ('"...," Conway told reporters Friday morning in
+    a bizarre hours-long effort to discredit ...'): those words are the outlet's account,
+    so the outlet must be named, by the frame or by the sentence just before from the
+    same source.
 
 no_antecedent: a reference the article has not introduced.
   - the core opens (or opens after a short introductory phrase and comma) with he, she,
@@ -289,8 +294,13 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
         add("lowercased_name", where, sentence.text,
             rules.lowercased_names(sentence.text, case, sentence.outlet,
                                    sentence.source_sentence))
+        previous = earlier[-1] if earlier and placed[index - 1][0] != "headline" else None
         add("uncredited_quote", where, sentence.text, rules.uncredited_quote(
             sentence.text, outlet=sentence.outlet, source_sentence=sentence.source_sentence)
+            + rules.uncredited_description(
+                sentence.text, outlet=sentence.outlet,
+                continues_outlet=previous is not None and bool(sentence.source_id)
+                and previous.source_id == sentence.source_id)
             + unsentences.get(index, {}).get("uncredited_quote", []))
         add("no_antecedent", where, sentence.text, rules.no_antecedent(
             sentence, earlier, evidence, introduced, headline=headline, case=case))

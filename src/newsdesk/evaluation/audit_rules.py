@@ -375,6 +375,32 @@ def uncredited_quote(text: str, *, outlet: str = "", source_sentence: str = "") 
     return reasons
 
 
+# A quotation that opens the sentence, then its speaker and the verb of saying: what
+# follows the verb is the outlet's account of the moment.
+_AFTER_OPENING_QUOTE = re.compile(rf"^\s*QUOTE\W*(?P<speaker>[^.!?]*?)\b{SPEECH}\b"
+                                  rf"(?P<tail>.*)$", re.DOTALL)
+DESCRIPTION_WORDS = 10
+
+
+def uncredited_description(text: str, *, outlet: str = "", continues_outlet: bool = False
+                           ) -> list[str]:
+    """Why ``text`` gives the outlet's own words as the newsroom's: a quotation credited
+    to its speaker, followed by more than :data:`DESCRIPTION_WORDS` words after the verb
+    of saying ('"...," Conway told reporters in a bizarre hours-long effort to ...'),
+    with no outlet named, neither in this sentence's frame nor by the sentence before it
+    from the same source (``continues_outlet``)."""
+    if continues_outlet or split_frame(text, outlet).frame:
+        return []
+    match = _AFTER_OPENING_QUOTE.match(outside_quotes(text))
+    if match is None:
+        return []
+    tail = words(match.group("tail"))
+    if len(tail) <= DESCRIPTION_WORDS:
+        return []
+    return [f"{len(tail)} words of the outlet's own after the speaker's credit "
+            f"({' '.join(tail[:8])} ...), with no outlet named"]
+
+
 # -- references without antecedent ---------------------------------------------------------
 
 _INTRO = r"(?:[A-Z][^,]{1,40},\s+)?"
@@ -489,6 +515,20 @@ def _carried(antecedent: str, previous: str) -> bool:
     return bool(_names(antecedent) & _names(previous))
 
 
+# '"...," the New York Democrat said': a quotation (QUOTE once outside_quotes has blanked
+# it) credited to a description of a person (a party, an office, a trade) that stands for
+# a name given before
+SPEAKER_DESCRIPTIONS = word_set("""
+democrat republican senator congressman congresswoman lawmaker governor mayor president
+candidate nominee billionaire businessman businesswoman lawyer spokesman spokeswoman
+spokesperson official executive judge minister leader chairman chairwoman actor actress
+singer star
+""")
+_DESCRIBED_SPEAKER = re.compile(
+    rf"^\s*QUOTE\W*(?P<d>the\s+(?:[\w.'’-]+\s+){{0,4}}?"
+    rf"(?:{'|'.join(sorted(SPEAKER_DESCRIPTIONS))}))\s+(?:also\s+)?{SPEECH}\b", re.IGNORECASE)
+
+
 def _continues(sentence: AuditSentence, previous: AuditSentence | None, antecedent: str | None
                ) -> bool:
     """Whether the article's previous sentence is the source sentence before this one."""
@@ -535,6 +575,10 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
         if not ok:
             reasons.append(f"{opening.group(group)!r} refers to someone or something the "
                            f"article has not introduced")
+    described = _DESCRIBED_SPEAKER.match(outside_quotes(core))
+    if described and not _continues(sentence, previous, antecedent):
+        reasons.append(f"the quotation's speaker, {described.group('d')!r}, is someone the "
+                       f"article has not named just before")
     definite = _DEFINITE.match(core)
     if definite:
         noun = definite.group("noun").lower()

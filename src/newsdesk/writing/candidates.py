@@ -396,6 +396,29 @@ _AS_REPORTS = re.compile(r"^As\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5}(?:repo
                          r"notes|noted|writes|wrote|says|said|first\s+reported)\b")
 
 
+# '“...,” Conway told reporters Friday morning in a bizarre hours-long effort to ...':
+# after a quotation, its speaker and the verb of saying, the words that say when, where
+# and how it was said are the outlet's
+_QUOTE_OPENING = re.compile(r"^\s*[“\"]")
+OUTLET_TAIL_WORDS = 10
+
+
+def outlet_words_after_quote(text: str) -> int:
+    """How many words follow the verb of saying in a sentence that opens with a
+    quotation and then credits its speaker: "..., said Levine Cava during a press
+    briefing on Thursday morning." has 7, "...," Conway told reporters Friday morning
+    in a bizarre hours-long effort to discredit ..." has 30. Those words are the
+    outlet's description, not the speaker's; 0 when the sentence does not open with a
+    quotation or no verb of saying follows it."""
+    if not _QUOTE_OPENING.match(text):
+        return 0
+    outside = quotes_blanked(text)
+    match = OWN_ATTRIBUTION.search(outside)
+    if match is None:
+        return 0
+    return len(re.findall(r"[\w’'-]+", outside[match.end():]))
+
+
 def has_own_attribution(text: str) -> bool:
     """Whether the sentence already says who said or reported it: a verb of saying (or
     "according to") outside its quotations that is not inside a clause of its own ("...
