@@ -111,6 +111,8 @@ def test_source_sentences_are_not_split_at_titles_or_initials() -> None:
     ("Details: The vote sets fares for a decade, The Ledger reported.", "", "label"),
     ("PUBLISHED FEBRUARY 23, 2021: The council voted on fares, The Ledger reported.", "",
      "label"),
+    ("Riders storm the Kelvport Ferry Terminal: Hundreds of angry riders have broken into "
+     "the harbour board's offices, The Ledger reported.", "", "lead-in"),
     ("Or after two councillors survived attacks on the pier.", "", "rest of an earlier"),
     ("The report gives the first details of the attack that shut 40 ferry gates and...", "",
      "ellipsis"),
@@ -165,6 +167,11 @@ def test_fragments_are_found(text: str, source: str, expected: str) -> None:
     ("Sen. Ada Moss (D-Kelvport) said on Monday that fares would rise.", ""),
     ("Councillor Ada Moss described the new pier as a \"wonderful discovery\".", ""),
     ("More riders filed claims as the strike wages on, the harbour board said.", ""),
+    ("Soon after, most of the city's papers confirmed the story: The board had sold the "
+     "pier.", ""),
+    ("The mayor told the council: “We will not sell the pier to anyone this year.”", ""),
+    ("The council's answer was short: Fares stay.", ""),
+    ("Sen. Ada Moss: The ferries will run on Sunday, she told reporters.", ""),
 ])
 def test_whole_sentences_are_not_fragments(text: str, source: str) -> None:
     assert fragment(text, outlet="The Ledger", source=source) == []

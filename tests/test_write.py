@@ -1161,3 +1161,17 @@ def test_a_quotation_with_the_outlets_account_after_its_speaker_names_the_outlet
                for t in quoted), quoted
     # a quotation with only its speaker, time and audience stays as it is
     assert all(not t.endswith("Courier reported.") for t in published if t.startswith("“We"))
+
+
+def test_a_lead_in_before_a_colon_is_not_part_of_a_candidate() -> None:
+    from newsdesk.writing.candidates import lead_in
+
+    kicker = ("Riders storm the Kelvport Ferry Terminal: Hundreds of angry riders have broken "
+              "into the harbour board's offices after weeks of protests.")
+    assert lead_in(kicker) == "Riders storm the Kelvport Ferry Terminal"
+    assert rejection(kicker) == "label"
+    for text in ("The mayor said: “We will not sell the pier to anyone this year,” on Monday.",
+                 "Soon after, most of the city's papers confirmed the story: The board had "
+                 "sold the pier.",
+                 "The council's answer was short: Fares stay the same."):
+        assert lead_in(text) is None, text

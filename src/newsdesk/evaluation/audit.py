@@ -25,7 +25,9 @@ fragment: not a whole sentence.
   - a dateline is left in or glued on ("New YorkFacebook announced ...", "new York -
     Consumer prices ...", "(CNN) - ...");
   - a page's lead-in in capitals ("RESEARCHERS AROUND THE world ..."), a section label
-    ("Why it matters: ...") or two sentences run together ("the U.S.Officials said");
+    ("Why it matters: ..."), a lead-in of up to 8 words without a verb of saying before
+    a colon and a sentence of 6 or more words ("Protestors storm the Legislative Council:
+    Hundreds of ...") or two sentences run together ("the U.S.Officials said");
   - the sentence starts lower-case, or the core does after a suffix frame; the core
     opens with a relative pronoun (which, who, whose) or, after "According to X,", with
     and/or/but;

@@ -18,6 +18,7 @@ from newsdesk.evaluation.audit_text import (
     TITLE_WORDS,
     CaseEvidence,
     content_words,
+    has_speech_verb,
     locate,
     norm,
     outside_quotes,
@@ -43,6 +44,9 @@ _CAPITALS = re.compile(r"^(?=(?:\S+\s+){0,3}(?:THE|AND|OF|AS|IN|TO|ON|FOR|AT)\s)
 _LABEL = re.compile(r"^(?:[A-Za-z][a-z'’]*(?:\s+[a-z'’]+){1,3}|Details|Background|Context|"
                     r"Update|Updated|Flashback|Recap|Related|Note|"
                     r"[A-Z][A-Z'’]+(?:,?\s+(?:[A-Z][A-Z'’]+|\d+))*):\s+(?=[A-Z“\"])")
+# "Protestors storm the Legislative Council: Hundreds of protesters have broken into
+# ...": a short lead-in, then a whole sentence after the colon.
+_LEAD_IN = re.compile(r"^(?P<lead>[^:,;“”\"]+):\s+(?P<rest>[A-Z][^:]+)$")
 # "... with the U.S.Officials also said ..." - no space after a full stop.
 _RUN_TOGETHER = re.compile(r"\b\w+[a-z)\]”\"]?[.!?](?=[A-Z][a-z]+\b)\w+")
 _GLUED = re.compile(r"^(?:[A-Z][\w.'’]*\s+){0,2}(?P<first>[A-Z][a-z]{2,}|[A-Z]{2,})"
@@ -127,8 +131,14 @@ def fragment(text: str, *, outlet: str = "", source: str = "", headline: bool = 
     if capitals and not headline:
         reasons.append(f"a page's lead-in in capitals left in: {capitals.group(0).strip()!r}")
     label = _LABEL.match(core)
+    lead = _LEAD_IN.match(core)
     if label and not headline:
         reasons.append(f"a label left in: {label.group(0).strip()!r}")
+    # (a lead-in has a word in lower case: "Sen. Ada Moss: ..." names a speaker)
+    elif lead and not headline and len(words(lead.group("lead"))) <= 8 and \
+            re.search(r"\b[a-z]", lead.group("lead")) and \
+            len(words(lead.group("rest"))) >= 6 and not has_speech_verb(lead.group("lead")):
+        reasons.append(f"a lead-in left before the sentence: {lead.group('lead')!r}")
     joined = _RUN_TOGETHER.search(text)
     if joined:
         reasons.append(f"two sentences run together: {joined.group(0)!r}")

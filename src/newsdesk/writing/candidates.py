@@ -143,6 +143,35 @@ _LABEL = re.compile(r"^(?:[A-Z][a-z’']*(?: [a-z’']+){1,3}|Details|Background
                     r"Editor[’']s\s+note|Note|"
                     # in capitals, with a date: "PUBLISHED FEBRUARY 23, 2021: ...", "UPDATE: ..."
                     r"[A-Z]{2,}(?:[\s,]+(?:[A-Z]{2,}|\d{1,4}))*):\s+(?=[A-Z“\"])")
+# "Protestors storm the Legislative Council: Hundreds of angry, young protesters have
+# broken into ...", "It's no longer a framework: Senators on Sunday revealed ...": a
+# lead-in of up to eight words (a live blog's entry title, a kicker) before a sentence of
+# its own
+_LEAD_IN = re.compile(r"^(?P<lead>[^,;:“”\"()]{3,80}?):\s+(?P<rest>[A-Z].*)$")
+LEAD_IN_WORDS = 8
+
+
+def lead_in(sentence: str) -> str | None:
+    """The lead-in before a colon that opens ``sentence`` ("Protestors storm the
+    Legislative Council: Hundreds of ..."), when it is short (three to
+    :data:`LEAD_IN_WORDS` words, no comma, not only capitalised words: "Okafor: ..." and
+    "Speaker Nancy Pelosi: ..." name a speaker), says nobody said anything ("Trump said:
+    ..." credits its words) and what follows is a sentence of six words or more; else
+    ``None``."""
+    match = _LEAD_IN.match(sentence)
+    if match is None or _SAID.search(match.group("lead")) or \
+            _STATES.search(match.group("lead")):
+        return None
+    lead = match.group("lead").split()
+    if not 3 <= len(lead) <= LEAD_IN_WORDS or len(match.group("rest").split()) < 6:
+        return None
+    # "Speaker Nancy Pelosi: The ..." gives a speaker, not a lead-in: a lead-in has a
+    # word in lower case
+    if not any(w[:1].islower() for w in lead):
+        return None
+    return match.group("lead")
+
+
 # a sentence that mixes curly and straight double quotes: its quotations cannot be told
 # apart with certainty
 _STATES = re.compile(r"\b(?:states|reads|read|writes|notes|adds|says|stated)\b")
@@ -333,7 +362,8 @@ def rejection(sentence: str) -> str | None:
     body = strip_dateline(sentence)
     written = strip_opener(body)  # the form a writer starts from (light_form)
     label = _LABEL.match(body)
-    if label and not _SAID.search(label.group(0)) and not _STATES.search(label.group(0)):
+    if (label and not _SAID.search(label.group(0)) and not _STATES.search(label.group(0))) \
+            or lead_in(body):
         return "label"  # "Why it matters: ...": page furniture before the sentence
     if _WORDS_LOST.search(_QUOTED.sub(" QUOTE ", sentence)) or _CREDIT_RUN_ON.search(sentence):
         # "... anchor at, now known asWinnipeg, beginning in the early.": a page whose
