@@ -198,6 +198,19 @@ def test_a_word_capitalised_only_inside_a_longer_name_is_lower_cased_behind_a_fr
     assert "job" in case.lower and "job" not in case.proper
 
 
+def test_a_word_seen_capitalised_only_inside_a_name_takes_the_trailing_frame() -> None:
+    # "World" only in "World Harbour Organisation": "World leaders" may or may not open
+    # a name, so neither "According to NPR, World leaders" nor "world leaders" is safe
+    case = word_case(["officials of the World Harbour Organisation said fares would rise",
+                      "the plan was backed by Donald Hale on Monday"])
+    assert "world" in case.name_only
+    assert frame("World leaders called for a study of ferry fares.", "NPR", False, case) == \
+        "World leaders called for a study of ferry fares, NPR reported."
+    # a name that goes on keeps the leading frame
+    assert frame("World Harbour Organisation officials met on Monday.", "NPR", False,
+                 case) == "According to NPR, World Harbour Organisation officials met on Monday."
+
+
 def test_quoted_runs_are_the_words_inside_quotation_marks() -> None:
     from newsdesk.standalone import quoted_runs
     one = quoted_runs("“The work goes on with all speed and urgency,” the mayor said.")

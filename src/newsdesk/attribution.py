@@ -83,6 +83,10 @@ class WordCase:
 
     lower: frozenset[str] = frozenset()
     proper: frozenset[str] = frozenset()
+    #: capitalised mid-sentence only inside a longer name and never in lower case
+    #: ("World" of "World Health Organization"): whether "World leaders" opens with a
+    #: name cannot be told
+    name_only: frozenset[str] = frozenset()
 
 
 def word_case(texts: Iterable[str]) -> WordCase:
@@ -105,7 +109,8 @@ def word_case(texts: Iterable[str]) -> WordCase:
                 in_name.add(word.lower())
             else:
                 alone.add(word.lower())
-    return WordCase(frozenset(lower - alone), frozenset(alone | (in_name - lower)))
+    return WordCase(frozenset(lower - alone), frozenset(alone | (in_name - lower)),
+                    frozenset(in_name - lower - alone))
 
 
 # when a credit was given: "on Monday", "late Thursday", "Sunday night", "in a statement"
@@ -151,8 +156,10 @@ def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> 
 
     Behind "According to", the first word is lower-cased only when it is a function
     word (:data:`LOWERABLE`) or the sources write it in lower case (``case``); a name
-    keeps its capital. A first word whose case cannot be told that way takes the
-    trailing form instead where the sentence allows it."""
+    keeps its capital. A first word whose case cannot be told that way (unknown to the
+    sources, or capitalised there only inside a longer name: "World leaders" beside
+    "World Health Organization") takes the trailing form instead where the sentence
+    allows it."""
     verb = "said" if who in (UNKNOWN_FIRST, UNKNOWN_OTHER) else "reported"
     if trailing and can_trail(text):
         body = text.rstrip()
@@ -170,8 +177,9 @@ def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> 
     lowerable = bare in LOWERABLE or (bare.lower() in known.lower and not near_name)
     if not acronym and lowerable and not (rest[:1].isupper() and bare.lower() not in _ARTICLES):
         first = first[0].lower() + first[1:]
-    elif not acronym and bare.lower() not in known.proper and can_trail(text) and \
-            not trailing and not ends_on_own_credit(text):
+    elif not acronym and (bare.lower() not in known.proper
+                          or (bare.lower() in known.name_only and not near_name)) and \
+            can_trail(text) and not trailing and not ends_on_own_credit(text):
         # (a sentence that ends on its own credit keeps the frame at its head: not
         # "..., according to multiple reports, one report said.")
         return frame(text, who, trailing=True, case=case)
