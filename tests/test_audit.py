@@ -420,6 +420,17 @@ def test_a_quotation_credited_to_a_pronoun_needs_its_speaker() -> None:
     assert antecedent(target, [introduced], [source]) == []
 
 
+def test_such_as_these_needs_what_it_stands_for() -> None:
+    source = ("Does the harbour have a plan for the night ferries? Will the piers be "
+              "cleaned? Answering questions such as these is the real work of the board.")
+    target = sentence("Answering questions such as these is the real work of the board.",
+                      source)
+    reasons = antecedent(target, [sentence("Fares rose in June.", doc="2")], [source])
+    assert any("such as these" in r for r in reasons), reasons
+    ferries = sentence("Ferries like these sail from Kelvport twice a day.", "")
+    assert antecedent(ferries, [], []) == []
+
+
 def test_a_quotation_credited_to_a_description_needs_its_speaker_just_before() -> None:
     source = ("Councillor Ada Moss is among those asking for a longer ferry season. “One "
               "summer pass would help a family for a month, but what then?” the Kelvport "

@@ -45,6 +45,9 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("Soon after, most of the city's ferry lines confirmed the story.", "needs_context"),
     ("What he found funny was funny to the ferry's riders.", "needs_context"),
     ("Two days later, the harbour board voted to close the pier.", "needs_context"),
+    # things the source listed before, as a pronoun
+    ("Answering questions such as these is the real work of running a ferry line.",
+     "needs_context"),
     # a quotation credited to a description of someone named before
     ("“A single ferry pass would help someone for a week, but what then?” the Kelvport "
      "Democrat said on the council floor Wednesday.", "needs_context"),
@@ -84,6 +87,7 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
     "The port closed on Monday after 1,850 dockworkers walked out over pay.",
     "“I am always prepared to walk away,” Mayor Ines Carrow told reporters.",
     "“The pier stays shut,” the harbour board said on Tuesday.",
+    "Ferries like these sail from Kelvport to Halden twice a day.",
     "“The pier stays shut,” the mayor of Kelvport, Ines Carrow, said on Tuesday.",
     "Officials said they would review the decision in March.",
     "Some 700,000 immigrants were brought to the country as children.",

@@ -68,6 +68,11 @@ _INSERTION = re.compile(r"\[[^\]]{1,40}\]")
 # "There is much less here than meets the eye", "... was on show here Sunday": the
 # matter or the place the source's text is about, which the article does not give
 _HERE = re.compile(r"\bhere\b", re.IGNORECASE)
+# "Answering questions such as these is ...", "in cases like those, ...": a demonstrative
+# standing for things the source listed before
+_SUCH_AS_THESE = re.compile(r"\b(?:such\s+as|like)\s+(?:these|those|this|that)\b"
+                            r"(?=\s*[,.;:—–)]|\s+(?:is|are|was|were|has|have|had|will|would|"
+                            r"can|could|and|or|do|does|did|in|to|-)\b)", re.IGNORECASE)
 # "All were defeated", "Many have left", "Two said": a quantifier standing for people or
 # things named before
 _QUANTIFIER_PRONOUN = re.compile(
@@ -321,6 +326,6 @@ def standalone_problem(text: str) -> str | None:
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"
     outside = unquoted(sentence)
-    if _INSERTION.search(outside) or _HERE.search(outside):
+    if _INSERTION.search(outside) or _HERE.search(outside) or _SUCH_AS_THESE.search(outside):
         return "needs_context"
     return None

@@ -469,6 +469,11 @@ _PERSONAL = {"he", "she", "his", "her"}
 # relative clause is a pronoun
 _INNER_PRONOUN = re.compile(r"^(?:what|whatever|all|everything)\s+(?P<p>he|she|they)\s",
                             re.IGNORECASE)
+# "questions such as these is the real work ...": "these" or "those" as a pronoun after
+# "such as" or "like" (a noun after it makes it a determiner: "like these ferries")
+_LIKE_THESE = re.compile(r"\b(?:such\s+as|like)\s+(?:these|those)(?!\s+[a-z]+(?<!\bis)"
+                         r"(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bhave)(?<!\bhas)(?<!\bwill)"
+                         r"(?<!\band)(?<!\bor)\b)", re.IGNORECASE)
 # A text the reader was never shown: "the article from Lisa Rein claims ...", "The piece
 # also quotes ...", "the opening paragraph". Named where it is mentioned ("the op-ed in
 # The Washington Post", "the column by Maureen Dowd") it is introduced.
@@ -620,6 +625,9 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
         reasons.append(f"'the same {same.group('noun')}' points back to something the "
                        f"article has not introduced")
     outside = _QUOTED.sub(" ", core)
+    such = _LIKE_THESE.search(outside)
+    if such and not _continues(sentence, previous, antecedent):
+        reasons.append(f"{such.group(0)!r} stands for things the article has not given")
     for mention in _TEXT_REFERENCE.finditer(outside):
         noun = mention.group("noun").split()[-1].lower()
         if not _TEXT_NAMED.match(outside[mention.end():]) and \
