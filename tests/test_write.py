@@ -1175,3 +1175,19 @@ def test_a_lead_in_before_a_colon_is_not_part_of_a_candidate() -> None:
                  "sold the pier.",
                  "The council's answer was short: Fares stay the same."):
         assert lead_in(text) is None, text
+
+
+def test_a_sentence_whose_words_another_already_says_is_a_repeat() -> None:
+    from newsdesk.builtin.write_grounded import repeats, said_words
+
+    short = said_words("Nine ferries will sail at five piers between Tuesday and Thursday.")
+    long_ = said_words("The harbour board has set up a packed timetable for the second week "
+                       "of the strike, with 9 ferries set to sail between Tuesday and "
+                       "Thursday at the piers.")
+    # "nine" and "9" are one number; nearly every word of the shorter is in the longer
+    assert "9" in short and "nine" not in short
+    assert repeats(short, long_) and repeats(long_, short)
+    other = said_words("Nine ferries were cancelled on Monday after a storm hit the coast.")
+    assert not repeats(other, long_)
+    # too short to tell
+    assert not repeats(said_words("Fares rose."), said_words("Fares rose again in June."))

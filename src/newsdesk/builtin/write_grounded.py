@@ -62,7 +62,15 @@ from newsdesk.outlets import is_opinion, outlet_name
 from newsdesk.records import Article, Citation, Document, Section, Sentence, SourceRef, iso
 from newsdesk.standalone import quoted_runs, quoted_words, speaker_names
 from newsdesk.story_features import embedding_text
-from newsdesk.text import content_words, names, numbers, slugify, split_sentences
+from newsdesk.text import (
+    NUMBER_WORDS,
+    content_words,
+    names,
+    numbers,
+    slugify,
+    split_sentences,
+    stem,
+)
 from newsdesk.writing.candidates import (
     CREDIT,
     OUTLET_TAIL_WORDS,
@@ -800,6 +808,11 @@ class GroundedWriter(Writer):
         # urgency" / "all speed and all urgency") read as a misquote side by side
         chosen_quotes = set().union(*(quoted_runs(c.text) for c in fixed))
         quotes_of = {id(c): quoted_runs(c.text) for c in pool}
+        # what each sentence says, word by word: "Nine witnesses will testify at five
+        # hearings between Tuesday and Thursday" and "..., with nine witnesses set to
+        # testify between Tuesday and Thursday" say one thing whatever their vectors say
+        said = [said_words(c.text) for c in fixed]
+        said_of = {id(c): said_words(c.text) for c in pool}
         covered: set[str] = set().union(*(c.concepts for c in fixed))
         top_gain = max((sum(weights.get(p, 0) for p in c.concepts) for c in pool), default=0)
         used = sum(c.length for c in fixed)
@@ -814,6 +827,8 @@ class GroundedWriter(Writer):
                     continue
                 if quotes_of[id(cand)] & chosen_quotes:
                     continue
+                if any(repeats(said_of[id(cand)], other) for other in said):
+                    continue
                 value = lam * cand.score - (1 - lam) * overlap
                 if opts.coverage_weight and top_gain:
                     gain = sum(weights.get(p, 0) for p in cand.concepts - covered)
@@ -825,6 +840,7 @@ class GroundedWriter(Writer):
             chosen.append(best)
             chosen_numbers |= numbers(best.text)
             chosen_quotes |= quotes_of[id(best)]
+            said.append(said_of[id(best)])
             covered |= best.concepts
             used += best.length
             assert best.vector is not None
@@ -918,6 +934,24 @@ def follow_on(cands: list[Candidate]) -> list[Candidate]:
             ordered.pop(at)
             ordered.insert(before + 1, cand)
     return ordered
+
+
+#: Share of the shorter sentence's words (of at least REPEAT_MIN_WORDS) found in the
+#: other at which two sentences tell one fact.
+REPEAT_SHARE = 0.8
+REPEAT_MIN_WORDS = 5
+
+
+def said_words(text: str) -> set[str]:
+    """The stems of a sentence's content words, numbers written out or not."""
+    return {stem(w) for w in content_words(text) if w not in NUMBER_WORDS} | numbers(text)
+
+
+def repeats(one: set[str], other: set[str]) -> bool:
+    """Whether two sentences (as :func:`said_words`) tell the same fact: nearly every
+    word of the shorter is in the longer."""
+    shorter = min(len(one), len(other))
+    return shorter >= REPEAT_MIN_WORDS and len(one & other) >= REPEAT_SHARE * shorter
 
 
 def _similarity(a: Candidate, b: Candidate) -> float:
