@@ -1191,3 +1191,23 @@ def test_a_sentence_whose_words_another_already_says_is_a_repeat() -> None:
     assert not repeats(other, long_)
     # too short to tell
     assert not repeats(said_words("Fares rose."), said_words("Fares rose again in June."))
+
+
+def test_a_preview_a_later_report_overtook_is_not_told(embedder) -> None:
+    from datetime import UTC, datetime
+
+    spec = [("ledger", datetime(2026, 3, 3, 7, tzinfo=UTC), "Harbour chief to face council",
+             "Harbour chief Rand Okafor will testify before the Kelvport council on Tuesday "
+             "about the ferry fare cut. The council's hearing opens at 9 a.m. in the old "
+             "customs house."),
+            ("courier", datetime(2026, 3, 3, 19, tzinfo=UTC), "Harbour chief defends fare cut",
+             "Harbour chief Rand Okafor testified before the Kelvport council on Tuesday "
+             "that the ferry fare cut had been costed by the board. Councillors asked for "
+             "the board's figures to be published within a week.")]
+    docs = [Document(id=i, url=f"https://{n}.example/a", canonical_url=f"https://{n}.example/a",
+                     title=t, text=x, content_hash=n, site_name=n.title(), published_at=when)
+            for i, (n, when, t, x) in enumerate(spec, 1)]
+    article = write(docs, embedder)
+    published = [s.text for s in article.body_sentences() if not s.headline]
+    assert any("testified before the Kelvport council" in t for t in published), published
+    assert not any("will testify" in t for t in published), published

@@ -87,6 +87,7 @@ from newsdesk.writing.candidates import (
 from newsdesk.writing.grammar import are_sentences
 from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
 from newsdesk.writing.headlines import headline_options, plain_title
+from newsdesk.writing.previews import overtaken
 from newsdesk.writing.references import (
     ReferenceTracker,
     description_from_elsewhere,
@@ -278,6 +279,11 @@ class GroundedWriter(Writer):
             return None
         numbers_of = {d.id: i for i, d in enumerate(docs, 1)}
         candidates = self._candidates(news, request.sentences_per_doc, excluded)
+        # a preview ("will testify Tuesday") that a later report tells as done
+        # ("testified on Tuesday") is not told beside it
+        reports = [(d.published_at, d.text) for d in news]
+        candidates = [c for c in candidates
+                      if not overtaken(c.text, c.doc.published_at, reports)] or candidates
         if not candidates:
             return None
         vectors = request.embedder.embed_batch([c.text for c in candidates])
