@@ -461,3 +461,31 @@ def test_titles_lose_site_and_section_names(title: str, page: str, expected: str
 
     tree = parse_html(f"<html><body>{page}<p>text</p></body></html>")
     assert refine_title(title, tree) == expected
+
+
+def test_trafilatura_metadata_fills_only_what_the_page_tags_leave_out() -> None:
+    from newsdesk.builtin.extract_trafilatura import TrafilaturaExtractor
+
+    body = "".join(f"<p>The Kelvport harbour board met on Monday to discuss fares, "
+                   f"paragraph {i} of the report on the ferry strike and its costs.</p>"
+                   for i in range(8))
+    tagged = ("<html><head><title>Ferry fares rise - Kelvport Ledger</title>"
+              '<meta name="author" content="Ada Moss">'
+              '<meta property="article:published_time" content="2026-03-03T08:00:00Z">'
+              '<meta property="og:site_name" content="Kelvport Ledger"></head><body>'
+              '<article><h1>Ferry fares rise</h1><p class="byline">By Rand Okafor</p>'
+              "<time>2026-01-09</time>" + body + "</article></body></html>")
+    found = TrafilaturaExtractor().extract(tagged, "https://ledger.example/fares")
+    assert found is not None
+    # the page's own tags come first
+    assert (found.author, found.site_name) == ("Ada Moss", "Kelvport Ledger")
+    assert found.published.startswith("2026-03-03")
+    assert found.title == "Ferry fares rise"
+    # without them, trafilatura's own reading of the page fills the fields
+    bare = ("<html><head><title>Ferry fares rise</title></head><body><article>"
+            "<h1>Ferry fares rise</h1><p>Published January 9, 2026</p>" + body
+            + "</article></body></html>")
+    found = TrafilaturaExtractor().extract(bare, "https://ledger.example/fares")
+    assert found is not None and found.text
+    assert found.published.startswith("2026-01-09"), found.published
+    assert found.site_name  # from the URL when nothing else gives it

@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import trafilatura
+from htmldate import find_date
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document as TrafilaturaMetadata
+from trafilatura.settings import set_date_params
+from trafilatura.utils import load_html
 
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.extractor import Extracted, Extractor
@@ -32,8 +46,14 @@ class TrafilaturaExtractor(Extractor):
         if not html.strip():
             return None
         try:
+            tree = load_html(html)
+            if tree is None:
+                return None
+            # (the page's own tags read from the one parse, before trafilatura prunes it)
+            page = read_page_metadata(tree)
+            metadata = page_metadata(tree, url, page)
             result = trafilatura.bare_extraction(
-                html, url=url, with_metadata=True, include_comments=False,
+                tree, url=url, with_metadata=False, include_comments=False,
                 include_tables=self.options.include_tables,
                 favor_precision=self.options.favor_precision,
                 favor_recall=self.options.favor_recall,
@@ -44,7 +64,7 @@ class TrafilaturaExtractor(Extractor):
         text = (getattr(result, "text", None) or "").strip() if result is not None else ""
         if not text:
             return None
-        page = read_page_metadata(html)
+        result = metadata
         title = (getattr(result, "title", None) or page.title or "").strip()
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if lines and title and lines[0].casefold() == title.casefold():
@@ -62,3 +82,44 @@ class TrafilaturaExtractor(Extractor):
             canonical_url=canonical if canonical.startswith(("http://", "https://")) else "",
             description=page.description,
         )
+
+
+#: htmldate's settings as trafilatura's default configuration gives them (extensive search)
+_DATE_PARAMS: dict[str, Any] = set_date_params(True)
+
+
+def page_metadata(tree: Any, url: str, page: Extracted) -> TrafilaturaMetadata:
+    """trafilatura's metadata of a page (``trafilatura.metadata.extract_metadata``, step
+    by step and with its rules), without the parts newsdesk does not read: categories,
+    tags and licence never, and the author, date and site name only where the page's own
+    tags (``page``) do not give them, since those come first. It runs on the parsed page
+    before the text is extracted from it, as trafilatura runs it."""
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception as exc:  # trafilatura's JSON-LD reader has bugs of its own
+        log.debug("trafilatura's JSON-LD metadata failed on %s: %s", url, exc)
+    if not metadata.title:
+        metadata.title = extract_title(tree)
+    if not page.author and not metadata.author:
+        metadata.author = extract_author(tree)
+    if not metadata.url:
+        metadata.url = extract_url(tree, url)
+    if not page.published:
+        metadata.date = find_date(tree, **{**_DATE_PARAMS, "url": metadata.url})
+    if not page.site_name:
+        if not metadata.sitename:
+            metadata.sitename = extract_sitename(tree)
+        if metadata.sitename:
+            metadata.sitename = metadata.sitename.lstrip("@")
+            if metadata.sitename and "." not in metadata.sitename and \
+                    not metadata.sitename[0].isupper():
+                metadata.sitename = metadata.sitename.title()
+        elif metadata.url:
+            match = META_URL.match(metadata.url)
+            if match:
+                metadata.sitename = match[1]
+    metadata.clean_and_trim()
+    return metadata
