@@ -344,7 +344,7 @@ class ChainExtractor(Extractor):
         if other == chosen:
             return chosen
         accepted: Extracted = candidate(chosen)
-        if other not in found and not self._may_trim(page.html, accepted.text):
+        if other not in found and not self._may_trim(page, accepted.text):
             return chosen
         tighter: Extracted | None = candidate(other)
         if tighter is None or len(tighter.text) < opts.min_chars:
@@ -359,13 +359,13 @@ class ChainExtractor(Extractor):
             f"{extra:.0%} of its text is outside the article {opts.trim_with} found in it"))
         return other
 
-    def _may_trim(self, html: str, accepted: str) -> bool:
+    def _may_trim(self, page: _Page, accepted: str) -> bool:
         """Whether the trim step could find a tighter text, by the cheap screen (see
         the module docs); true when the screen is off or cannot tell."""
         opts = self.options
         if not opts.screen_trim:
             return True
-        quick = quick_readability_text(html)
+        quick = quick_readability_text(page.html, page.tree)
         if not quick:
             return True
         return (len(quick) <= opts.screen_max_share * len(accepted)
