@@ -100,17 +100,17 @@ _TIME_FROM_BEFORE = re.compile(
 # "The same people who ...", "The same day, ...": the same as something said before
 _SAME = re.compile(r"^(?:The|At\s+the|On\s+the|In\s+the)\s+same\s+(?!as\b)\w+\b(?!\s+as\b)")
 # "“...,” he said.", "“...,” she told reporters": a quotation credited to a pronoun
-_PRONOUN_SPEAKER = re.compile(r"^\W*(?:he|she|they|it)\s+(?:said|says|told|added|wrote|asked|"
-                              r"tweeted|explained|noted|argued|continued|replied)\b",
-                              re.IGNORECASE)
+_SPEAKS = (r"(?:said|says|told|added|wrote|asked|tweeted|explained|noted|argued|continued|"
+           r"replied)\b")
+_PRONOUN_SPEAKER = re.compile(rf"^\W*(?:he|she|they|it)\s+{_SPEAKS}", re.IGNORECASE)
 # "“...,” the New York Democrat said", "“...,” the former governor told reporters": a
 # quotation credited to a description of a person named in an earlier sentence
 _DESCRIBED_SPEAKER = re.compile(
     r"^\W*the\s+(?:[\w.’'-]+\s+){0,4}?(?:Democrat|Republican|senator|congressman|"
-    r"congresswoman|lawmaker|governor|mayor|candidate|nominee|president|billionaire|businessman|businesswoman|lawyer|"
-    r"spokesman|spokeswoman|spokesperson|official|executive|judge|minister|leader|chairman|"
-    r"chairwoman|actor|actress|singer|star)\s+(?:also\s+)?(?:said|says|told|added|wrote|"
-    r"asked|tweeted|explained|noted|argued|continued|replied)\b")
+    r"congresswoman|lawmaker|governor|mayor|candidate|nominee|president|billionaire|"
+    r"businessman|businesswoman|lawyer|spokesman|spokeswoman|spokesperson|official|"
+    r"executive|judge|minister|leader|chairman|chairwoman|actor|actress|singer|star)\s+"
+    rf"(?:also\s+)?{_SPEAKS}")
 # "The workers — many, many are taking it": the same after a dash, colon or comma
 _QUANTIFIER_AFTER_BREAK = re.compile(
     r"[—:,]\s+(?:all|some|many|most|several|none|each|few|both)\s+(?:are|were|was|is|have|"

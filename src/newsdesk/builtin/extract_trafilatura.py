@@ -51,7 +51,7 @@ class TrafilaturaExtractor(Extractor):
                 return None
             # (the page's own tags read from the one parse, before trafilatura prunes it)
             page = read_page_metadata(tree)
-            metadata = page_metadata(tree, url, page)
+            metadata = trafilatura_metadata(tree, url, page)
             result = trafilatura.bare_extraction(
                 tree, url=url, with_metadata=False, include_comments=False,
                 include_tables=self.options.include_tables,
@@ -64,20 +64,19 @@ class TrafilaturaExtractor(Extractor):
         text = (getattr(result, "text", None) or "").strip() if result is not None else ""
         if not text:
             return None
-        result = metadata
-        title = (getattr(result, "title", None) or page.title or "").strip()
+        title = (metadata.title or page.title or "").strip()
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if lines and title and lines[0].casefold() == title.casefold():
             lines = lines[1:]  # the headline is metadata, not body text
         if not lines:
             return None
-        canonical = getattr(result, "url", None) or page.canonical_url
+        canonical = metadata.url or page.canonical_url
         return Extracted(
             text="\n".join(lines),
             title=title,
-            author=(page.author or getattr(result, "author", None) or "").strip(),
-            published=page.published or getattr(result, "date", None) or "",
-            site_name=(page.site_name or getattr(result, "sitename", None) or "").strip(),
+            author=(page.author or metadata.author or "").strip(),
+            published=page.published or metadata.date or "",
+            site_name=(page.site_name or metadata.sitename or "").strip(),
             language=page.language,
             canonical_url=canonical if canonical.startswith(("http://", "https://")) else "",
             description=page.description,
@@ -88,7 +87,7 @@ class TrafilaturaExtractor(Extractor):
 _DATE_PARAMS: dict[str, Any] = set_date_params(True)
 
 
-def page_metadata(tree: Any, url: str, page: Extracted) -> TrafilaturaMetadata:
+def trafilatura_metadata(tree: Any, url: str, page: Extracted) -> TrafilaturaMetadata:
     """trafilatura's metadata of a page (``trafilatura.metadata.extract_metadata``, step
     by step and with its rules), without the parts newsdesk does not read: categories,
     tags and licence never, and the author, date and site name only where the page's own

@@ -471,9 +471,9 @@ _INNER_PRONOUN = re.compile(r"^(?:what|whatever|all|everything)\s+(?P<p>he|she|t
                             re.IGNORECASE)
 # "questions such as these is the real work ...": "these" or "those" as a pronoun after
 # "such as" or "like" (a noun after it makes it a determiner: "like these ferries")
-_LIKE_THESE = re.compile(r"\b(?:such\s+as|like)\s+(?:these|those)(?!\s+[a-z]+(?<!\bis)"
-                         r"(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bhave)(?<!\bhas)(?<!\bwill)"
-                         r"(?<!\band)(?<!\bor)\b)", re.IGNORECASE)
+_LIKE_THESE = re.compile(r"\b(?:such\s+as|like)\s+(?:these|those)"
+                         r"(?!\s+(?!(?:is|are|was|were|have|has|will|and|or)\b)[a-z]+\b)",
+                         re.IGNORECASE)
 # A text the reader was never shown: "the article from Lisa Rein claims ...", "The piece
 # also quotes ...", "the opening paragraph". Named where it is mentioned ("the op-ed in
 # The Washington Post", "the column by Maureen Dowd") it is introduced.
