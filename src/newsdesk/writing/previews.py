@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from newsdesk.standalone import unquoted
 
@@ -63,10 +64,16 @@ def announced_actions(text: str) -> set[str]:
             if m.group("verb") not in _NOT_ACTIONS}
 
 
+@lru_cache(maxsize=64)
+def _outside_quotes(report: str) -> str:
+    # a story's reports are read once per sentence that announces something
+    return unquoted(report)
+
+
 def tells_in_past(text: str, verb: str) -> bool:
     """Whether ``text`` (outside quotations) tells ``verb`` as done: a past-tense form
     that is not an adjective after a determiner ("the proposed rule")."""
-    plain = unquoted(text)
+    plain = _outside_quotes(text)
     for form in past_forms(verb):
         for match in re.finditer(rf"\b{form}\b", plain, re.IGNORECASE):
             if not _DETERMINER.search(plain[:match.start()]):
