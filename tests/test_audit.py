@@ -676,6 +676,40 @@ def test_a_one_sided_summary_needs_its_outlet_named() -> None:
     assert one_sided(written) is None
 
 
+def test_the_first_body_sentence_from_a_one_sided_source_needs_a_credit() -> None:
+    source = ("Mayor Ines Carrow — who long insisted the ferries were safe and claimed that "
+              "the hull was new — wanted a word with the riders about the inquiry.")
+    aside = AuditSentence(text=source, outlet="", source_sentence=source, side="left")
+    assert "unnamed outlet" in (one_sided(aside, body=True) or "")
+    # credited by a frame, or naming who says it in its main clause
+    framed = AuditSentence(text=f"According to one report, {source[0].lower()}{source[1:]}",
+                           outlet="", source_sentence=source, side="left")
+    assert one_sided(framed, body=True) is None
+    said = ("The ferries are safe, Mayor Ines Carrow — who chairs the harbour board — said "
+            "on Monday.")
+    assert one_sided(AuditSentence(text=said, outlet="Harbor Sentinel", source_sentence=said,
+                                   side="right"), body=True) is None
+    clause = ("The ferry sank two days after the board said the hull was sound.")
+    assert "Harbor Sentinel" in (one_sided(AuditSentence(
+        text=clause, outlet="Harbor Sentinel", source_sentence=clause, side="right"),
+        body=True) or "")
+    # in an article: the first sentence from the source counts, the next one does not
+    first = AuditSentence(text=source, outlet="", source_sentence=source, source_id="3",
+                          side="left")
+    article = AuditArticle(
+        headline=AuditSentence("Carrow speaks to riders", "Coast Times",
+                               "Carrow speaks to riders", source, "2", side="center"),
+        summary=AuditSentence("Mayor Ines Carrow spoke to riders, Coast Times reported.",
+                              "Coast Times", "Mayor Ines Carrow spoke to riders.", source,
+                              "2", side="center"),
+        lead=[first, AuditSentence(text=clause, outlet="", source_sentence=clause,
+                                   source_id="3", side="left")],
+        sections=[])
+    found = [(f.defect, f.sentence) for f in audit_article(article).findings
+             if f.defect == "unattributed_one_sided"]
+    assert found == [("unattributed_one_sided", source)]
+
+
 # -- a whole article -----------------------------------------------------------------------
 
 

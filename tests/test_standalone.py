@@ -53,6 +53,9 @@ from newsdesk.standalone import speaker_names, standalone_problem
      "Democrat said on the council floor Wednesday.", "needs_context"),
     ("“We will not reopen the pier this year,” the former harbour chairman told reporters.",
      "needs_context"),
+    # ... or to a pronoun, whatever the verb's tense
+    ("“I did not close the pier,” he tells the harbour board.", "needs_context"),
+    ("“The ferries are safe,” she insists.", "needs_context"),
     ("The next day, the harbour board voted to close the pier.", "needs_context"),
     ("And [he] had just taken everything that people thought of the flag.", "needs_context"),
     ("Eight more had criminal records, the harbour board said on Tuesday.", "needs_context"),
@@ -213,6 +216,39 @@ def test_a_word_seen_capitalised_only_inside_a_name_takes_the_trailing_frame() -
     # a name that goes on keeps the leading frame
     assert frame("World Harbour Organisation officials met on Monday.", "NPR", False,
                  case) == "According to NPR, World Harbour Organisation officials met on Monday."
+
+
+def test_a_common_word_the_sources_never_write_mid_sentence_is_read_by_its_grammar() -> None:
+    from newsdesk.builtin.write_grounded import opening_case
+    # the story's sources write neither "senior" nor "social" inside a sentence; these
+    # sentences end on their own credit, so the outlet's credit must lead
+    case = word_case(["the ferry line said on Monday that its crews would strike",
+                      "riders of the Kelvport Ferry Line waited for hours"])
+    text = ("Senior US officials hid the state of the hull for years, according to a "
+            "report by the harbour board.")
+    assert frame(text, "NPR", False, opening_case(text, case)) == (
+        "According to NPR, senior US officials hid the state of the hull for years, "
+        "according to a report by the harbour board.")
+    text = "Social media services are back after an outage, the ferry line says."
+    assert frame(text, "NPR", False, opening_case(text, case)).startswith(
+        "According to NPR, social media services are back")
+    # a place, a name and a party keep their capital
+    for text in ("China threatened to close its ports, the harbour board said.",
+                 "Social Security payments will reach riders in May, the board said.",
+                 "Democratic councillors walked out, the board said."):
+        framed = frame(text, "NPR", False, opening_case(text, case))
+        assert framed == f"According to NPR, {text}"
+    # where the credit can close the sentence, nothing changes
+    text = "Senior crews walked off the ferries on Monday."
+    assert opening_case(text, case) == case
+    # a word the sources write in lower case, before a name: its grammar decides too
+    case = word_case(["riders said senior US officials knew, and job seekers asked the "
+                      "Job Corps for places"])
+    text = "Senior US officials knew of the cracks, according to the harbour board."
+    assert frame(text, "NPR", False, opening_case(text, case)).startswith(
+        "According to NPR, senior US officials")
+    text = "Job Corps centers will reopen in May, the board said."
+    assert frame(text, "NPR", False, opening_case(text, case)) == f"According to NPR, {text}"
 
 
 def test_quoted_runs_are_the_words_inside_quotation_marks() -> None:

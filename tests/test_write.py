@@ -420,6 +420,13 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
                                "start in June.")
     assert has_own_attribution("Ferry crews searched the hull after the ferry capsized on "
                                "Tuesday, the harbour master said.")
+    # a verb of saying inside an aside between dashes tells about the subject: the
+    # sentence itself still needs its outlet
+    assert not has_own_attribution("Mayor Ines Carrow — who long insisted the ferries were "
+                                   "safe, and claimed that the hull was new — wanted a word "
+                                   "with the riders about the inquiry.")
+    assert has_own_attribution("The repairs will cost $4 million — a third more than "
+                               "planned — the harbour board said.")
     # a quote widget's tickers after a company's name are not part of the sentence
     from newsdesk.writing.candidates import light_form
     assert light_form("Investors cheered the move at Kestrel Holdings KSTL, +2.00% KSTB, "

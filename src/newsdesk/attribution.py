@@ -87,6 +87,10 @@ class WordCase:
     #: ("World" of "World Health Organization"): whether "World leaders" opens with a
     #: name cannot be told
     name_only: frozenset[str] = frozenset()
+    #: the first word of the sentence at hand, read as a common word by its grammar
+    #: where the sources cannot tell ("Senior US officials ...": "senior", even before
+    #: a name)
+    common_opening: frozenset[str] = frozenset()
 
 
 def word_case(texts: Iterable[str]) -> WordCase:
@@ -175,7 +179,8 @@ def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> 
     # case when no capitalised word follows it closely
     near_name = any(w[:1].isupper() for w in rest.split()[:2])
     lowerable = bare in LOWERABLE or (bare.lower() in known.lower and not near_name)
-    if not acronym and lowerable and not (rest[:1].isupper() and bare.lower() not in _ARTICLES):
+    if not acronym and (bare.lower() in known.common_opening or (
+            lowerable and not (rest[:1].isupper() and bare.lower() not in _ARTICLES))):
         first = first[0].lower() + first[1:]
     elif not acronym and (bare.lower() not in known.proper
                           or (bare.lower() in known.name_only and not near_name)) and \

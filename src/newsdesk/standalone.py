@@ -100,8 +100,9 @@ _TIME_FROM_BEFORE = re.compile(
 # "The same people who ...", "The same day, ...": the same as something said before
 _SAME = re.compile(r"^(?:The|At\s+the|On\s+the|In\s+the)\s+same\s+(?!as\b)\w+\b(?!\s+as\b)")
 # "“...,” he said.", "“...,” she told reporters": a quotation credited to a pronoun
-_SPEAKS = (r"(?:said|says|told|added|wrote|asked|tweeted|explained|noted|argued|continued|"
-           r"replied)\b")
+_SPEAKS = (r"(?:said|says|told|tells|added|adds|wrote|writes|asked|asks|tweeted|tweets|"
+           r"explained|explains|noted|notes|argued|argues|continued|continues|replied|"
+           r"replies|insisted|insists|warned|warns)\b")
 _PRONOUN_SPEAKER = re.compile(rf"^\W*(?:he|she|they|it)\s+{_SPEAKS}", re.IGNORECASE)
 # "“...,” the New York Democrat said", "“...,” the former governor told reporters": a
 # quotation credited to a description of a person named in an earlier sentence

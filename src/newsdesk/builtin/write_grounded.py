@@ -42,13 +42,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
 from newsdesk.attribution import (
     WordCase,
+    can_trail,
     credit_name,
     ends_on_own_credit,
     frame,
@@ -84,7 +85,7 @@ from newsdesk.writing.candidates import (
     outlet_words_after_quote,
     rejection,
 )
-from newsdesk.writing.grammar import are_sentences
+from newsdesk.writing.grammar import are_sentences, opens_with_common_word
 from newsdesk.writing.headings import ROLE_HEADINGS, section_heading, whole_place
 from newsdesk.writing.headlines import headline_options, plain_title
 from newsdesk.writing.previews import overtaken
@@ -197,6 +198,22 @@ def role_of(candidate: Candidate, has_updates: bool, story_year: int | None = No
 _ACCORDING_TO = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 
 
+def opening_case(text: str, case: WordCase) -> WordCase:
+    """``case`` with the first word of ``text`` known as a common word where the sources
+    cannot tell, when the sentence must take its credit at its head (it cannot close on
+    "..., X reported.": it ends on a quotation or on its own credit) and the word reads
+    as a common one in it (:func:`opens_with_common_word`): a word the sources never
+    write inside a sentence (not "According to BBC News, Social media services ...,
+    Facebook says."), or one they write in lower case that a name follows ("senior US
+    officials", where "Job Corps" keeps its capital)."""
+    first = text.split(maxsplit=1)[0].strip("“\"‘'(,;:").lower() if text.strip() else ""
+    if (not first or first in case.proper
+            or (can_trail(text) and not ends_on_own_credit(text))
+            or not opens_with_common_word(text, written_lower=first in case.lower)):
+        return case
+    return replace(case, common_opening=frozenset({first}))
+
+
 def summary_line(text: str, outlet: str, who: Callable[[], str], case: WordCase) -> str:
     """The summary sentence ``text`` with its outlet's credit (``who()`` names it, and
     registers an unnamed outlet as "one report"), at its head when the sentence ends on
@@ -215,7 +232,7 @@ def summary_line(text: str, outlet: str, who: Callable[[], str], case: WordCase)
     # "according to"s in one sentence
     inner_source = _ACCORDING_TO.search(text) is not None and not ends_on_own_credit(text)
     return frame(text, who(), trailing=inner_source or not has_own_attribution(text),
-                 case=case)
+                 case=opening_case(text, case))
 
 
 class GroundedWriter(Writer):
@@ -359,7 +376,7 @@ class GroundedWriter(Writer):
                 credited.add(id(cand.doc))
                 frames += 1
                 text = frame(text, who(cand), trailing=described or frames % 2 == 0,
-                             case=case)
+                             case=opening_case(text, case))
             return cite(cand, text)
 
         case = word_case(d.text for d in news)

@@ -103,9 +103,14 @@ malformed_heading: a section heading built from a broken span. Its name slot (th
 
 unattributed_one_sided: the headline or the summary is taken from one outlet whose side
   is left or right (known from the site's labels) and does not name that outlet (for the
-  headline, the credit line the page shows beside it counts: ``Article.headline_credit``). Taken
-  from: at least 60% of its content words are in the cited source sentence (or the
-  source's title). Without a known side this class is not checked.
+  headline, the credit line the page shows beside it counts: ``Article.headline_credit``);
+  or the first body sentence taken from such an outlet neither names the outlet nor
+  says who gives it ("according to" or a verb of saying outside its quotations, its
+  asides between dashes or brackets and any clause of its own: "President Trump — who
+  ... claimed that ... — wanted to ..." does not). An outlet without a name is named
+  by "one report" or "another report" in a frame. Taken from: at least 60% of its
+  content words are in the cited source sentence (or the source's title). Without a
+  known side this class is not checked.
 """
 
 from __future__ import annotations
@@ -122,6 +127,7 @@ from newsdesk.evaluation.audit_text import (
     CaseEvidence,
     case_evidence,
     content_words,
+    names_speaker_of_sentence,
     norm,
     split_frame,
 )
@@ -251,21 +257,27 @@ def verbatim_runs(sentences: list[AuditSentence], length: int = 3) -> list[list[
     return runs
 
 
-def one_sided(sentence: AuditSentence, credit: str = "") -> str | None:
-    """Why a headline or summary reads as one side's framing, or None (see the module
-    docstring). ``credit``: the outlet the page names beside it (the headline's credit
-    line)."""
-    if sentence.side not in ONE_SIDED or not sentence.outlet:
+def one_sided(sentence: AuditSentence, credit: str = "", body: bool = False) -> str | None:
+    """Why a headline, a summary or (``body``) the first body sentence from a source
+    reads as one side's framing, or None (see the module docstring). ``credit``: the
+    outlet the page names beside it (the headline's credit line)."""
+    if sentence.side not in ONE_SIDED:
         return None
-    if sentence.outlet.lower() in sentence.text.lower() or \
+    if not sentence.outlet:
+        # an outlet without a name is credited as "one report" / "another report"
+        if not body or split_frame(sentence.text).frame:
+            return None
+    elif sentence.outlet.lower() in sentence.text.lower() or \
             credit.strip().lower() == sentence.outlet.lower():
+        return None
+    if body and names_speaker_of_sentence(split_frame(sentence.text, sentence.outlet).core):
         return None
     own = content_words(sentence.text)
     source = content_words(sentence.source_sentence) | content_words(sentence.source_title)
     if not own or len(own & source) < TAKEN_FROM * len(own):
         return None
-    return (f"taken from {sentence.outlet} (rated {sentence.side}) and shown without "
-            f"attribution to it")
+    return (f"taken from {sentence.outlet or 'an unnamed outlet'} (rated {sentence.side}) "
+            f"and shown without attribution to it")
 
 
 def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> AuditReport:
@@ -283,6 +295,7 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
 
     earlier: list[AuditSentence] = []
     introduced: set[str] = set()
+    told: set[str] = set()  # the sources of the summary and body sentences read so far
     placed = list(article.placed())
     sentences = [i for i, (where, _) in enumerate(placed) if where != "headline"]
     unsentences = dict(zip(sentences, grammar_findings(
@@ -309,6 +322,12 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
         if where in {"headline", "summary"}:
             reason = one_sided(sentence, article.headline_credit if headline else "")
             add("unattributed_one_sided", where, sentence.text, [reason] if reason else [])
+        elif sentence.source_id not in told:
+            # the first sentence from a source after the summary
+            reason = one_sided(sentence, body=True)
+            add("unattributed_one_sided", where, sentence.text, [reason] if reason else [])
+        if not headline:
+            told.add(sentence.source_id)
         earlier.append(sentence)
 
     body = [s for where, s in article.placed() if where != "headline"]

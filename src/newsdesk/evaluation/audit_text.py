@@ -154,6 +154,31 @@ def speaker_credit(text: str) -> str | None:
     return issued.group(0) if issued else None
 
 
+# an aside between two dashes ("Trump — who claimed that ... — wanted ..."), or in brackets
+_ASIDE = re.compile(r"\s(?:—|–|--)\s.+?\s(?:—|–|--)\s|\([^()]*\)")
+# words that open a clause of its own: a verb of saying after one speaks of that clause
+_CLAUSE_OPENERS = frozenset({"who", "whom", "which", "that", "after", "before", "when",
+                             "while", "since", "because", "although", "though", "if",
+                             "until", "once", "whether", "where", "unless", "as"})
+
+
+def names_speaker_of_sentence(text: str) -> bool:
+    """Whether ``text`` says who gives it: "according to" or a verb of saying outside
+    its quotations, its asides (between two dashes or in brackets) and any clause of
+    its own ("... after officials said ...", "a leader who said ..."), counted back to
+    the last comma, semicolon, colon or dash. "President Trump — who ... claimed that
+    ... — wanted to ..." does not: the claim in the aside is his, the sentence is the
+    outlet's."""
+    rest = _ASIDE.sub(" ", outside_quotes(text))
+    if re.search(r"\baccording to\b", rest, re.IGNORECASE):
+        return True
+    for match in _SPEECH.finditer(rest):
+        clause = re.split(r"[,;:—–]|\s-\s", rest[:match.start()])[-1]
+        if not _CLAUSE_OPENERS.intersection(w.lower() for w in _WORD.findall(clause)):
+            return True
+    return False
+
+
 # -- attribution frames ------------------------------------------------------------------
 
 

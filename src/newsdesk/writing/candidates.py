@@ -449,11 +449,18 @@ def outlet_words_after_quote(text: str) -> int:
     return len(re.findall(r"[\w’'-]+", outside[match.end():]))
 
 
+# "President Trump — who gleefully questioned ..., long insisted on ... and claimed
+# that ... — wanted to ...": an aside between two dashes
+_DASH_ASIDE = re.compile(r"\s(?:—|–|--)\s.+?\s(?:—|–|--)\s")
+
+
 def has_own_attribution(text: str) -> bool:
     """Whether the sentence already says who said or reported it: a verb of saying (or
-    "according to") outside its quotations that is not inside a clause of its own ("...
-    after Pyongyang said ...", "a leader who said ...")."""
-    outside = quotes_blanked(text)
+    "according to") outside its quotations and outside an aside between two dashes
+    that is not inside a clause of its own ("... after Pyongyang said ...", "a leader
+    who said ..."). A verb of saying inside an aside tells about its subject ("President
+    Trump — who ... claimed that ... — wanted to ..."), not who gives the sentence."""
+    outside = _DASH_ASIDE.sub(lambda m: " " * len(m.group(0)), quotes_blanked(text))
     if _AS_REPORTS.match(outside):
         return True
     for match in OWN_ATTRIBUTION.finditer(outside):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from newsdesk.spacy_pipeline import tagger_and_parser
@@ -142,3 +143,36 @@ def are_sentences(texts: Sequence[str]) -> list[bool]:
                 _answers.clear()
             _answers.update((t, known[t]) for t in missing)
     return [known[t] for t in texts]
+
+
+# Punkt's orthographic flag for a word seen in lower case inside a sentence
+_ORTHO_MID_LOWER = 1 << 5
+# adjectives that name a party as well as a quality: capitalised, they may be the name
+_PARTY_WORDS = frozenset({"democratic", "republican", "conservative", "liberal", "labour",
+                          "labor", "green", "socialist", "communist", "progressive",
+                          "libertarian", "independent", "national", "federal"})
+
+
+@cache
+def _english_orthography() -> dict[str, int]:
+    import punkt
+
+    return dict(punkt.load_model("english").ortho_context)
+
+
+def opens_with_common_word(text: str, written_lower: bool = False) -> bool:
+    """Whether ``text`` opens with a common word that only its place at the head of the
+    sentence capitalises ("Social media services ...", "Senior US officials ..."): the
+    tagger does not read it as a proper noun, and the story's sources write it in lower
+    case inside a sentence (``written_lower``) or, where they never write it there,
+    Punkt's English model (learnt from a large body of news text) has seen it in lower
+    case inside sentences. A word that also names a party ("Democratic") keeps its
+    capital."""
+    first = text.split(maxsplit=1)[0].strip("“\"‘'(,;:") if text.strip() else ""
+    if not first.isalpha() or first.lower() in _PARTY_WORDS:
+        return False
+    if not written_lower and not _english_orthography().get(first.lower(), 0) & \
+            _ORTHO_MID_LOWER:
+        return False
+    doc = tagger_and_parser()(text)
+    return len(doc) > 0 and doc[0].tag_ not in ("NNP", "NNPS")
