@@ -28,6 +28,14 @@ def test_a_first_mention_by_surname_gets_the_full_name_from_its_source() -> None
         "Prewitt conceded on Wednesday."
 
 
+def test_two_surnames_in_one_sentence_are_both_expanded_where_they_stand() -> None:
+    tracker = ReferenceTracker(["Lori Vance", "Toni Prewitt"])
+    # the first expansion moves the second surname along the sentence
+    text = "Vance confirmed that she signed the pier contract for Prewitt, on Tuesday."
+    assert tracker.resolve(text, SOURCE) == ("Lori Vance confirmed that she signed the pier "
+                                             "contract for Toni Prewitt, on Tuesday.")
+
+
 def test_a_name_with_a_nickname_is_not_expanded_again() -> None:
     source = ("The nephew of Lori “Lo” Vance, the mayor shot on Saturday, witnessed the "
               "shooting, an attorney for Vance’s family said.")

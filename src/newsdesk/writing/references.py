@@ -466,6 +466,8 @@ class ReferenceTracker:
                 if given is None:
                     return None  # the source gives no full name to introduce them by
                 text = text[:match.start()] + given + text[match.end():]
+                # the positions of later names moved with the text
+                outside = quotes_blanked(text)
                 break
         return text
 
