@@ -493,6 +493,14 @@ def test_the_plan_needs_a_plan() -> None:
     assert antecedent(target, [sentence("Fares rose in June.", doc="2")], [source]) != []
     earlier = [sentence("The mayor unveiled a plan to expand ferry service.", doc="2")]
     assert antecedent(target, earlier, [source]) == []
+    # the act told by its verb introduces its noun: "ruled" then "the decision"
+    source = ("The harbour court ruled against the operator. The decision means that the "
+              "ferries stay in port.")
+    target = sentence("The decision means that the ferries stay in port.", source)
+    assert antecedent(target, [sentence("Fares rose in June.", doc="2")], [source]) != []
+    ruled = [sentence("The harbour court ruled unanimously on Monday that fares must fall.",
+                      doc="2")]
+    assert antecedent(target, ruled, [source]) == []
 
 
 def test_a_text_the_reader_was_not_shown_is_flagged() -> None:

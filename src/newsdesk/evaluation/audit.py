@@ -78,8 +78,9 @@ no_antecedent: a reference the article has not introduced.
     sentence name the same person or thing. "It" and "they" from another context are
     not accepted: the audit cannot tell that two outlets' sentences mean one thing;
   - the core opens with "the plan", "the company", "the bill" and similar nouns that
-    point back, and the article has not used that noun before nor named anything the
-    source's preceding sentence names;
+    point back, and the article has not used that noun (nor a word of the same act:
+    "ruled" or "ruling" for "the decision", "voted" for "the vote") before nor named
+    anything the source's preceding sentence names;
   - a text the reader was never shown: "the article", "the piece", "the column", "the
     opening sentence" (media criticism lifted out of its page), unless named where it
     is mentioned ("the op-ed in The Washington Post") or mentioned before;

@@ -445,6 +445,25 @@ poll document indictment complaint network official lawmaker
 """)
 _DEFINITE = re.compile(rf"^{_INTRO}the\s+(?P<noun>{'|'.join(sorted(POINTING_NOUNS))})(?![\w-])",
                        re.IGNORECASE)
+# A verb or a noun of the same act introduces the noun too: "The Supreme Court ruled
+# unanimously ..." then "The decision means ...".
+_INTRODUCED_BY = {
+    "decision": r"decided|decides|ruled|rules|ruling|verdict",
+    "ruling": r"ruled|rules|decided|decision|verdict",
+    "vote": r"voted|votes",
+    "announcement": r"announced|announces",
+    "statement": r"said in a statement|issued a statement",
+    "order": r"ordered|orders",
+    "attack": r"attacked|attacks",
+    "shooting": r"shot|shooting",
+    "investigation": r"investigated|investigating|probe|inquiry",
+    "probe": r"investigation|investigated|inquiry",
+    "indictment": r"indicted|charged",
+    "lawsuit": r"sued|suit",
+    "suit": r"sued|lawsuit",
+    "deal": r"agreement|agreed|accord",
+    "agreement": r"deal|agreed|accord",
+}
 # "The same people who ...", "the same day": the same as something named before
 _SAME = re.compile(rf"^{_INTRO}the\s+same\s+(?!as\b)(?P<noun>[a-z]+)\b(?!\s+as\b)",
                    re.IGNORECASE)
@@ -597,7 +616,8 @@ def no_antecedent(sentence: AuditSentence, earlier: list[AuditSentence],
     definite = _DEFINITE.match(core)
     if definite:
         noun = definite.group("noun").lower()
-        used = re.search(rf"\b{noun}s?\b", prior_text, re.IGNORECASE)
+        used = re.search(rf"\b(?:{noun}s?|{_INTRODUCED_BY.get(noun, noun)})\b", prior_text,
+                         re.IGNORECASE)
         named = antecedent is not None and any(
             re.search(rf"\b{re.escape(n)}\b", prior_text) for n in _names(antecedent))
         self_named = _SELF_NAMED.match(core[definite.end():])
