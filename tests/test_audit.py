@@ -561,6 +561,10 @@ def test_first_mention_by_surname_only() -> None:
     council = "Council Republicans opposed the plan. A Republican spoke."
     group = sentence("Republicans opposed the plan.", council)
     assert antecedent(group, [], [council]) == []
+    # an article and an adjective before the word make it a noun ("a great Okafor" as
+    # one says "a great American"), not a mention of the person
+    noun = sentence("“We have lost a great Okafor,” the family said.", HILL_DOC)
+    assert antecedent(noun, [], [HILL_DOC]) == []
     # a name that opens the sentence before a plural noun qualifies it
     rescue = "Harbor County Fire Rescue said crews arrived. Rescue crews searched all night."
     crews = sentence("Rescue crews searched the rubble all night.", rescue)

@@ -88,7 +88,9 @@ no_antecedent: a reference the article has not introduced.
     give a full name: "Paul said" with "Rand Paul" in the sources and no "Rand Paul"
     or title with the surname ("Sen. Paul") earlier in the article. A surname used as
     a modifier ("the Trump administration") is not a mention, nor is a plural group
-    name ("Senate Republicans" gives no surname "Republicans").
+    name ("Senate Republicans" gives no surname "Republicans"), nor a word after an
+    article and an adjective ("a great American", where a recogniser had read "African
+    American" as a person).
 
 verbatim_run: 3 or more consecutive sentences of the summary and body (reading order)
   whose cores each appear word for word in their sources, all from one outlet (or one

@@ -714,6 +714,9 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
         if before.lower() in {"the", "a", "an"} or after[:1].isupper() or \
                 after.lower().rstrip(".") in _MODIFIED or raw.endswith(("'", "’")):
             continue
+        if before.isalpha() and before.islower() and index >= 2 and \
+                tokens[index - 2].lower() in {"the", "a", "an"}:
+            continue  # "a great American": an article and an adjective make it a noun
         if (index == 0 or before.lower() in _BEFORE_MODIFIER) and after[:1].islower() and \
                 after.endswith("s") and \
                 not after.endswith("ss") and len(after) > 3 and after.isalpha() and \
