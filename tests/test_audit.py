@@ -293,6 +293,9 @@ def test_uncredited_words_are_found(text: str, source: str, expected: str) -> No
      "case: “The university does not comment on the specifics of litigation.”", ""),
     ("According to The Ledger, Councillor Ada Moss applauded the vote and called for “the "
      "harbour board to do the same, so that no rider is left out in the cold.”", ""),
+    # a title the frame put in lower case before the name
+    ("According to The Ledger, state Sen. Ada Moss applauded the vote and called for “the "
+     "harbour board to do the same, so that no rider is left out in the cold.”", ""),
 ])
 def test_credited_or_own_reporting_is_not_flagged(text: str, source: str) -> None:
     assert rules.uncredited_quote(text, outlet="The Ledger", source_sentence=source) == []

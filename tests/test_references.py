@@ -169,6 +169,10 @@ def test_headings_use_whole_names_only() -> None:
     three = ["Ines Carrow", "Ada Moss", "Ed Rios"]
     assert section_heading("reactions", texts, three, people=three, places=[],
                            taken=set()) == ROLE_HEADINGS["reactions"]
+    # one person under two forms is named once
+    forms = ["Ines R. Carrow", "Ines Carrow"]
+    assert section_heading("reactions", texts, forms, people=forms, places=[],
+                           taken=set()) == "What Ines R. Carrow said"
 
 
 def _sentence(text: str, source: str, outlet: str = "The Post",

@@ -347,6 +347,12 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
     assert rejection("For breaking news and analysis from Kelvport, follow The Ledger "
                      "Harbour on Facebook.") == "boilerplate"
     assert rejection("The mayor will follow the vote on Facebook and in the council.") is None
+    # a call for tips with a number to reach is page furniture of a police report
+    assert rejection("Anyone with information regarding this case is asked to call Kelvport "
+                     "Police Officer Ada Moss at 413-555-0170, ext 384.") == "appeal"
+    assert rejection("Police asked riders to call (413) 555-0170 with tips about the fire.") \
+        == "appeal"
+    assert rejection("The ferry line sold 1,250,000 tickets in 2023, up 12% on 2022.") is None
     assert rejection("Members of Occupy remain on site at City Hall into the evening. "
                      "(David M Warren / Staff Photographer)") == "boilerplate"
     assert rejection("FILE - In this May 3, 2017 file photo, a man walks past the court.") \
@@ -648,6 +654,31 @@ def test_a_headline_cut_from_the_lead_keeps_who_said_it(embedder) -> None:
     headline, _credit = GroundedWriter()._headline_from_text(lead, [lead], embedder, {1: 1})
     assert has_own_attribution(headline.text), headline.text
     assert headline.text == text.rstrip(".")
+
+
+def test_a_headline_cut_from_text_names_what_it_tells_of(embedder) -> None:
+    """The headline is read first: "The company disclosed the data theft ..." points back
+    to a company no one has named, so another early sentence gives the headline."""
+    from newsdesk.builtin.write_grounded import Candidate
+
+    texts = ["The company disclosed the theft of riders' card data late last week.",
+             "Kelvport Ferries said hackers stole the card data of 40,000 riders in July."]
+    cands = []
+    for i, text in enumerate(texts):
+        doc = Document(id=i + 1, url="", canonical_url="", title="", text=text,
+                       content_hash=str(i))
+        cand = Candidate(doc=doc, index=0, text=text, outlet="", written=text, rank=0,
+                         score=1.0 - i / 10)
+        cand.vector = embedder.embed_batch([text])[0]
+        cands.append(cand)
+    headline, _credit = GroundedWriter()._headline_from_text(cands[0], cands, embedder,
+                                                             {1: 1, 2: 2})
+    assert headline.text.startswith("Kelvport Ferries said hackers stole"), headline.text
+    assert headline.citation.doc_id == 2
+    # with nothing else to stand on, the lead still gives one
+    headline, _credit = GroundedWriter()._headline_from_text(cands[0], cands[:1], embedder,
+                                                             {1: 1})
+    assert headline.text.startswith("The company disclosed")
 
 
 def test_picture_captions_are_not_used(embedder) -> None:
@@ -1150,6 +1181,10 @@ def test_a_quotation_with_the_outlets_account_after_its_speaker_names_the_outlet
     assert outlet_words_after_quote(short) == 3
     assert outlet_words_after_quote(long_) == 21
     assert outlet_words_after_quote("The board said the ferry would reopen on Tuesday.") == 0
+    # a quoted name opening the sentence, with any verb of saying after it
+    assert outlet_words_after_quote(
+        "“Harbourghost” explained in an online post that they took only the first ten of "
+        "the thirteen timetables because the break-in came before the rest were ready.") == 24
     spec = [("ledger", "Harbour chief disowns ferry fare memo",
              long_ + " The memo, dated June 3, listed cuts on four ferry routes."),
             ("courier", "Ferry fare memo: harbour chief denies ordering cuts",

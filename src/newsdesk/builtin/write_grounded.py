@@ -699,10 +699,19 @@ class GroundedWriter(Writer):
                             ) -> tuple[Sentence, str]:
         """The lead cut to headline length; failing that, another early, central
         sentence. A cut is kept only while it stays close in meaning to its sentence, and
-        never cuts away who said it."""
+        never cuts away who said it. The headline is read first: a sentence that opens
+        with a description of something it does not name ("The company disclosed the
+        data theft ...", "Published online, the video shows ...") is no headline while
+        another sentence can be one."""
         early = sorted((c for c in candidates if c.rank <= 2 and not is_quote(c.text)),
                        key=lambda c: -c.score)[:5]
         pool = [lead, *(c for c in early if c is not lead)]
+        first = ReferenceTracker([])
+        standing = [c for c in pool if not first.points_back(c.written)] or [
+            c for c in sorted(candidates, key=lambda c: -c.score)
+            if not is_quote(c.text) and not first.points_back(c.written)][:1]
+        pool = standing or pool
+        lead = pool[0]
         # a cut that drops the sentence's credit ("..., a judiciary spokesman said")
         # would state a claim as the newsroom's own
         options = [(c, h) for c in pool for h in headline_options(c.written)

@@ -148,7 +148,7 @@ def speaker_credit(text: str) -> str | None:
         return colon.group(0)
     # "Stony Brook issued a statement: “...”", "Ada Moss ... called for “...”": a subject
     # that names itself, and a statement or a call that the quotation is
-    issued = re.search(r"^\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s+[^:]*?\b(?:"
+    issued = re.search(r"^\s*(?:[a-z]+\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s+[^:]*?\b(?:"
                        r"statement|saying|writing|wrote|tweeted|posted|reads?|called for|"
                        r"urged|demanded|asked for)\b[^.:]{0,80}?:?\s*(?:QUOTE|[“\"])", rest)
     return issued.group(0) if issued else None

@@ -334,9 +334,21 @@ _NAME_PARTICLE = re.compile(r"^[\s“\"‘'(]*(?:de|van|von|der|den|al|el|da|di|
                             r"ben|dos|das|del)[\s-]+[A-Z]")
 
 
+# A call to the reader for tips or help, with the number or the line to reach: "Anyone
+# with information regarding this case is asked to call Officer ... at 413-448-9700",
+# "... should contact Crime Stoppers": page furniture of a police report, not news
+_APPEAL = re.compile(
+    r"\banyone\s+with\s+(?:any\s+)?(?:information|details|knowledge)\b|\bcrime\s*stoppers\b|"
+    r"\b(?:is|are)\s+(?:asked|urged|encouraged)\s+to\s+(?:call|contact)\b|"
+    r"(?<![\d-])(?:\(\d{3}\)\s*|\b\d{3}[-.])\d{3}[-.]\d{4}\b|\b1-8\d\d-",
+    re.IGNORECASE)
+
+
 def rejection(sentence: str) -> str | None:
     """Why a source sentence is not a candidate (``None``: it is one). Reasons:
-    ``length``, ``boilerplate`` (an author's biography too), ``instruction``,
+    ``length``, ``boilerplate`` (an author's biography too), ``appeal`` (a call for
+    tips with a number to reach: "Anyone with information ... is asked to call ... at
+    413-448-9700"), ``instruction``,
     ``another_text`` (about "the article" or "the piece" the reader does not have),
     ``starts_mid_sentence`` (a lower-case first word), ``counterpoint`` and those of
     :func:`newsdesk.standalone.standalone_problem`, judged on the sentence as it
@@ -349,6 +361,8 @@ def rejection(sentence: str) -> str | None:
             or _OWN_COVERAGE.search(sentence) or len(_FIELD.findall(sentence)) >= 3 \
             or _GALLERY.search(sentence):
         return "boilerplate"
+    if _APPEAL.search(sentence):
+        return "appeal"  # a call for tips, with a number to reach
     if looks_like_instruction(sentence):
         return "instruction"  # text addressed to a language model is not news
     if _MID_SENTENCE.match(sentence) and not _NAME_PARTICLE.match(sentence):
@@ -443,7 +457,7 @@ def outlet_words_after_quote(text: str) -> int:
     if not _QUOTE_OPENING.match(text):
         return 0
     outside = quotes_blanked(text)
-    match = OWN_ATTRIBUTION.search(outside)
+    match = _SAID.search(outside)  # any verb of saying: "“Thedarkoverlord” explained ..."
     if match is None:
         return 0
     return len(re.findall(r"[\w’'-]+", outside[match.end():]))

@@ -93,6 +93,11 @@ def _mentions(name: str, text: str) -> bool:
     return len(words) >= 2 and bool(re.search(rf"\b{re.escape(words[-1])}\b", text))
 
 
+def _first_and_last(name: str) -> tuple[str, str]:
+    words = name.split()
+    return words[0].lower(), words[-1].lower()
+
+
 def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
                     people: Sequence[str], places: Sequence[str], taken: set[str],
                     sources: Sequence[str] = ()) -> str:
@@ -118,7 +123,12 @@ def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
     if role == "reactions":
         # every speaker of the section, or none: "What Larry Kudlow said" over a quote
         # of Donald Trump's misleads, even when an earlier heading named Trump
-        said = [n for n in dict.fromkeys(speakers) if a_name(n) and person(n)]
+        said = []
+        for n in dict.fromkeys(speakers):
+            # one person under two forms ("Randy W. Lambach", "Randy Lambach") is named once
+            if a_name(n) and person(n) and all(_first_and_last(n) != _first_and_last(m)
+                                                for m in said):
+                said.append(n)
         if 1 <= len(said) <= 2:
             taken.update(said)
             return ROLE_TEMPLATES["reactions"].format(" and ".join(said))

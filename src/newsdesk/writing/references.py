@@ -397,6 +397,13 @@ class ReferenceTracker:
             return None
         return self._spell_out(resolved, source_text)
 
+    def points_back(self, text: str) -> bool:
+        """Whether ``text`` opens with a description ("The company ...", "Published
+        online, the video ...") or points at "these plans" that the article has not
+        introduced so far: for a fresh tracker, whether it can stand first, as a
+        headline does."""
+        return self._dangling_definite(text) or self._dangling_demonstrative(text)
+
     def _spell_out(self, text: str, source_text: str) -> str:
         """The first use of an abbreviation its source spells out, spelled out the same
         way ("JCS said" -> "Joint Chiefs of Staff (JCS) said")."""
