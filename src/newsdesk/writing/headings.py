@@ -123,7 +123,7 @@ def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
     if role == "reactions":
         # every speaker of the section, or none: "What Larry Kudlow said" over a quote
         # of Donald Trump's misleads, even when an earlier heading named Trump
-        said = []
+        said: list[str] = []
         for n in dict.fromkeys(speakers):
             # one person under two forms ("Randy W. Lambach", "Randy Lambach") is named once
             if a_name(n) and person(n) and all(_first_and_last(n) != _first_and_last(m)
