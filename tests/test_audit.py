@@ -633,7 +633,8 @@ SOURCES = ["North Vellia fired a missile on Monday. North Vellia said it was a t
            "The Iranian Gen. Farid Karimi was killed. Eastern European countries protested.",
            "The State Department said it was monitoring. The State Department's envoy left.",
            "Rand Okafor said the talks would go on. Okafor spoke in Kelvport.",
-           "Ada Moss Wednesday said she would run. Ada Moss Thursday filed her papers."]
+           "Ada Moss Wednesday said she would run. Ada Moss Thursday filed her papers.",
+           "Security chief Ed King said the ferry's systems were safe."]
 
 
 @pytest.mark.parametrize(("heading", "expected"), [
@@ -654,6 +655,7 @@ def test_malformed_headings_are_found(heading: str, expected: str) -> None:
     "More on North Vellia", "What Rand Okafor said", "What the State Department said",
     "Okafor: what we know", "The latest on Kelvport", "Background", "What happened",
     "What Rand Okafor and Ada Moss said",
+    "What Ed King said",  # a surname that is also a title, standing as a whole name
 ])
 def test_sound_headings_pass(heading: str) -> None:
     assert heading_problems(heading, SOURCES) == []

@@ -79,7 +79,11 @@ def heading_problems(heading: str, sources: list[str]) -> list[str]:
         last = name.split()[-1].rstrip(".")
         uses = _uses(name, sources)
         kinds = [_follows(after) for _, after in uses]
-        if last.lower() in TITLE_ABBREVIATIONS or last.lower() in PERSON_TITLES:
+        # a surname that is also a title ("Bob Lord") stands as a whole name in the
+        # sources: followed by its verb or its possessive
+        whole = len(name.split()) >= 2 and any(k in {"verb", "possessive"} for k in kinds)
+        if (last.lower() in TITLE_ABBREVIATIONS or last.lower() in PERSON_TITLES) and \
+                not whole:
             reasons.append(f"{name!r} ends on a title, not a name")
         elif kinds and all(k == "capital" for k in kinds):
             nxt = uses[0][1].split()[0].strip(".,;:\"”")
