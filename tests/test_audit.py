@@ -568,6 +568,13 @@ def test_first_mention_by_surname_only() -> None:
     # one says "a great American"), not a mention of the person
     noun = sentence("“We have lost a great Okafor,” the family said.", HILL_DOC)
     assert antecedent(noun, [], [HILL_DOC]) == []
+    # two adjectives read as a "full name": "Vellian law" is no surname's mention
+    vellian = ("Rebels met with Arabic Vellian scholars on Sunday. Residents said Vellian "
+               "law now applies.")
+    law = sentence("Residents told reporters that Vellian law is being imposed.", vellian)
+    assert antecedent(law, [], [vellian]) == []
+    said = sentence("Vellian said the law now applies.", vellian)
+    assert antecedent(said, [], [vellian]) != []
     # a name that opens the sentence before a plural noun qualifies it
     rescue = "Harbor County Fire Rescue said crews arrived. Rescue crews searched all night."
     crews = sentence("Rescue crews searched the rubble all night.", rescue)

@@ -90,7 +90,8 @@ no_antecedent: a reference the article has not introduced.
     a modifier ("the Trump administration") is not a mention, nor is a plural group
     name ("Senate Republicans" gives no surname "Republicans"), nor a word after an
     article and an adjective ("a great American", where a recogniser had read "African
-    American" as a person).
+    American" as a person), nor a word ending like an adjective (-ic, -ian, -ese, -ish)
+    before a lower-case noun ("Islamic law").
 
 verbatim_run: 3 or more consecutive sentences of the summary and body (reading order)
   whose cores each appear word for word in their sources, all from one outlet (or one

@@ -717,6 +717,11 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
         if before.isalpha() and before.islower() and index >= 2 and \
                 tokens[index - 2].lower() in {"the", "a", "an"}:
             continue  # "a great American": an article and an adjective make it a noun
+        if re.search(r"(?:ic|ian|ean|ese|ish)$", name) and after.isalpha() and \
+                after.islower() and not re.fullmatch(
+                    rf"{SPEECH}|has|have|had|is|was|were|are|will|would|could|can|did|"
+                    r"does|may|might|must|also", after):
+            continue  # "Islamic law", "Arabic script": an adjective before its noun
         if (index == 0 or before.lower() in _BEFORE_MODIFIER) and after[:1].islower() and \
                 after.endswith("s") and \
                 not after.endswith("ss") and len(after) > 3 and after.isalpha() and \
