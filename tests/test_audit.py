@@ -641,7 +641,8 @@ SOURCES = ["North Vellia fired a missile on Monday. North Vellia said it was a t
            "The State Department said it was monitoring. The State Department's envoy left.",
            "Rand Okafor said the talks would go on. Okafor spoke in Kelvport.",
            "Ada Moss Wednesday said she would run. Ada Moss Thursday filed her papers.",
-           "Security chief Ed King said the ferry's systems were safe."]
+           "Security chief Ed King said the ferry's systems were safe.",
+           "“Stay alert,” said Jo Lord, chief of the harbour police."]
 
 
 @pytest.mark.parametrize(("heading", "expected"), [
@@ -663,6 +664,7 @@ def test_malformed_headings_are_found(heading: str, expected: str) -> None:
     "Okafor: what we know", "The latest on Kelvport", "Background", "What happened",
     "What Rand Okafor and Ada Moss said",
     "What Ed King said",  # a surname that is also a title, standing as a whole name
+    "What Jo Lord said",
 ])
 def test_sound_headings_pass(heading: str) -> None:
     assert heading_problems(heading, SOURCES) == []

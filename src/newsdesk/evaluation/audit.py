@@ -100,7 +100,8 @@ verbatim_run: 3 or more consecutive sentences of the summary and body (reading o
 malformed_heading: a section heading built from a broken span. Its name slot (the X of
   "More on X", "X: what we know", "What X said", ...; other headings: their capitalised
   runs) ends on a title ("Iranian Gen", "What President said"; not a surname the
-  sources write as a whole name, followed by its verb or possessive: "Bob Lord said");
+  sources write as a whole name, followed by its verb, possessive or a comma: "said Bob
+  Lord, chief security officer");
   is an adjective the
   sources only use before a noun ("Eastern European"); is cut from a longer name (the
   sources always follow it with another capitalised word: "More on North"); or, inside

@@ -80,8 +80,11 @@ def heading_problems(heading: str, sources: list[str]) -> list[str]:
         uses = _uses(name, sources)
         kinds = [_follows(after) for _, after in uses]
         # a surname that is also a title ("Bob Lord") stands as a whole name in the
-        # sources: followed by its verb or its possessive
-        whole = len(name.split()) >= 2 and any(k in {"verb", "possessive"} for k in kinds)
+        # sources: followed by its verb, its possessive or a comma ("said Bob Lord,
+        # chief security officer"), not by a title's full stop ("Gen. Farid Karimi")
+        whole = len(name.split()) >= 2 and any(
+            k in {"verb", "possessive"} or (k == "punct" and after.lstrip().startswith(","))
+            for (_, after), k in zip(uses, kinds, strict=True))
         if (last.lower() in TITLE_ABBREVIATIONS or last.lower() in PERSON_TITLES) and \
                 not whole:
             reasons.append(f"{name!r} ends on a title, not a name")
