@@ -235,6 +235,40 @@ def test_quick_readability_reads_the_article_of_a_plain_page() -> None:
     assert quick_readability_text("<html><body></body></html>") in ("", None)
 
 
+ALL_PAGES = sorted(p.name for p in PAGES.glob("*.html"))
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_readability_parsed_once_reads_as_readability_does(name: str) -> None:
+    """The readability step parses the page once and copies that tree where
+    readability-lxml would parse it again: the text and title stay readability's own."""
+    from readability import Document
+
+    from newsdesk.builtin.extract_readability import _parsed_once_document
+
+    html = decode_document((PAGES / name).read_bytes()).text
+    url = "https://example.org/a"
+    stock = Document(html, url=url)
+    once = _parsed_once_document()(html, url=url)
+    assert once.summary(html_partial=True) == stock.summary(html_partial=True)
+    assert once.short_title() == stock.short_title()
+
+
+def test_readability_parses_a_page_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import readability.readability as readability_module
+
+    from newsdesk.builtin.extract_readability import ReadabilityExtractor
+
+    calls = []
+    build_doc = readability_module.build_doc
+    monkeypatch.setattr(readability_module, "build_doc",
+                        lambda page: calls.append(1) or build_doc(page))
+    html = decode_document((PAGES / "dredging-slideshow.html").read_bytes()).text
+    found = ReadabilityExtractor().extract(html, "https://example.org/a")
+    assert found is not None and "The harbour board approved a plan on Friday" in found.text
+    assert len(calls) == 1
+
+
 def test_repair_markup_leaves_wellformed_pages_alone() -> None:
     html = (PAGES / "port-talks.html").read_text("utf-8")
     assert repair_markup(html) == html

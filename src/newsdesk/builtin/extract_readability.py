@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from copy import deepcopy
+from functools import cache
 from typing import Any
 
 from lxml import html as lxml_html
@@ -42,13 +43,9 @@ class ReadabilityExtractor(Extractor):
         """See :meth:`Extractor.extract`."""
         if not html.strip():
             return None
+        document = _parsed_once_document()
         try:
-            from readability import Document as ReadabilityDocument
-        except ImportError as exc:  # pragma: no cover - a declared dependency
-            raise ImportError("readability-lxml is missing: pip install readability-lxml") \
-                from exc
-        try:
-            page = ReadabilityDocument(
+            page = document(
                 _XML_DECLARATION.sub("", html, count=1), url=url or None,
                 min_text_length=self.options.min_text_length,
                 retry_length=self.options.retry_length)
@@ -64,6 +61,39 @@ class ReadabilityExtractor(Extractor):
         if not lines:
             return None
         return Extracted(text="\n".join(lines), title=title.strip())
+
+
+@cache  # one class, made on first use: readability is imported only when needed
+def _parsed_once_document() -> type:
+    """readability-lxml's ``Document``, parsing and cleaning the page only once.
+
+    ``summary()`` and ``short_title()`` each start from a fresh parse (``_html(True)``:
+    parse, drop hidden elements, lxml's cleaner, absolute links), ``summary()`` once
+    more when its first text is too short, since the summary changes the tree it reads.
+    That preparation is most of readability's cost. Here the first prepared tree is kept
+    aside untouched and every later parse is a copy of it: the same input, so the same
+    tree, as the cleaner's own output is already a copy of the parsed page. Only the
+    parsing is saved; which text and title come out is not touched.
+    """
+    try:
+        from readability import Document as ReadabilityDocument
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ImportError("readability-lxml is missing: pip install readability-lxml") \
+            from exc
+
+    class ParsedOnceDocument(ReadabilityDocument):
+        """See :func:`_parsed_once_document`."""
+
+        _prepared: Any = None
+
+        def _parse(self, input: Any) -> Any:
+            if self._prepared is None:
+                doc = super()._parse(input)
+                self._prepared = deepcopy(doc)
+                return doc
+            return deepcopy(self._prepared)
+
+    return ParsedOnceDocument
 
 
 def _paragraphs(tree: Any) -> list[str]:
