@@ -269,6 +269,49 @@ def test_readability_parses_a_page_once(monkeypatch: pytest.MonkeyPatch) -> None
     assert len(calls) == 1
 
 
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_trafilatura_steps_sharing_a_read_page_find_what_each_finds_alone(name: str) -> None:
+    from newsdesk.builtin.extract_trafilatura import TrafilaturaExtractor, TrafilaturaPage
+
+    html = repair_markup(decode_document((PAGES / name).read_bytes()).text)
+    url = "https://example.org/a"
+    precise, balanced = TrafilaturaExtractor(), TrafilaturaExtractor(favor_precision=False)
+    shared = TrafilaturaPage(html, url)
+    assert precise.extract_page(shared) == precise.extract(html, url)
+    assert balanced.extract_page(shared) == balanced.extract(html, url)
+
+
+def test_the_chain_parses_a_page_once_for_both_trafilatura_steps(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdesk.builtin.extract_trafilatura as module
+
+    calls = []
+    load_html = module.load_html
+    monkeypatch.setattr(module, "load_html", lambda html: calls.append(1) or load_html(html))
+    found = extract(ChainExtractor(), "lighthouse-table-layout.html")
+    assert found.extractor == "trafilatura-balanced"  # both trafilatura steps ran
+    assert len(calls) == 1
+
+
+def test_a_page_trafilatura_cannot_read_fails_the_same_for_every_step(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdesk.builtin.extract_trafilatura as module
+
+    calls = []
+
+    def broken(html: str) -> None:
+        calls.append(1)
+        raise ValueError("junk")
+
+    monkeypatch.setattr(module, "load_html", broken)
+    page = module.TrafilaturaPage("<html><body><p>x</p></body></html>", "")
+    for _ in range(2):
+        with pytest.raises(ValueError, match="junk"):
+            page.read()
+    assert calls == [1]
+    assert module.TrafilaturaExtractor().extract_page(page) is None
+
+
 def test_repair_markup_leaves_wellformed_pages_alone() -> None:
     html = (PAGES / "port-talks.html").read_text("utf-8")
     assert repair_markup(html) == html

@@ -76,6 +76,7 @@ from newsdesk.article_text import (
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.extractor import METADATA_FIELDS, Extracted, Extractor, Rejection
 from newsdesk.builtin.extract_readability import quick_readability_text
+from newsdesk.builtin.extract_trafilatura import TrafilaturaExtractor, TrafilaturaPage
 from newsdesk.builtin.page_metadata import (
     page_summaries,
     parse_html,
@@ -152,12 +153,15 @@ DEFAULT_STEPS = [
 class _Page:
     """One page as the chain reads it: parsed once, on first use, and read only."""
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, url: str) -> None:
         self.html = html
+        self.url = url
         self._tree: Any = None
         self._parsed = False
         self._bound: float | None = None
         self._metadata: Extracted | None = None
+        #: what every trafilatura step reads of the page, read by the first of them
+        self.trafilatura = TrafilaturaPage(html, url)
 
     @property
     def tree(self) -> Any | None:
@@ -275,18 +279,18 @@ class ChainExtractor(Extractor):
         steps = self.options.steps
         found: dict[int, Extracted | None] = {}
         rejected: list[Rejection] = []
+        page = _Page(html, url)
 
         def candidate(index: int) -> Extracted | None:
             if index not in found:
                 try:
-                    found[index] = self._extractor(steps[index]).extract(html, url)
+                    found[index] = self._extract(steps[index], page)
                 except Exception as exc:  # a plugin's bug must not lose the page
                     log.warning("extractor %s failed on %s: %r", steps[index].name, url, exc)
                     rejected.append(Rejection(steps[index].name, "failed", repr(exc)))
                     found[index] = None
             return found[index]
 
-        page = _Page(html)
         summaries: list[str] | None = None
         dated = False
         chosen: int | None = None
@@ -331,6 +335,14 @@ class ChainExtractor(Extractor):
         if chosen is not None:
             chosen = self._trim(chosen, candidate, rejected, page, found)
         return self._merge(page, chosen, found, rejected)
+
+    def _extract(self, step: Step, page: _Page) -> Extracted | None:
+        """``step``'s extractor on the page; trafilatura steps share one reading of it
+        (parse and metadata), which does not depend on their mode."""
+        extractor = self._extractor(step)
+        if isinstance(extractor, TrafilaturaExtractor):
+            return extractor.extract_page(page.trafilatura)
+        return extractor.extract(page.html, page.url)
 
     def _trim(self, chosen: int, candidate: Any, rejected: list[Rejection], page: _Page,
               found: dict[int, Extracted | None]) -> int:
