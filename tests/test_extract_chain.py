@@ -540,6 +540,43 @@ def test_titles_lose_site_and_section_names(title: str, page: str, expected: str
     assert refine_title(title, tree) == expected
 
 
+def test_headings_are_the_first_h1_then_h2_texts_up_to_the_limit() -> None:
+    from newsdesk.builtin.page_metadata import headings, parse_html
+
+    page = "".join(f"<h2>Teaser {i}</h2>" for i in range(12)) + "<h1> </h1><h1>Lead</h1>"
+    tree = parse_html(f"<html><body>{page}</body></html>")
+    assert headings(tree) == ["Lead"] + [f"Teaser {i}" for i in range(7)]
+    assert headings(tree, limit=2) == ["Lead", "Teaser 0"]
+    assert headings(tree, limit=0) == []
+
+
+def test_quick_readability_in_place_reads_what_it_reads_on_a_copy() -> None:
+    from newsdesk.builtin.extract_readability import quick_readability_text
+    from newsdesk.builtin.page_metadata import parse_html
+
+    html = decode_document((PAGES / "dredging-slideshow.html").read_bytes()).text
+    tree = parse_html(html)
+    on_copy = quick_readability_text(html, tree)
+    assert on_copy and quick_readability_text(html, tree) == on_copy  # tree untouched
+    assert quick_readability_text(html, tree, in_place=True) == on_copy
+
+
+@pytest.mark.parametrize("with_metadata", [True, False])
+def test_a_page_whose_tree_was_handed_over_reads_as_before(with_metadata: bool) -> None:
+    from newsdesk.builtin.extract_chain import _Page
+    from newsdesk.builtin.page_metadata import headings, parse_html, read_page_metadata
+
+    html = decode_document((PAGES / "port-talks.html").read_bytes()).text
+    page = _Page(html, "https://example.org/a")
+    tree = page.hand_over_tree(with_metadata)
+    assert tree is not None
+    for node in list(tree):  # the reader may change it as it likes
+        tree.remove(node)
+    assert page.metadata() == read_page_metadata(parse_html(html))
+    assert page.headings() == headings(parse_html(html)) != []
+    assert page.tree is not None and len(page.tree)  # a fresh parse
+
+
 def test_trafilatura_metadata_fills_only_what_the_page_tags_leave_out() -> None:
     from newsdesk.builtin.extract_trafilatura import TrafilaturaExtractor
 

@@ -78,6 +78,7 @@ from newsdesk.backends.extractor import METADATA_FIELDS, Extracted, Extractor, R
 from newsdesk.builtin.extract_readability import quick_readability_text
 from newsdesk.builtin.extract_trafilatura import TrafilaturaExtractor, TrafilaturaPage
 from newsdesk.builtin.page_metadata import (
+    headings,
     page_summaries,
     parse_html,
     read_page_metadata,
@@ -160,6 +161,7 @@ class _Page:
         self._parsed = False
         self._bound: float | None = None
         self._metadata: Extracted | None = None
+        self._headings: list[str] | None = None
         #: what every trafilatura step reads of the page, read by the first of them
         self.trafilatura = TrafilaturaPage(html, url)
 
@@ -183,6 +185,26 @@ class _Page:
         if self._bound is None:
             self._bound = float("inf") if self.tree is None else text_bound(self.tree)
         return self._bound
+
+    def headings(self) -> list[str]:
+        """The page's first headings (:func:`~newsdesk.builtin.page_metadata.headings`)."""
+        if self._headings is None:
+            self._headings = [] if self.tree is None else headings(self.tree)
+        return self._headings
+
+    def hand_over_tree(self, with_metadata: bool) -> Any | None:
+        """The parsed tree, given to a reader that changes it (the trim screen) so that
+        the reader need not copy it. What the chain reads of the tree later is read
+        first: its headings, and its metadata when ``with_metadata`` (the caller's
+        guess that it will be needed). The page forgets the tree: anything else that
+        reads it afterwards gets a fresh parse, the same tree, so a wrong guess costs a
+        parse and changes nothing."""
+        tree = self.tree
+        self.headings()
+        if with_metadata:
+            self.metadata()
+        self._tree, self._parsed = None, False
+        return tree
 
 
 def text_bound(tree: Any) -> float:
@@ -356,7 +378,7 @@ class ChainExtractor(Extractor):
         if other == chosen:
             return chosen
         accepted: Extracted = candidate(chosen)
-        if other not in found and not self._may_trim(page, accepted.text):
+        if other not in found and not self._may_trim(page, accepted.text, found):
             return chosen
         tighter: Extracted | None = candidate(other)
         if tighter is None or len(tighter.text) < opts.min_chars:
@@ -371,13 +393,24 @@ class ChainExtractor(Extractor):
             f"{extra:.0%} of its text is outside the article {opts.trim_with} found in it"))
         return other
 
-    def _may_trim(self, page: _Page, accepted: str) -> bool:
+    def _may_trim(self, page: _Page, accepted: str,
+                  found: dict[int, Extracted | None]) -> bool:
         """Whether the trim step could find a tighter text, by the cheap screen (see
-        the module docs); true when the screen is off or cannot tell."""
+        the module docs); true when the screen is off or cannot tell.
+
+        The screen works on the page's own tree, not a copy: the chain reads no more
+        of it afterwards than its headings and, where some metadata field is still
+        empty in every step's result (the page's metadata then fills it in
+        :meth:`_merge`; the trim step can only add results), its metadata, both read
+        before it is handed over."""
         opts = self.options
         if not opts.screen_trim:
             return True
-        quick = quick_readability_text(page.html, page.tree)
+        sources = [o for o in found.values() if o is not None]
+        with_metadata = not all(any(getattr(o, name) for o in sources)
+                                for name in METADATA_FIELDS)
+        quick = quick_readability_text(page.html, page.hand_over_tree(with_metadata),
+                                       in_place=True)
         if not quick:
             return True
         return (len(quick) <= opts.screen_max_share * len(accepted)
@@ -396,7 +429,7 @@ class ChainExtractor(Extractor):
             if not value:
                 value = getattr(page.metadata(), name)
             values[name] = value
-        values["title"] = refine_title(values["title"], page.tree).strip()
+        values["title"] = refine_title(values["title"], None, page.headings()).strip()
         if chosen is None:
             return Extracted(text="", rejected=rejected, **values)
         lines = (found[chosen] or Extracted(text="")).text.splitlines()
