@@ -152,7 +152,8 @@ DEFAULT_STEPS = [
 
 
 class _Page:
-    """One page as the chain reads it: parsed once, on first use, and read only."""
+    """One page as the chain reads it: parsed once, on first use, and read only, but for
+    the trim screen, which is handed the tree last (:meth:`hand_over_tree`)."""
 
     def __init__(self, html: str, url: str) -> None:
         self.html = html
