@@ -235,6 +235,83 @@ def test_quick_readability_reads_the_article_of_a_plain_page() -> None:
     assert quick_readability_text("<html><body></body></html>") in ("", None)
 
 
+ALL_PAGES = sorted(p.name for p in PAGES.glob("*.html"))
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_readability_parsed_once_reads_as_readability_does(name: str) -> None:
+    """The readability step parses the page once and copies that tree where
+    readability-lxml would parse it again: the text and title stay readability's own."""
+    from readability import Document
+
+    from newsdesk.builtin.extract_readability import _parsed_once_document
+
+    html = decode_document((PAGES / name).read_bytes()).text
+    url = "https://example.org/a"
+    stock = Document(html, url=url)
+    once = _parsed_once_document()(html, url=url)
+    assert once.summary(html_partial=True) == stock.summary(html_partial=True)
+    assert once.short_title() == stock.short_title()
+
+
+def test_readability_parses_a_page_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import readability.readability as readability_module
+
+    from newsdesk.builtin.extract_readability import ReadabilityExtractor
+
+    calls = []
+    build_doc = readability_module.build_doc
+    monkeypatch.setattr(readability_module, "build_doc",
+                        lambda page: calls.append(1) or build_doc(page))
+    html = decode_document((PAGES / "dredging-slideshow.html").read_bytes()).text
+    found = ReadabilityExtractor().extract(html, "https://example.org/a")
+    assert found is not None and "The harbour board approved a plan on Friday" in found.text
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_trafilatura_steps_sharing_a_read_page_find_what_each_finds_alone(name: str) -> None:
+    from newsdesk.builtin.extract_trafilatura import TrafilaturaExtractor, TrafilaturaPage
+
+    html = repair_markup(decode_document((PAGES / name).read_bytes()).text)
+    url = "https://example.org/a"
+    precise, balanced = TrafilaturaExtractor(), TrafilaturaExtractor(favor_precision=False)
+    shared = TrafilaturaPage(html, url)
+    assert precise.extract_page(shared) == precise.extract(html, url)
+    assert balanced.extract_page(shared) == balanced.extract(html, url)
+
+
+def test_the_chain_parses_a_page_once_for_both_trafilatura_steps(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdesk.builtin.extract_trafilatura as module
+
+    calls = []
+    load_html = module.load_html
+    monkeypatch.setattr(module, "load_html", lambda html: calls.append(1) or load_html(html))
+    found = extract(ChainExtractor(), "lighthouse-table-layout.html")
+    assert found.extractor == "trafilatura-balanced"  # both trafilatura steps ran
+    assert len(calls) == 1
+
+
+def test_a_page_trafilatura_cannot_read_fails_the_same_for_every_step(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdesk.builtin.extract_trafilatura as module
+
+    calls = []
+
+    def broken(html: str) -> None:
+        calls.append(1)
+        raise ValueError("junk")
+
+    monkeypatch.setattr(module, "load_html", broken)
+    page = module.TrafilaturaPage("<html><body><p>x</p></body></html>", "")
+    for _ in range(2):
+        with pytest.raises(ValueError, match="junk"):
+            page.read()
+    assert calls == [1]
+    assert module.TrafilaturaExtractor().extract_page(page) is None
+
+
 def test_repair_markup_leaves_wellformed_pages_alone() -> None:
     html = (PAGES / "port-talks.html").read_text("utf-8")
     assert repair_markup(html) == html
@@ -461,6 +538,43 @@ def test_titles_lose_site_and_section_names(title: str, page: str, expected: str
 
     tree = parse_html(f"<html><body>{page}<p>text</p></body></html>")
     assert refine_title(title, tree) == expected
+
+
+def test_headings_are_the_first_h1_then_h2_texts_up_to_the_limit() -> None:
+    from newsdesk.builtin.page_metadata import headings, parse_html
+
+    page = "".join(f"<h2>Teaser {i}</h2>" for i in range(12)) + "<h1> </h1><h1>Lead</h1>"
+    tree = parse_html(f"<html><body>{page}</body></html>")
+    assert headings(tree) == ["Lead"] + [f"Teaser {i}" for i in range(7)]
+    assert headings(tree, limit=2) == ["Lead", "Teaser 0"]
+    assert headings(tree, limit=0) == []
+
+
+def test_quick_readability_in_place_reads_what_it_reads_on_a_copy() -> None:
+    from newsdesk.builtin.extract_readability import quick_readability_text
+    from newsdesk.builtin.page_metadata import parse_html
+
+    html = decode_document((PAGES / "dredging-slideshow.html").read_bytes()).text
+    tree = parse_html(html)
+    on_copy = quick_readability_text(html, tree)
+    assert on_copy and quick_readability_text(html, tree) == on_copy  # tree untouched
+    assert quick_readability_text(html, tree, in_place=True) == on_copy
+
+
+@pytest.mark.parametrize("with_metadata", [True, False])
+def test_a_page_whose_tree_was_handed_over_reads_as_before(with_metadata: bool) -> None:
+    from newsdesk.builtin.extract_chain import _Page
+    from newsdesk.builtin.page_metadata import headings, parse_html, read_page_metadata
+
+    html = decode_document((PAGES / "port-talks.html").read_bytes()).text
+    page = _Page(html, "https://example.org/a")
+    tree = page.hand_over_tree(with_metadata)
+    assert tree is not None
+    for node in list(tree):  # the reader may change it as it likes
+        tree.remove(node)
+    assert page.metadata() == read_page_metadata(parse_html(html))
+    assert page.headings() == headings(parse_html(html)) != []
+    assert page.tree is not None and len(page.tree)  # a fresh parse
 
 
 def test_trafilatura_metadata_fills_only_what_the_page_tags_leave_out() -> None:

@@ -76,7 +76,9 @@ from newsdesk.article_text import (
 from newsdesk.backends import BackendOptions
 from newsdesk.backends.extractor import METADATA_FIELDS, Extracted, Extractor, Rejection
 from newsdesk.builtin.extract_readability import quick_readability_text
+from newsdesk.builtin.extract_trafilatura import TrafilaturaExtractor, TrafilaturaPage
 from newsdesk.builtin.page_metadata import (
+    headings,
     page_summaries,
     parse_html,
     read_page_metadata,
@@ -150,14 +152,19 @@ DEFAULT_STEPS = [
 
 
 class _Page:
-    """One page as the chain reads it: parsed once, on first use, and read only."""
+    """One page as the chain reads it: parsed once, on first use, and read only, but for
+    the trim screen, which is handed the tree last (:meth:`hand_over_tree`)."""
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, url: str) -> None:
         self.html = html
+        self.url = url
         self._tree: Any = None
         self._parsed = False
         self._bound: float | None = None
         self._metadata: Extracted | None = None
+        self._headings: list[str] | None = None
+        #: what every trafilatura step reads of the page, read by the first of them
+        self.trafilatura = TrafilaturaPage(html, url)
 
     @property
     def tree(self) -> Any | None:
@@ -179,6 +186,26 @@ class _Page:
         if self._bound is None:
             self._bound = float("inf") if self.tree is None else text_bound(self.tree)
         return self._bound
+
+    def headings(self) -> list[str]:
+        """The page's first headings (:func:`~newsdesk.builtin.page_metadata.headings`)."""
+        if self._headings is None:
+            self._headings = [] if self.tree is None else headings(self.tree)
+        return self._headings
+
+    def hand_over_tree(self, with_metadata: bool) -> Any | None:
+        """The parsed tree, given to a reader that changes it (the trim screen) so that
+        the reader need not copy it. What the chain reads of the tree later is read
+        first: its headings, and its metadata when ``with_metadata`` (the caller's
+        guess that it will be needed). The page forgets the tree: anything else that
+        reads it afterwards gets a fresh parse, the same tree, so a wrong guess costs a
+        parse and changes nothing."""
+        tree = self.tree
+        self.headings()
+        if with_metadata:
+            self.metadata()
+        self._tree, self._parsed = None, False
+        return tree
 
 
 def text_bound(tree: Any) -> float:
@@ -275,18 +302,18 @@ class ChainExtractor(Extractor):
         steps = self.options.steps
         found: dict[int, Extracted | None] = {}
         rejected: list[Rejection] = []
+        page = _Page(html, url)
 
         def candidate(index: int) -> Extracted | None:
             if index not in found:
                 try:
-                    found[index] = self._extractor(steps[index]).extract(html, url)
+                    found[index] = self._extract(steps[index], page)
                 except Exception as exc:  # a plugin's bug must not lose the page
                     log.warning("extractor %s failed on %s: %r", steps[index].name, url, exc)
                     rejected.append(Rejection(steps[index].name, "failed", repr(exc)))
                     found[index] = None
             return found[index]
 
-        page = _Page(html)
         summaries: list[str] | None = None
         dated = False
         chosen: int | None = None
@@ -332,6 +359,14 @@ class ChainExtractor(Extractor):
             chosen = self._trim(chosen, candidate, rejected, page, found)
         return self._merge(page, chosen, found, rejected)
 
+    def _extract(self, step: Step, page: _Page) -> Extracted | None:
+        """``step``'s extractor on the page; trafilatura steps share one reading of it
+        (parse and metadata), which does not depend on their mode."""
+        extractor = self._extractor(step)
+        if isinstance(extractor, TrafilaturaExtractor):
+            return extractor.extract_page(page.trafilatura)
+        return extractor.extract(page.html, page.url)
+
     def _trim(self, chosen: int, candidate: Any, rejected: list[Rejection], page: _Page,
               found: dict[int, Extracted | None]) -> int:
         """The index of the trim step when its text is a clearly tighter version."""
@@ -344,7 +379,7 @@ class ChainExtractor(Extractor):
         if other == chosen:
             return chosen
         accepted: Extracted = candidate(chosen)
-        if other not in found and not self._may_trim(page, accepted.text):
+        if other not in found and not self._may_trim(page, accepted.text, found):
             return chosen
         tighter: Extracted | None = candidate(other)
         if tighter is None or len(tighter.text) < opts.min_chars:
@@ -359,13 +394,24 @@ class ChainExtractor(Extractor):
             f"{extra:.0%} of its text is outside the article {opts.trim_with} found in it"))
         return other
 
-    def _may_trim(self, page: _Page, accepted: str) -> bool:
+    def _may_trim(self, page: _Page, accepted: str,
+                  found: dict[int, Extracted | None]) -> bool:
         """Whether the trim step could find a tighter text, by the cheap screen (see
-        the module docs); true when the screen is off or cannot tell."""
+        the module docs); true when the screen is off or cannot tell.
+
+        The screen works on the page's own tree, not a copy: the chain reads no more
+        of it afterwards than its headings and, where some metadata field is still
+        empty in every step's result (the page's metadata then fills it in
+        :meth:`_merge`; the trim step can only add results), its metadata, both read
+        before it is handed over."""
         opts = self.options
         if not opts.screen_trim:
             return True
-        quick = quick_readability_text(page.html, page.tree)
+        sources = [o for o in found.values() if o is not None]
+        with_metadata = not all(any(getattr(o, name) for o in sources)
+                                for name in METADATA_FIELDS)
+        quick = quick_readability_text(page.html, page.hand_over_tree(with_metadata),
+                                       in_place=True)
         if not quick:
             return True
         return (len(quick) <= opts.screen_max_share * len(accepted)
@@ -384,7 +430,7 @@ class ChainExtractor(Extractor):
             if not value:
                 value = getattr(page.metadata(), name)
             values[name] = value
-        values["title"] = refine_title(values["title"], page.tree).strip()
+        values["title"] = refine_title(values["title"], None, page.headings()).strip()
         if chosen is None:
             return Extracted(text="", rejected=rejected, **values)
         lines = (found[chosen] or Extracted(text="")).text.splitlines()

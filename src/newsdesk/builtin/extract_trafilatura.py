@@ -43,23 +43,26 @@ class TrafilaturaExtractor(Extractor):
 
     def extract(self, html: str, url: str) -> Extracted | None:
         """See :meth:`Extractor.extract`."""
-        if not html.strip():
+        return self.extract_page(TrafilaturaPage(html, url))
+
+    def extract_page(self, source: TrafilaturaPage) -> Extracted | None:
+        """:meth:`extract` of a page another trafilatura step may already have read
+        (the extractor chain runs the precise and the balanced modes on one page)."""
+        if not source.html.strip():
             return None
         try:
-            tree = load_html(html)
-            if tree is None:
+            read = source.read()
+            if read is None:
                 return None
-            # (the page's own tags read from the one parse, before trafilatura prunes it)
-            page = read_page_metadata(tree)
-            metadata = trafilatura_metadata(tree, url, page)
-            result = trafilatura.bare_extraction(
-                tree, url=url, with_metadata=False, include_comments=False,
+            tree, page, metadata = read
+            result = trafilatura.bare_extraction(  # (on a copy: the tree stays as read)
+                tree, url=source.url, with_metadata=False, include_comments=False,
                 include_tables=self.options.include_tables,
                 favor_precision=self.options.favor_precision,
                 favor_recall=self.options.favor_recall,
             )
         except Exception as exc:  # trafilatura raises assorted lxml/parse errors on junk
-            log.debug("trafilatura failed on %s: %s", url, exc)
+            log.debug("trafilatura failed on %s: %s", source.url, exc)
             result = None
         text = (getattr(result, "text", None) or "").strip() if result is not None else ""
         if not text:
@@ -81,6 +84,41 @@ class TrafilaturaExtractor(Extractor):
             canonical_url=canonical if canonical.startswith(("http://", "https://")) else "",
             description=page.description,
         )
+
+
+class TrafilaturaPage:
+    """A page as every trafilatura step reads it, read once: trafilatura's parse, the
+    page's own tags and trafilatura's metadata (they do not depend on the mode that then
+    finds the text). Reading them leaves the tree as parsed, and
+    ``trafilatura.bare_extraction`` works on a copy of it, so a second step (the chain's
+    balanced mode after the precise one) gets what a fresh read would give, without
+    parsing the page and reading its metadata again."""
+
+    def __init__(self, html: str, url: str) -> None:
+        self.html = html
+        self.url = url
+        self._read: tuple[Any, Extracted, TrafilaturaMetadata] | None = None
+        self._parsed = False
+        self._error: Exception | None = None
+
+    def read(self) -> tuple[Any, Extracted, TrafilaturaMetadata] | None:
+        """(tree, the page's own tags, trafilatura's metadata), ``None`` when trafilatura
+        cannot parse the page; raises what reading it raised, every time it is asked."""
+        if self._error is not None:
+            raise self._error
+        if not self._parsed:
+            try:
+                tree = load_html(self.html)
+                if tree is not None:
+                    # (the page's own tags read from the one parse, before any pruning)
+                    page = read_page_metadata(tree)
+                    self._read = tree, page, trafilatura_metadata(tree, self.url, page)
+            except Exception as exc:
+                self._error = exc
+                raise
+            finally:
+                self._parsed = True
+        return self._read
 
 
 #: htmldate's settings as trafilatura's default configuration gives them (extensive search)

@@ -167,18 +167,22 @@ def headings(tree: Any, limit: int = 8) -> list[str]:
             text = _WS.sub(" ", node.text_content()).strip()
             if text:
                 found.append(text)
+                if len(found) >= limit:  # the rest would be cut off
+                    return found[:limit]
     return found[:limit]
 
 
-def refine_title(title: str, tree: Any | None) -> str:
+def refine_title(title: str, tree: Any | None, found: list[str] | None = None) -> str:
     """The headline inside ``title``: without the site and section names a ``<title>``
     tag adds ("Headline - Sport - Site News", "Headline_English_Site").
 
     A heading of the page that the title contains wins (it is the headline as shown);
     otherwise the longest part between separators, when it is most of the title. An
-    empty title becomes the page's first heading.
+    empty title becomes the page's first heading. ``found``: the page's
+    :func:`headings`, where they were already read (``tree`` is then not read).
     """
-    found = headings(tree) if tree is not None else []
+    if found is None:
+        found = headings(tree) if tree is not None else []
     key = _words(title)
     if not key:
         return next(iter(found), "")
