@@ -154,6 +154,12 @@ def names_own_outlet(text: str, outlet: str) -> bool:
                              rf"reports|confirmed|obtained|reviewed)\b", plain))
 
 
+def opening_word(text: str) -> str:
+    """The first word of ``text`` as :func:`frame` reads it for its case (its own
+    punctuation after it dropped, a quotation mark before it kept)."""
+    return text.partition(" ")[0].rstrip(",;:")
+
+
 def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> str:
     """``text`` credited to ``who`` ("Reuters", "one report"): "..., who reported." when
     ``trailing`` and :func:`can_trail`, else "According to who, ...".
@@ -171,7 +177,7 @@ def frame(text: str, who: str, trailing: bool, case: WordCase | None = None) -> 
             body = body[:-1]
         return f"{body}, {who} {verb}."
     first, _, rest = text.partition(" ")
-    bare = first.rstrip(",;:")
+    bare = opening_word(text)
     known = case or WordCase()
     acronym = len(bare) > 1 and bare.isupper()
     # a word that opens a name ("President Trump", "Health and Human Services") keeps

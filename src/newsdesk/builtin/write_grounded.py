@@ -54,6 +54,7 @@ from newsdesk.attribution import (
     ends_on_own_credit,
     frame,
     names_own_outlet,
+    opening_word,
     word_case,
 )
 from newsdesk.backends import BackendOptions
@@ -206,10 +207,11 @@ def opening_case(text: str, case: WordCase) -> WordCase:
     write inside a sentence (not "According to BBC News, Social media services ...,
     Facebook says."), or one they write in lower case that a name follows ("senior US
     officials", where "Job Corps" keeps its capital)."""
-    first = text.split(maxsplit=1)[0].strip("“\"‘'(,;:").lower() if text.strip() else ""
+    word = opening_word(text)  # the word frame() would lower-case
+    first = word.lower()
     if (not first or first in case.proper
             or (can_trail(text) and not ends_on_own_credit(text))
-            or not opens_with_common_word(text, written_lower=first in case.lower)):
+            or not opens_with_common_word(text, word, written_lower=first in case.lower)):
         return case
     return replace(case, common_opening=frozenset({first}))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.evaluation.audit_text import PERSON_TITLES, SPEECH, TITLE_ABBREVIATIONS, plain
+from newsdesk.evaluation.audit_text import PERSON_TITLES, TITLE_ABBREVIATIONS, VERBISH, plain
 
 _TEMPLATES = ((re.compile(r"^The latest on (?P<x>.+)$"), True),
               (re.compile(r"^(?P<x>.+): (?:what we know|how it unfolded|the background)$"),
@@ -18,8 +18,6 @@ June July August September October November December
 """.split())
 _HEADING_OPENERS = {"what", "more", "the", "how", "why", "who", "where", "when"}
 _ADJECTIVE = re.compile(r"(?:ian|ean|ese|ish|can|ic|ern)$")
-_VERBISH = re.compile(rf"^(?:{SPEECH}|has|have|had|is|was|were|are|will|would|could|"
-                      r"should|can|did|does|do|may|might|must|also|then|now)$")
 
 
 def _slots(heading: str) -> list[tuple[str, bool]]:
@@ -64,7 +62,7 @@ def _follows(after: str) -> str:
         return "time"  # "Obama Wednesday said": the name ends before the day
     if word[:1].isupper():
         return "capital"
-    return "verb" if _VERBISH.match(word) else "noun"
+    return "verb" if VERBISH.match(word) else "noun"
 
 
 def heading_problems(heading: str, sources: list[str]) -> list[str]:

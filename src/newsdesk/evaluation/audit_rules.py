@@ -16,6 +16,7 @@ from newsdesk.evaluation.audit_text import (
     STOPWORDS,
     TITLE_ABBREVIATIONS,
     TITLE_WORDS,
+    VERBISH,
     CaseEvidence,
     content_words,
     has_speech_verb,
@@ -718,9 +719,7 @@ def _bare_surnames(core: str, prior: str, evidence: CaseEvidence, case: CaseEvid
                 tokens[index - 2].lower() in {"the", "a", "an"}:
             continue  # "a great American": an article and an adjective make it a noun
         if re.search(r"(?:ic|ian|ean|ese|ish)$", name) and after.isalpha() and \
-                after.islower() and not re.fullmatch(
-                    rf"{SPEECH}|has|have|had|is|was|were|are|will|would|could|can|did|"
-                    r"does|may|might|must|also", after):
+                after.islower() and not VERBISH.match(after):
             continue  # "Islamic law", "Arabic script": an adjective before its noun
         if (index == 0 or before.lower() in _BEFORE_MODIFIER) and after[:1].islower() and \
                 after.endswith("s") and \

@@ -77,6 +77,9 @@ SPEECH_ANY = (SPEECH[:-1] + r"|saying|called|calling|described|describing|tellin
               r"accused|praised|criticized|criticised|denied|promised|touted|dismissed|"
               r"defended|thanked|pledged|slammed|blasted|questioned)")
 _SPEECH = re.compile(rf"\b{SPEECH_ANY}\b")
+# a word that can follow a name as its verb ("Ada Moss said", "... has", "... will")
+VERBISH = re.compile(rf"^(?:{SPEECH}|has|have|had|is|was|were|are|will|would|could|"
+                     r"should|can|did|does|do|may|might|must|also|then|now)$")
 # A quoted passage: curly or straight double quotes.
 _QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")

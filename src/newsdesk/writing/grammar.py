@@ -160,18 +160,17 @@ def _english_orthography() -> dict[str, int]:
     return dict(punkt.load_model("english").ortho_context)
 
 
-def opens_with_common_word(text: str, written_lower: bool = False) -> bool:
-    """Whether ``text`` opens with a common word that only its place at the head of the
-    sentence capitalises ("Social media services ...", "Senior US officials ..."): the
-    tagger does not read it as a proper noun, and the story's sources write it in lower
-    case inside a sentence (``written_lower``) or, where they never write it there,
-    Punkt's English model (learnt from a large body of news text) has seen it in lower
-    case inside sentences. A word that also names a party ("Democratic") keeps its
-    capital."""
-    first = text.split(maxsplit=1)[0].strip("“\"‘'(,;:") if text.strip() else ""
-    if not first.isalpha() or first.lower() in _PARTY_WORDS:
+def opens_with_common_word(text: str, word: str, written_lower: bool = False) -> bool:
+    """Whether ``text`` opens with ``word`` (as the caller reads its first word), a
+    common word that only its place at the head of the sentence capitalises ("Social
+    media services ...", "Senior US officials ..."): the tagger does not read it as a
+    proper noun, and the story's sources write it in lower case inside a sentence
+    (``written_lower``) or, where they never write it there, Punkt's English model
+    (learnt from a large body of news text) has seen it in lower case inside sentences.
+    A word that also names a party ("Democratic") keeps its capital."""
+    if not word.isalpha() or word.lower() in _PARTY_WORDS:
         return False
-    if not written_lower and not _english_orthography().get(first.lower(), 0) & \
+    if not written_lower and not _english_orthography().get(word.lower(), 0) & \
             _ORTHO_MID_LOWER:
         return False
     doc = tagger_and_parser()(text)
