@@ -736,6 +736,37 @@ def test_the_first_body_sentence_from_a_one_sided_source_needs_a_credit() -> Non
     assert found == [("unattributed_one_sided", source)]
 
 
+def test_a_credit_given_before_a_heading_does_not_carry_past_it() -> None:
+    lead = ("Gov. Ines Carrow signed the ferry levy into law on Monday, Harbor Sentinel "
+            "reported.")
+    lead_source = "Gov. Ines Carrow signed the ferry levy into law on Monday."
+    loaded = "Ferry tickets cannot be refunded based on weather theory or rider identity."
+    framed = f"{loaded[:-1]}, Harbor Sentinel reported."
+
+    def article(under_heading: str) -> AuditArticle:
+        return AuditArticle(
+            headline=AuditSentence("Carrow signs ferry levy", "Coast Times",
+                                   "Carrow signs ferry levy", lead_source, "2",
+                                   side="center"),
+            summary=AuditSentence("Carrow signed the levy, Coast Times reported.",
+                                  "Coast Times", "Carrow signed the levy.", lead_source,
+                                  "2", side="center"),
+            lead=[AuditSentence(lead, "Harbor Sentinel", lead_source, lead_source, "3",
+                                side="right")],
+            sections=[AuditSection("What happened", [
+                AuditSentence(under_heading, "Harbor Sentinel", loaded, loaded, "3",
+                              side="right"),
+                AuditSentence(loaded, "Harbor Sentinel", loaded, loaded, "3",
+                              side="right")])])
+
+    found = [(f.defect, f.where, f.sentence) for f in audit_article(article(loaded)).findings
+             if f.defect == "unattributed_one_sided"]
+    # the first sentence under the heading; the one after it continues its credit
+    assert found == [("unattributed_one_sided", "section 1", loaded)]
+    assert not [f for f in audit_article(article(framed)).findings
+                if f.defect == "unattributed_one_sided"]
+
+
 # -- a whole article -----------------------------------------------------------------------
 
 

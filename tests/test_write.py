@@ -134,6 +134,26 @@ def test_an_outlet_is_named_again_when_the_article_comes_back_to_it(demo_documen
     assert switches >= 5
 
 
+def test_an_outlet_is_named_again_under_a_heading(demo_documents, embedder) -> None:
+    """The first sentence under a heading names whose it is (or its own speaker), even
+    when the sentence before the heading came from the same source: a credit does not
+    carry past a heading."""
+    continued = 0
+    for docs in demo_documents.values():
+        article = write(docs, embedder)
+        before = article.lead[-1] if article.lead else None
+        for section in article.sections:
+            first = section.sentences[0]
+            if before is not None and before.citation.doc_id == first.citation.doc_id:
+                continued += 1
+            credited = unframe(first.text).credited
+            assert credited in (first.citation.outlet, "one report", "another report") \
+                or has_own_attribution(first.text) or \
+                first.text.startswith(("“", '"')), first.text
+            before = section.sentences[-1]
+    assert continued >= 1
+
+
 def test_story_with_follow_ups_leads_with_the_latest_news(demo_documents, embedder) -> None:
     docs = demo_documents["port-strike"]
     article = write(docs, embedder)

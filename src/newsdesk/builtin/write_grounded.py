@@ -112,6 +112,7 @@ HEADLINE_WORDS = 20   # longest headline taken from a sentence
 MAX_RUN = 2           # consecutive sentences from one source (run_source), at most
 FRESH_BONUS = 0.1     # added to a summary candidate's score when it is from the newest reports
 OTHER_OUTLET_BONUS = 0.1  # and when it comes from another outlet than the lead
+HEADING = -1          # stands for "a heading" where the writer tracks the last source read
 OVERSELECT = 3        # candidates chosen per sentence the article has room for
 COMPOSE_ROUNDS = 4    # times the body is refilled after sentences that do not fit
 GRAMMAR_ROUNDS = 3    # times an article is written again without a non-sentence it chose
@@ -355,14 +356,16 @@ class GroundedWriter(Writer):
 
         credited: set[int] = set()
         frames = 0  # body sentences framed so far: leading and trailing frames alternate
-        previous: int | None = None  # the source of the sentence read just before
+        # the source of the sentence read just before (HEADING: none since a heading)
+        previous: int | None = None
 
         def render(cand: Candidate) -> Sentence:
             # The outlet is named on the first of its sentences that does not say who
             # said it already, and again whenever the article comes back to it after
             # another outlet's sentence (else a reader takes it for the other outlet's
-            # reporting); an outlet without a name is "one report" or "another report",
-            # so that no source's words read as the newsroom's own.
+            # reporting) or opens a section (a credit does not carry past a heading); an
+            # outlet without a name is "one report" or "another report", so that no
+            # source's words read as the newsroom's own.
             nonlocal frames, previous
             text = cand.written
             switched = previous is not None and previous != id(cand.doc)
@@ -406,6 +409,7 @@ class GroundedWriter(Writer):
         sections: list[Section] = []
         taken: set[str] = set()
         for role, members in layout[1:]:
+            previous = HEADING
             texts = [c.written for c in members]
             said = [p for c in members if is_quote(c.text)
                     for p in speaker_names(c.written, people)]

@@ -111,7 +111,8 @@ malformed_heading: a section heading built from a broken span. Its name slot (th
 unattributed_one_sided: the headline or the summary is taken from one outlet whose side
   is left or right (known from the site's labels) and does not name that outlet (for the
   headline, the credit line the page shows beside it counts: ``Article.headline_credit``);
-  or the first body sentence taken from such an outlet neither names the outlet nor
+  or the first body sentence taken from such an outlet, or the first under a heading,
+  neither names the outlet nor
   says who gives it ("according to" or a verb of saying outside its quotations, its
   asides between dashes or brackets and any clause of its own: "President Trump — who
   ... claimed that ... — wanted to ..." does not). An outlet without a name is named
@@ -329,8 +330,9 @@ def audit_article(article: AuditArticle, corpus: CaseEvidence | None = None) -> 
         if where in {"headline", "summary"}:
             reason = one_sided(sentence, article.headline_credit if headline else "")
             add("unattributed_one_sided", where, sentence.text, [reason] if reason else [])
-        elif sentence.source_id not in told:
-            # the first sentence from a source after the summary
+        elif sentence.source_id not in told or where != placed[index - 1][0]:
+            # the first sentence from a source after the summary, or the first under a
+            # heading (a credit given before the heading does not carry past it)
             reason = one_sided(sentence, body=True)
             add("unattributed_one_sided", where, sentence.text, [reason] if reason else [])
         if not headline:
