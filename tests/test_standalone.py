@@ -75,6 +75,9 @@ from newsdesk.standalone import speaker_names, standalone_problem
     ("Yes, that grey hull seen in a flash at the start was the ferry the film is about.",
      "needs_context"),
     ("No, the harbour board did not vote on the fares on Monday.", "needs_context"),
+    # a group speaking of someone named before, by a pronoun
+    ("Authorities say he targeted ferry inspectors at the North Quay.", "needs_context"),
+    ("Police believe she boarded the ferry at Halden with a forged pass.", "needs_context"),
     # "here": the matter or the place of a text the reader does not have
     ("There is almost certainly much less here than meets the eye.", "needs_context"),
     ("The mayor's plan was put on show here on Sunday by the harbour board.",
@@ -93,6 +96,7 @@ def test_sentences_that_cannot_stand_alone(sentence: str, problem: str) -> None:
     "Ferries like these sail from Kelvport to Halden twice a day.",
     "“The pier stays shut,” the mayor of Kelvport, Ines Carrow, said on Tuesday.",
     "Officials said they would review the decision in March.",
+    "Police said Mayor Ada Moss had boarded the ferry at Halden.",
     "Some 700,000 immigrants were brought to the country as children.",
     "US officials said the talks would resume in Geneva next week.",
     "The group called the plan a “good shutdown” for the sector.",
@@ -252,9 +256,11 @@ def test_a_common_word_the_sources_never_write_mid_sentence_is_read_by_its_gramm
 
 
 def test_quoted_runs_are_the_words_inside_quotation_marks() -> None:
-    from newsdesk.standalone import quoted_runs
-    one = quoted_runs("“The work goes on with all speed and urgency,” the mayor said.")
-    other = quoted_runs("“The work goes on with all speed and all urgency,” said the mayor.")
-    assert ("goes", "on", "with", "all") in one & other
-    assert not quoted_runs("The work goes on with all speed, the mayor said.")
-    assert not quoted_runs("He called it a “good shutdown” on Monday.")  # under four words
+    from newsdesk.standalone import quotations
+    one = quotations("“The work goes on with all speed and urgency,” the mayor said.")
+    other = quotations("“The work goes on with all speed and all urgency,” said the mayor.")
+    assert ("goes", "on", "with", "all") in one.runs & other.runs
+    assert one.shares_run(other)
+    assert not quotations("The work goes on with all speed, the mayor said.").spans
+    short = quotations("He called it a “good shutdown” on Monday.")
+    assert not short.runs and short.phrases == ("good shutdown",)  # under four words

@@ -200,6 +200,57 @@ def test_one_quotation_is_given_once_not_in_two_outlets_versions() -> None:
     assert len(quoting) == 1 and chosen[-1].text == texts[3], [c.text for c in chosen]
 
 
+def test_one_short_phrase_quoted_twice_in_similar_sentences_is_told_once() -> None:
+    """Two outlets quoting one short phrase ("final sailing" / "final sailing of the
+    season") in sentences alike in meaning tell one thing twice; a phrase quoted again in
+    a sentence that tells something else, a quoted title or a one-word quotation does
+    not keep a sentence out."""
+    from newsdesk.builtin.write_grounded import Candidate
+    from newsdesk.standalone import quotations
+
+    assert quotations("The board called it the “final sailing of the season.”").shares_phrase(
+        quotations("The board said this would be the “final sailing” for now."))
+    assert not quotations("The board called it “final.”").shares_phrase(
+        quotations("The board said this would be the “final sailing” for now."))
+    assert not quotations("Carrow called the fare “fair and square.”").shares_phrase(
+        quotations("Moss said the fare was “square” with the law and “fair.”"))
+    assert not quotations("Carrow told “Harbour Watch” that the fare is fair.").shares_phrase(
+        quotations("Moss said on “Harbour Watch” that the ferries are late."))
+    assert not quotations("The fare is “non-sense,” Moss said.").shares_phrase(
+        quotations("“This fare non-sense is merely an attempt to cover up,” Moss said."))
+
+    doc = Document(id=1, url="https://a.example/", canonical_url="https://a.example/",
+                   title="Ferry season ends", text="", content_hash="a", site_name="A")
+    texts = [
+        "The Kelvport ferry will stop running on Sunday until the spring.",
+        "The harbour board said Sunday's crossing would be the “final sailing” of the "
+        "year and that riders should take the bus from Monday.",
+        "The board described it as the “final sailing of the season” in a notice on "
+        "Friday, The Ledger reported.",
+        "An inquiry into the ferry's loading will open next month.",
+        "Riders held a “final sailing” party on the North Quay with a brass band.",
+    ]
+    vectors = np.eye(5, dtype=np.float32)
+    vectors[2] = np.array([0, 0.7, 0.7141, 0, 0], dtype=np.float32)  # fairly alike to 1
+    cands = [Candidate(doc=doc, index=i, text=t, outlet="A", vector=vectors[i],
+                       score=1.0 - i / 10, written=t) for i, t in enumerate(texts)]
+    chosen = GroundedWriter()._select(cands[1:], [cands[0]], budget=4, weights={})
+    assert [c.text for c in chosen] == [texts[1], texts[3], texts[4]]
+
+
+def test_a_round_version_of_a_figure_given_is_no_new_figure() -> None:
+    from newsdesk.builtin.write_grounded import figures_given
+
+    assert figures_given({"2700"}, {"2702", "3"})
+    assert figures_given({"2702"}, {"2702"})
+    assert not figures_given({"2700", "12"}, {"2702"})
+    assert figures_given({"9.2"}, {"9.21", "9.19"})
+    assert not figures_given({"1.5"}, {"1.565"})  # a forecast beside the figure
+    assert not figures_given({"3.5"}, {"3.6"})
+    assert not figures_given({"2024"}, {"2017"})  # two years
+    assert not figures_given({"95"}, {"96"})  # small counts differ
+
+
 def test_the_headline_says_what_the_article_tells(embedder) -> None:
     """A source whose text gave the article nothing (here: a columnist's "we" and "I")
     does not give it a headline that promises something else (fact-checks), however
@@ -283,6 +334,15 @@ def test_wire_datelines_are_removed() -> None:
     assert strip_dateline("CAIRO—The envoy met Morsi.") == "The envoy met Morsi."
     assert strip_dateline("SYCAMORE, Ill. --A judge ruled.") == "A judge ruled."
     assert strip_dateline("(CNN) - Sanders ended his campaign.") == "Sanders ended his campaign."
+    assert strip_dateline("KELVPORT HILLS >> Detectives are looking for the ferry.") == \
+        "Detectives are looking for the ferry."
+    assert strip_dateline("(Allied Wire) Ada Moss, the mayor-elect, pleaded guilty.") == \
+        "Ada Moss, the mayor-elect, pleaded guilty."
+    # a sentence in brackets, or one that opens on one, keeps it
+    assert strip_dateline("(Nifty harbour scene, though, and points for the music.)") == \
+        "(Nifty harbour scene, though, and points for the music.)"
+    assert strip_dateline("(The vote was 7-2.) The board left.") == \
+        "(The vote was 7-2.) The board left."
     assert strip_dateline("KELVPORT, New Vellia - The envoy met the mayor.") == \
         "The envoy met the mayor."
     assert strip_dateline("Kelvport, VA - Monday, a judge heard the case.") == \
@@ -385,8 +445,15 @@ def test_page_furniture_and_cut_off_text_are_not_used() -> None:
                      "2019, at Kelvport pier.") == "boilerplate"
     assert rejection("The mayor said on Sunday, Sept. 22, that the ferry would run again.") \
         is None
+    assert rejection("Ada Moss leaves the Kelvport courthouse during a lunch break in "
+                     "Kelvport, Oregon March 25, 2015.") == "boilerplate"
+    assert rejection("A harbour worker checks the ropes of a ferry in Halden, Norway, "
+                     "December 28, 2017.") == "boilerplate"
+    assert rejection("The ferry line opened in Halden on March 25, 2015.") is None
     assert rejection("You can add location information to your Tweets, such as your city.")
     assert rejection("Story continues below advertisement and more text to pad it out.")
+    assert rejection("Breaking News Emails Get breaking news alerts and special reports.") \
+        == "boilerplate"
     assert rejection("Republican Brian Kemp will be the next governor of Georgia, following") \
         == "incomplete"
     assert rejection("But they said the plan would be dropped within a week.") == "needs_context"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from newsdesk.segment import is_complete
 
@@ -131,6 +132,17 @@ _PARTICIPLE_THEN_PRONOUN = re.compile(
     r"(?!During\b|According\b|Including\b|Regarding\b|Concerning\b|Following\b|"
     r"Considering\b|Notwithstanding\b)[A-Z][a-z]+ing)\b[^;]{0,200}?[,”\"]\s*,?\s*"
     r"(?:he|she|they)\s")
+# "Authorities say he targeted TSA employees.", "Police believe she ...": a group that
+# speaks of someone by a pronoun, so the person is named in an earlier sentence (the
+# group's own "they" is theirs: "Officials said they would ...")
+_GROUP_ON_PRONOUN = re.compile(
+    r"^(?:The\s+|Federal\s+|Local\s+|State\s+)?(?:authorities|police|officials|prosecutors|"
+    r"investigators|witnesses|officers|sources|experts|analysts|neighbou?rs|relatives|"
+    r"friends|family|family\s+members|critics|supporters|lawyers|attorneys|doctors|"
+    r"residents|court\s+(?:documents|records|papers)|records|documents)\s+"
+    r"(?:have\s+|had\s+)?(?:say|says|said|believe|believed|allege|alleged|think|thought|"
+    r"reported|told\s+[\w.]+(?:\s+[\w.]+)?)\s+(?:that\s+)?(?:he|she|his|her)\b",
+    re.IGNORECASE)
 # "Yes, that furry face was ...", "No, the plan was not ...": an answer to something said
 # before
 _REPLY = re.compile(r"^(?:Yes|No|Yeah|Yep|Nope|Sure|Well|Oh|Okay|OK|Right)\s*[,!.]\s")
@@ -226,14 +238,43 @@ def quoted_words(text: str) -> int:
                 if not _is_title(m.group(0))), default=0)
 
 
-def quoted_runs(text: str, size: int = 4) -> set[tuple[str, ...]]:
-    """Every run of ``size`` words inside the quotations of ``text`` (lower case, no
-    punctuation): two sentences that share one quote the same words."""
+@dataclass(frozen=True)
+class Quoted:
+    """The quotations of a sentence, to tell whether two sentences quote the same words
+    (:func:`quotations`)."""
+
+    runs: frozenset[tuple[str, ...]]  # every run of ``size`` words of a longer quotation
+    phrases: tuple[str, ...]  # each shorter quotation of two words or more, whole
+    spans: tuple[str, ...]  # each quotation's words (a quoted title's left out)
+
+    def shares_run(self, other: Quoted) -> bool:
+        """Whether the two have a run of ``size`` quoted words in common: one
+        quotation, maybe in two versions."""
+        return bool(self.runs & other.runs)
+
+    def shares_phrase(self, other: Quoted) -> bool:
+        """Whether a short quotation of one is inside a quotation of the other ("final
+        extension" / "final extension of the pause")."""
+        return any(f" {p} " in f" {s} " for p in self.phrases for s in other.spans) or \
+            any(f" {p} " in f" {s} " for p in other.phrases for s in self.spans)
+
+
+def quotations(text: str, size: int = 4) -> Quoted:
+    """The words inside the quotation marks of ``text`` (lower case, no punctuation, a
+    hyphenated word one word), as :class:`Quoted`. A quoted title ("60 Minutes") gives
+    no phrase."""
     runs: set[tuple[str, ...]] = set()
+    phrases: list[str] = []
+    spans: list[str] = []
     for match in _QUOTED.finditer(text):
-        words = re.findall(r"[a-z0-9]+(?:[’'][a-z]+)?", match.group(0).lower())
+        words = re.findall(r"[a-z0-9]+(?:[-’'][a-z0-9]+)*", match.group(0).lower())
         runs.update(tuple(words[i:i + size]) for i in range(len(words) - size + 1))
-    return runs
+        if _is_title(match.group(0)):
+            continue
+        spans.append(" ".join(words))
+        if 2 <= len(words) < size:
+            phrases.append(" ".join(words))
+    return Quoted(frozenset(runs), tuple(phrases), tuple(spans))
 
 
 def has_speaker(text: str) -> bool:
@@ -322,7 +363,7 @@ def standalone_problem(text: str) -> str | None:
             or _WHICH_GOES_ON.match(sentence)
             or _NAMELESS_PHRASE_THEN_PRONOUN.match(sentence)
             or _PARTICIPLE_THEN_PRONOUN.match(sentence) or _REPLY.match(sentence)
-            or _WHAT_PRONOUN.match(sentence)
+            or _WHAT_PRONOUN.match(sentence) or _GROUP_ON_PRONOUN.match(sentence)
             or _PRONOUN_CREDIT.search(unquoted(sentence).rstrip("”\"’' "))
             or _QUANTIFIER_AFTER_BREAK.search(sentence)):
         return "needs_context"

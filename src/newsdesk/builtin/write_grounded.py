@@ -62,7 +62,7 @@ from newsdesk.backends.embedder import Embedder
 from newsdesk.backends.writer import Writer, WriteRequest
 from newsdesk.outlets import is_opinion, outlet_name
 from newsdesk.records import Article, Citation, Document, Section, Sentence, SourceRef, iso
-from newsdesk.standalone import quoted_runs, quoted_words, speaker_names
+from newsdesk.standalone import quotations, quoted_words, speaker_names
 from newsdesk.story_features import embedding_text
 from newsdesk.text import (
     NUMBER_WORDS,
@@ -105,6 +105,7 @@ NAMED_HEADLINE_BONUS = 0.05  # added to the fairness of a headline from a named 
 SUMMARY_MAX_WORDS = 40  # a longer sentence is not the line under the headline
 REDUNDANT = 0.80      # cosine above which a candidate repeats a chosen sentence
 REPEATS_FIGURES = 0.55  # a fairly similar sentence whose figures are all already given
+ROUND_FIGURE = 0.01   # a figure this close to one given (and 100 or more) is given
 CORROBORATED = 0.65   # cosine above which another source's sentence reports the same fact
 COMPRESSED_SIMILARITY = 0.85  # a shortened sentence must stay this close to its source
 HEADLINE_SIMILARITY = 0.80    # and a headline cut from a sentence, this close
@@ -843,9 +844,12 @@ class GroundedWriter(Writer):
         lam = opts.diversity
         chosen_numbers: set[str] = set().union(*(numbers(c.text) for c in fixed))
         # words quoted already: two outlets' versions of one quotation ("all speed and
-        # urgency" / "all speed and all urgency") read as a misquote side by side
-        chosen_quotes = set().union(*(quoted_runs(c.text) for c in fixed))
-        quotes_of = {id(c): quoted_runs(c.text) for c in pool}
+        # urgency" / "all speed and all urgency") read as a misquote side by side, and
+        # a fairly similar sentence quoting a phrase again ("final extension" / "final
+        # extension of the pause") tells one thing twice
+        chosen_quotes = [(c.vector, q) for c, q in ((c, quotations(c.text)) for c in fixed)
+                         if q.runs or q.spans]
+        quotes_of = {id(c): quotations(c.text) for c in pool}
         # what each sentence says, word by word: "Nine witnesses will testify at five
         # hearings between Tuesday and Thursday" and "..., with nine witnesses set to
         # testify between Tuesday and Thursday" say one thing whatever their vectors say
@@ -861,9 +865,13 @@ class GroundedWriter(Writer):
                 assert cand.vector is not None
                 overlap = float((matrix @ cand.vector).max())
                 if overlap >= REDUNDANT or (overlap >= REPEATS_FIGURES and numbers(cand.text)
-                                            and numbers(cand.text) <= chosen_numbers):
+                                            and figures_given(numbers(cand.text),
+                                                              chosen_numbers)):
                     continue
-                if quotes_of[id(cand)] & chosen_quotes:
+                quoted = quotes_of[id(cand)]
+                if any(quoted.shares_run(q) or (quoted.shares_phrase(q) and v is not None
+                                                and float(v @ cand.vector) >= REPEATS_FIGURES)
+                       for v, q in chosen_quotes):
                     continue
                 if any(repeats(said_of[id(cand)], other) for other in said):
                     continue
@@ -877,7 +885,8 @@ class GroundedWriter(Writer):
                 break
             chosen.append(best)
             chosen_numbers |= numbers(best.text)
-            chosen_quotes |= quotes_of[id(best)]
+            if quotes_of[id(best)].runs or quotes_of[id(best)].spans:
+                chosen_quotes.append((best.vector, quotes_of[id(best)]))
             said.append(said_of[id(best)])
             covered |= best.concepts
             used += best.length
@@ -983,6 +992,22 @@ REPEAT_MIN_WORDS = 5
 def said_words(text: str) -> set[str]:
     """The stems of a sentence's content words, numbers written out or not."""
     return {stem(w) for w in content_words(text) if w not in NUMBER_WORDS} | numbers(text)
+
+
+def figures_given(found: set[str], given: set[str]) -> bool:
+    """Whether every figure of ``found`` (as :func:`numbers`) is among ``given``, the same
+    or a round version of it: "some 2,700 pages" gives no figure that "2,702 pages" has
+    not, nor "9.2 million" beside "9.21 million" (within 1%, for figures of 100 or more
+    or with decimals: 95 and 96 are two counts, 2017 and 2024 two years)."""
+    def close(a: str, b: str) -> bool:
+        try:
+            x, y = float(a), float(b)
+        except ValueError:
+            return False
+        if _YEAR.fullmatch(a) or _YEAR.fullmatch(b):
+            return False
+        return (min(x, y) >= 100 or "." in a + b) and abs(x - y) <= ROUND_FIGURE * max(x, y)
+    return all(f in given or any(close(f, g) for g in given) for f in found)
 
 
 def repeats(one: set[str], other: set[str]) -> bool:

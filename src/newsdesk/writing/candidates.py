@@ -37,6 +37,7 @@ _BOILERPLATE = re.compile(
     r"wayback machine|internet archive|archive-it|web collections|crawl data|"
     r"try again later|is not available right now|interactive transcript|reprints|"
     r"non-commercial use|opens? (in )?a new (window|tab)|see all results|"
+    r"breaking news (?:emails?|alerts?)|get (?:breaking )?news alerts|"
     r"\b(?:follow|like|find|join)\s+(?:(?-i:[A-Z][\w.&]*)\s+){0,3}on\s+(?:facebook|twitter|"
     r"instagram|linkedin|tiktok|youtube)\b|"
     r"^\d+ of \d+\b)", re.IGNORECASE)
@@ -87,6 +88,13 @@ _CAPTION_DATE = re.compile(
     r",\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+"
     r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.?\s+"
     r"\d{1,2},\s+\d{4}\b")
+# A picture caption whose credit was lost ends on the place and the full date, with no
+# "on" before the date ("Ada Moss leaves the courthouse during a lunch break in Kelvport,
+# Oregon March 25, 2015.", "... in Halden, Norway, December 28, 2017.").
+_CAPTION_PLACE = re.compile(
+    r"\bin\s+(?:[A-Z][\w.’'-]*,?\s+){1,4}"
+    r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.?\s+"
+    r"\d{1,2},\s+\d{4}\.?\s*$")
 # A picture caption ends with its credit: "(David M Warren / Staff Photographer)".
 CREDIT = re.compile(r"\((?:[^()]*/[^()]*|AP|Associated Press|Reuters|AFP|Getty)\)\s*$")
 # A social-media post embedded in the page: its text opens with the account's handle
@@ -121,13 +129,16 @@ _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*(?:,\s*[A-Z][A-Za-z.]{1,12}"
     r"(?:\s[A-Z][A-Za-z.]{1,12})?)?"
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{2,40}\))?"
-    r"|\([A-Z][\w .]{1,30}\))\s*(?:\s[-–—]{1,2}|--|[—–])\s*(?=[A-Z0-9“\"‘'])")
+    r"|\([A-Z][\w .]{1,30}\))\s*(?:\s[-–—]{1,2}|--|[—–]|\s?>>)\s*(?=[A-Z0-9“\"‘'])")
 # "New York (CNN Business)Facebook announced ...", "Seoul, South Korea (CNN)North Korea
 # ...": a place and the outlet in brackets, glued to the first word of the report (or
 # a space before it when that is an article: "Sycamore, Illinois (CNN) The man ...").
 _GLUED_DATELINE = re.compile(
     r"^[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,4}\s?\([A-Z][\w .&]{1,30}\)"
     r"(?:(?=[A-Z“\"‘'])|\s(?=(?:The|A|An)\s))")
+# "(CNN) Greg Gianforte, the Montana congressman-elect ...": the outlet in brackets alone
+# before the report, with a space and no dash
+_BRACKET_DATELINE = re.compile(r"^\([A-Z][A-Za-z .&]{1,30}\)\s+(?=[A-Z“\"‘'])")
 # "Washington - The White House ...", "New York -- Bari Weiss ...", "Charlottesville, VA -
 # Monday, ...": a place in title case (its state in capitals) and a spaced dash open the
 # report
@@ -257,11 +268,12 @@ def _capitalise(text: str) -> str:
 
 
 def strip_dateline(sentence: str) -> str:
-    """Drop a wire dateline ("HALDEN, Nov 19 (Allied Wire) — ", "(CNN) - ",
+    """Drop a wire dateline ("HALDEN, Nov 19 (Allied Wire) — ", "(CNN) - ", "(CNN) ",
     "New York (CNN Business)Facebook ...", "Washington - ")."""
     stripped = _GLUED_DATELINE.sub("", sentence, count=1)
     stripped = _PLACE_DASH.sub("", stripped, count=1)
     stripped = _DATELINE.sub("", stripped, count=1)
+    stripped = _BRACKET_DATELINE.sub("", stripped, count=1)
     return _capitalise(stripped) if stripped else sentence
 
 
@@ -357,7 +369,8 @@ def rejection(sentence: str) -> str | None:
     if n_words < MIN_WORDS or n_words > MAX_WORDS:
         return "length"
     if _BOILERPLATE.search(sentence) or CREDIT.search(sentence) or _CAPTION.search(sentence) \
-            or _CAPTION_DATE.search(sentence) or _BIO.search(sentence) \
+            or _CAPTION_DATE.search(sentence) or _CAPTION_PLACE.search(sentence) \
+            or _BIO.search(sentence) \
             or _OWN_COVERAGE.search(sentence) or len(_FIELD.findall(sentence)) >= 3 \
             or _GALLERY.search(sentence):
         return "boilerplate"
