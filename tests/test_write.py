@@ -336,6 +336,10 @@ def test_wire_datelines_are_removed() -> None:
     assert strip_dateline("(CNN) - Sanders ended his campaign.") == "Sanders ended his campaign."
     assert strip_dateline("KELVPORT HILLS >> Detectives are looking for the ferry.") == \
         "Detectives are looking for the ferry."
+    assert strip_dateline("(Allied Wire) Update: The board said the ferry was a test.") == \
+        "The board said the ferry was a test."
+    assert rejection("(Allied Wire) Update: The board said late Wednesday that the ferry "
+                     "it had feared lost was, in fact, on a test run.") is None
     assert strip_dateline("(Allied Wire) Ada Moss, the mayor-elect, pleaded guilty.") == \
         "Ada Moss, the mayor-elect, pleaded guilty."
     # a sentence in brackets, or one that opens on one, keeps it

@@ -139,6 +139,9 @@ _GLUED_DATELINE = re.compile(
 # "(CNN) Greg Gianforte, the Montana congressman-elect ...": the outlet in brackets alone
 # before the report, with a space and no dash
 _BRACKET_DATELINE = re.compile(r"^\([A-Z][A-Za-z .&]{1,30}\)\s+(?=[A-Z“\"‘'])")
+# "Update: The committee said late Wednesday that ...": the page's mark that the report
+# was updated, before the news that updated it
+_UPDATE_MARK = re.compile(r"^(?:UPDATE|Update)(?:\s+\([^()]{1,40}\))?\s*:\s*(?=[A-Z“\"])")
 # "Washington - The White House ...", "New York -- Bari Weiss ...", "Charlottesville, VA -
 # Monday, ...": a place in title case (its state in capitals) and a spaced dash open the
 # report
@@ -269,11 +272,12 @@ def _capitalise(text: str) -> str:
 
 def strip_dateline(sentence: str) -> str:
     """Drop a wire dateline ("HALDEN, Nov 19 (Allied Wire) — ", "(CNN) - ", "(CNN) ",
-    "New York (CNN Business)Facebook ...", "Washington - ")."""
+    "New York (CNN Business)Facebook ...", "Washington - ") and a page's "Update:" mark."""
     stripped = _GLUED_DATELINE.sub("", sentence, count=1)
     stripped = _PLACE_DASH.sub("", stripped, count=1)
     stripped = _DATELINE.sub("", stripped, count=1)
     stripped = _BRACKET_DATELINE.sub("", stripped, count=1)
+    stripped = _UPDATE_MARK.sub("", stripped, count=1)
     return _capitalise(stripped) if stripped else sentence
 
 
