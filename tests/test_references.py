@@ -150,7 +150,7 @@ def test_a_description_stands_when_introduced_or_self_contained() -> None:
 
 
 def test_headings_use_whole_names_only() -> None:
-    texts = ["The South’s joint chiefs said the launch came from North Hamgyong.",
+    texts = ["The South’s joint chiefs said the launch came from North Hamgyong, near Sorel.",
              "Officials in Sorel said the U.S. had been told."]
     people = ["Iranian Gen", "Kim Aro Lee", "However Manafort"]
     heading = section_heading("details", texts, [], people=people,
@@ -263,6 +263,18 @@ def test_a_place_or_an_office_taken_for_a_person_is_no_person() -> None:
     assert person_names(["Ada Moss", "Kelvport Sea", "County Sheriff", "Rand Okafor",
                          "Harbour Police", "Stephen King"]) == [
         "Ada Moss", "Rand Okafor", "Stephen King"]
+
+
+def test_a_heading_names_whom_the_section_is_about_not_an_aside() -> None:
+    """Two sentences, one of them about Ada Moss: "More on Ada Moss" would promise more
+    than the section gives."""
+    texts = ["In Kelvport, Mayor Ada Moss said the ferries would run again by Friday.",
+             "Thousands of riders filled the North Quay terminal on a second day of protest."]
+    assert section_heading("more", texts, [], people=["Ada Moss"], places=[],
+                           taken=set()) == ROLE_HEADINGS["more"]
+    both = [texts[0], "Moss later met the riders' leaders at the terminal."]
+    assert section_heading("more", both, [], people=["Ada Moss"], places=[],
+                           taken=set()) == "More on Ada Moss"
 
 
 def test_a_make_the_sources_count_is_no_place_for_a_heading() -> None:

@@ -138,8 +138,9 @@ def section_heading(role: str, texts: Sequence[str], speakers: Iterable[str], *,
                  *[p for p in places if whole_place(p, texts)]]:
         if fits(name):
             counts[name] = sum(_mentions(name, t) for t in texts)
-    # a section is about a name that two of its sentences give, not one aside
-    needed = 1 if len(texts) <= 2 else 2
+    # a section is about a name that two of its sentences give, not one aside ("More on
+    # Donald Trump" over his remark and a sentence about the protest it was about)
+    needed = 1 if len(texts) == 1 else 2
     ranked = [n for n, c in counts.most_common() if c >= needed]
     if not ranked:
         return ROLE_HEADINGS[role]
