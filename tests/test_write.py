@@ -11,7 +11,7 @@ import pytest
 from newsdesk.attribution import WordCase, frame, unframe
 from newsdesk.backends.writer import WriteRequest
 from newsdesk.builtin.embed_onnx import OnnxMiniLMEmbedder
-from newsdesk.builtin.write_grounded import ROLE_HEADINGS, GroundedWriter
+from newsdesk.builtin.write_grounded import ROLE_HEADINGS, Candidate, GroundedWriter
 from newsdesk.entities import names_of_kind
 from newsdesk.records import Document
 from newsdesk.stages.ingest import ingest
@@ -176,14 +176,21 @@ def test_too_little_text_gives_no_article(embedder) -> None:
                                                embedder=embedder)) is None
 
 
+def _select_after_first(texts: list[str], vectors: np.ndarray, budget: int
+                        ) -> list[Candidate]:
+    """The writer's body selection over ``texts`` (one outlet's sentences, best first,
+    with ``vectors`` as their meaning) after the first of them, already chosen."""
+    doc = Document(id=1, url="https://a.example/", canonical_url="https://a.example/",
+                   title="Ferry news", text="", content_hash="a", site_name="A")
+    cands = [Candidate(doc=doc, index=i, text=t, outlet="A", vector=vectors[i],
+                       score=1.0 - i / 10, written=t) for i, t in enumerate(texts)]
+    return GroundedWriter()._select(cands[1:], [cands[0]], budget=budget, weights={})
+
+
 def test_one_quotation_is_given_once_not_in_two_outlets_versions() -> None:
     """Two outlets' versions of one quotation ("with all urgency" / "with every boat we
     have") side by side read as a misquote: once one is chosen, the other is not, however
     different the rest of the sentences."""
-    from newsdesk.builtin.write_grounded import Candidate
-
-    doc = Document(id=1, url="https://a.example/", canonical_url="https://a.example/",
-                   title="Ferry capsizes", text="", content_hash="a", site_name="A")
     texts = [
         "At least 12 people died when a ferry capsized off Kelvport on Tuesday.",
         "“The search goes on with every boat we have and with all urgency,” harbour master "
@@ -192,10 +199,7 @@ def test_one_quotation_is_given_once_not_in_two_outlets_versions() -> None:
         "who flew back from Ashgrove to take charge of 40 divers.",
         "An inquiry into the ferry's loading will open next month.",
     ]
-    axes = np.eye(4, dtype=np.float32)  # no two alike by meaning
-    cands = [Candidate(doc=doc, index=i, text=t, outlet="A", vector=axes[i],
-                       score=1.0 - i / 10, written=t) for i, t in enumerate(texts)]
-    chosen = GroundedWriter()._select(cands[1:], [cands[0]], budget=3, weights={})
+    chosen = _select_after_first(texts, np.eye(4, dtype=np.float32), budget=3)  # no two alike
     quoting = [c.text for c in chosen if "The search goes on" in c.text]
     assert len(quoting) == 1 and chosen[-1].text == texts[3], [c.text for c in chosen]
 
@@ -205,7 +209,6 @@ def test_one_short_phrase_quoted_twice_in_similar_sentences_is_told_once() -> No
     season") in sentences alike in meaning tell one thing twice; a phrase quoted again in
     a sentence that tells something else, a quoted title or a one-word quotation does
     not keep a sentence out."""
-    from newsdesk.builtin.write_grounded import Candidate
     from newsdesk.standalone import quotations
 
     assert quotations("The board called it the “final sailing of the season.”").shares_phrase(
@@ -219,8 +222,6 @@ def test_one_short_phrase_quoted_twice_in_similar_sentences_is_told_once() -> No
     assert not quotations("The fare is “non-sense,” Moss said.").shares_phrase(
         quotations("“This fare non-sense is merely an attempt to cover up,” Moss said."))
 
-    doc = Document(id=1, url="https://a.example/", canonical_url="https://a.example/",
-                   title="Ferry season ends", text="", content_hash="a", site_name="A")
     texts = [
         "The Kelvport ferry will stop running on Sunday until the spring.",
         "The harbour board said Sunday's crossing would be the “final sailing” of the "
@@ -232,9 +233,7 @@ def test_one_short_phrase_quoted_twice_in_similar_sentences_is_told_once() -> No
     ]
     vectors = np.eye(5, dtype=np.float32)
     vectors[2] = np.array([0, 0.7, 0.7141, 0, 0], dtype=np.float32)  # fairly alike to 1
-    cands = [Candidate(doc=doc, index=i, text=t, outlet="A", vector=vectors[i],
-                       score=1.0 - i / 10, written=t) for i, t in enumerate(texts)]
-    chosen = GroundedWriter()._select(cands[1:], [cands[0]], budget=4, weights={})
+    chosen = _select_after_first(texts, vectors, budget=4)
     assert [c.text for c in chosen] == [texts[1], texts[3], texts[4]]
 
 

@@ -847,9 +847,9 @@ class GroundedWriter(Writer):
         # urgency" / "all speed and all urgency") read as a misquote side by side, and
         # a fairly similar sentence quoting a phrase again ("final extension" / "final
         # extension of the pause") tells one thing twice
-        chosen_quotes = [(c.vector, q) for c, q in ((c, quotations(c.text)) for c in fixed)
-                         if q.runs or q.spans]
+        chosen_quotes = [(c.vector, quotations(c.text)) for c in fixed]
         quotes_of = {id(c): quotations(c.text) for c in pool}
+        figures_of = {id(c): numbers(c.text) for c in pool}
         # what each sentence says, word by word: "Nine witnesses will testify at five
         # hearings between Tuesday and Thursday" and "..., with nine witnesses set to
         # testify between Tuesday and Thursday" say one thing whatever their vectors say
@@ -864,9 +864,9 @@ class GroundedWriter(Writer):
             for cand in pool:
                 assert cand.vector is not None
                 overlap = float((matrix @ cand.vector).max())
-                if overlap >= REDUNDANT or (overlap >= REPEATS_FIGURES and numbers(cand.text)
-                                            and figures_given(numbers(cand.text),
-                                                              chosen_numbers)):
+                figures = figures_of[id(cand)]
+                if overlap >= REDUNDANT or (overlap >= REPEATS_FIGURES and figures
+                                            and figures_given(figures, chosen_numbers)):
                     continue
                 quoted = quotes_of[id(cand)]
                 if any(quoted.shares_run(q) or (quoted.shares_phrase(q) and v is not None
@@ -884,9 +884,8 @@ class GroundedWriter(Writer):
             if best is None:
                 break
             chosen.append(best)
-            chosen_numbers |= numbers(best.text)
-            if quotes_of[id(best)].runs or quotes_of[id(best)].spans:
-                chosen_quotes.append((best.vector, quotes_of[id(best)]))
+            chosen_numbers |= figures_of[id(best)]
+            chosen_quotes.append((best.vector, quotes_of[id(best)]))
             said.append(said_of[id(best)])
             covered |= best.concepts
             used += best.length

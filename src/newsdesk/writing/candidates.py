@@ -84,17 +84,14 @@ _ANOTHER_TEXT = re.compile(
 # A wire picture caption: what is seen, then the weekday and the full date between
 # commas ("President Ada Moss boards a ferry to Halden, Sunday, Sept. 22, 2019, at
 # Kelvport pier."), a form news prose does not use.
+_FULL_DATE = (r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.?\s+"
+              r"\d{1,2},\s+\d{4}")  # "Sept. 22, 2019", "March 25, 2015"
 _CAPTION_DATE = re.compile(
-    r",\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+"
-    r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.?\s+"
-    r"\d{1,2},\s+\d{4}\b")
+    rf",\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+{_FULL_DATE}\b")
 # A picture caption whose credit was lost ends on the place and the full date, with no
 # "on" before the date ("Ada Moss leaves the courthouse during a lunch break in Kelvport,
 # Oregon March 25, 2015.", "... in Halden, Norway, December 28, 2017.").
-_CAPTION_PLACE = re.compile(
-    r"\bin\s+(?:[A-Z][\w.’'-]*,?\s+){1,4}"
-    r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.?\s+"
-    r"\d{1,2},\s+\d{4}\.?\s*$")
+_CAPTION_PLACE = re.compile(rf"\bin\s+(?:[A-Z][\w.’'-]*,?\s+){{1,4}}{_FULL_DATE}\.?\s*$")
 # A picture caption ends with its credit: "(David M Warren / Staff Photographer)".
 CREDIT = re.compile(r"\((?:[^()]*/[^()]*|AP|Associated Press|Reuters|AFP|Getty)\)\s*$")
 # A social-media post embedded in the page: its text opens with the account's handle
